@@ -1,0 +1,32 @@
+import express, { type Express } from 'express';
+import type { Config } from './config.js';
+import type { EventBus } from './events/event-bus.js';
+import { authenticate, type KeyRing } from './http/auth.js';
+import { errorMiddleware, notFound } from './http/errors.js';
+import type { Logger } from './log.js';
+import type { Store } from './store/store.js';
+
+/** What the API's routers are given: the shared services of one running Tracelane. */
+export interface ApiContext {
+  config: Config;
+  store: Store;
+  log: Logger;
+  bus: EventBus;
+  keys: KeyRing;
+}
+
+/** The API and web UI application (on PORT). Each feature contributes one router under /api/v1. */
+export function createApiApp(ctx: ApiContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: '1mb' }));
+
+  const api = express.Router();
+  api.use(authenticate(ctx.keys));
+  app.use('/api/v1', api);
+  app.use('/api', (_req, _res, next) => next(notFound('no such API route')));
+
+  app.use(errorMiddleware(ctx.log));
+  return app;
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Tracelane reads from the environment, with its default. This is the only module that reads
+ * process.env for product configuration; the README's configuration table mirrors it.
+ */
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== ''),
+);
+
+export const configSchema = z.object({
+  /** Port of the API and web UI. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Port of the OTLP/HTTP collector (`POST /v1/traces`). */
+  OTLP_PORT: z.coerce.number().int().min(0).max(65535).default(4318),
+  /** Interface to listen on. Forced to 127.0.0.1 when no API keys are configured. */
+  HOST: z.string().default('0.0.0.0'),
+  /** Embedded store (chDB) data folder; ignored when CLICKHOUSE_URL is set. */
+  DATA_DIR: z.string().default('./data'),
+  /** ClickHouse server URL (e.g. http://localhost:8123). Empty: the embedded chDB store. */
+  CLICKHOUSE_URL: z.string().default(''),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: z.string().default('default'),
+  /** ClickHouse cluster name: migrations create replicated tables ON CLUSTER and Distributed tables over them. */
+  CLICKHOUSE_CLUSTER: z.string().default(''),
+  /** Days spans are kept (TTL on the span and trace-id tables). */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Days the per-minute rollups are kept. */
+  ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(395),
+  /**
+   * API keys with roles: comma-separated `name:role:secret`, role one of viewer, deployer, admin.
+   * Empty: no authentication, and the server listens on loopback only.
+   */
+  API_KEYS: list.default([]),
+  /** Keys accepted by `POST /v1/traces` (`Authorization: Bearer` or `x-api-key`), comma-separated. */
+  INGEST_KEYS: list.default([]),
+  /** Largest OTLP request body accepted, after decompression, in bytes. */
+  OTLP_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+  /** Extra span/resource attribute keys read as the prompt name, version and environment (comma-separated, tried first). */
+  PROMPT_NAME_KEYS: list.default([]),
+  PROMPT_VERSION_KEYS: list.default([]),
+  ENVIRONMENT_KEYS: list.default([]),
+  /** A JSON price file (same shape as collector/pricing/prices.json) whose entries override the shipped prices. */
+  PRICES_FILE: z.string().default(''),
+  /** Write buffer: flush when this many spans are waiting, or after FLUSH_INTERVAL_MS. */
+  BUFFER_FLUSH_SPANS: z.coerce.number().int().min(1).default(20_000),
+  BUFFER_FLUSH_INTERVAL_MS: z.coerce.number().int().min(1).default(200),
+  /** Write buffer: spans held in memory at most; beyond it requests get 503 with Retry-After. */
+  BUFFER_MAX_SPANS: z.coerce.number().int().min(1).default(200_000),
+  /** Log format: `text` or `json`. */
+  LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Reads the configuration from an environment; throws a readable error naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.fromEntries(Object.keys(configSchema.shape).map((k) => [k, env[k]]));
+  const parsed = configSchema.safeParse(known);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}

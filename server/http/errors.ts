@@ -1,0 +1,43 @@
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from '../log.js';
+import { StoreError } from '../store/store.js';
+
+/** An error with an HTTP status that the error middleware turns into `{"error":{"code","message","field"}}`. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const badRequest = (message: string, field?: string) => new AppError(400, 'bad_request', message, field);
+export const unauthorized = (message = 'missing or unknown API key') => new AppError(401, 'unauthorized', message);
+export const forbidden = (message: string) => new AppError(403, 'forbidden', message);
+export const notFound = (message: string, field?: string) => new AppError(404, 'not_found', message, field);
+export const conflict = (message: string) => new AppError(409, 'conflict', message);
+
+/** The one error middleware: known errors keep their status and message; unknown ones are logged and hidden. */
+export function errorMiddleware(log: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    const body = (status: number, code: string, message: string, field?: string) =>
+      res.status(status).json({ error: { code, message, ...(field ? { field } : {}) } });
+    if (err instanceof AppError) return body(err.status, err.code, err.message, err.field);
+    const parserError = err as { type?: string; status?: number; message?: string };
+    if (parserError.type === 'entity.parse.failed') return body(400, 'bad_request', 'request body is not valid JSON');
+    if (parserError.type === 'entity.too.large') return body(413, 'too_large', 'request body is too large');
+    if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+      return body(parserError.status, 'bad_request', parserError.message ?? 'bad request');
+    }
+    if (err instanceof StoreError) {
+      log.error('storage failure', { error: err.message });
+      return body(503, 'store_unavailable', 'the storage backend failed; retry later');
+    }
+    log.error('unhandled error', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    return body(500, 'internal', 'internal error');
+  };
+}

@@ -1,0 +1,27 @@
+import { loadConfig } from './config.js';
+import { createLogger } from './log.js';
+import { startTracelane } from './tracelane.js';
+
+/** `npm start`: server and collector in one process on the configured store. */
+const config = loadConfig();
+const log = createLogger(config.LOG_FORMAT);
+const tracelane = await startTracelane(config, log);
+log.info(`Tracelane UI and API on ${tracelane.apiUrl}`);
+log.info(`OTLP/HTTP collector on ${tracelane.otlpUrl}/v1/traces`);
+log.info(config.CLICKHOUSE_URL ? `store: ClickHouse at ${config.CLICKHOUSE_URL}` : `store: embedded chDB in ${config.DATA_DIR}`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal} received: flushing and shutting down`);
+    tracelane.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error('shutdown failed', { error: String(err) });
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,55 @@
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { SESSION_SETTINGS, StoreError, type Params, type Store } from './store.js';
+
+export interface ClickHouseOptions {
+  url: string;
+  username: string;
+  password: string;
+  database: string;
+}
+
+/** The server store: a ClickHouse server or cluster reached with the official client over HTTP. */
+export class ClickHouseStore implements Store {
+  readonly backend = 'clickhouse';
+  private readonly client: ClickHouseClient;
+
+  constructor(options: ClickHouseOptions) {
+    this.client = createClient({
+      url: options.url,
+      username: options.username,
+      password: options.password,
+      database: options.database,
+      clickhouse_settings: { ...SESSION_SETTINGS, async_insert: 0 },
+      request_timeout: 60_000,
+    });
+  }
+
+  async query<T>(sql: string, params: Params = {}): Promise<T[]> {
+    return this.run(async () => {
+      const result = await this.client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
+      return result.json<T>();
+    });
+  }
+
+  async insert(table: string, rows: readonly object[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.run(() => this.client.insert({ table, values: rows as object[], format: 'JSONEachRow' }));
+  }
+
+  async exec(sql: string, params: Params = {}): Promise<void> {
+    await this.run(() => this.client.command({ query: sql, query_params: params }));
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  private async run<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      const code = Number((err as { code?: string }).code);
+      throw new StoreError((err as Error).message, Number.isFinite(code) ? code : undefined, { cause: err });
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createCollector } from '../collector/collector.js';
+import { createApiApp } from './app.js';
+import type { Config } from './config.js';
+import { EventBus } from './events/event-bus.js';
+import { parseApiKeys, staticKeyRing } from './http/auth.js';
+import type { Logger } from './log.js';
+import { applyRetention, migrate } from './store/migrate.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
+
+/** A running Tracelane: the API/UI server and the collector in one process, sharing one store. */
+export interface Tracelane {
+  apiUrl: string;
+  otlpUrl: string;
+  store: Store;
+  bus: EventBus;
+  /** Stops both listeners, flushes the write buffer, closes the store. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = '127.0.0.1';
+
+/** Starts server and collector; ports 0 pick free ports (tests do this). */
+export async function startTracelane(config: Config, log: Logger): Promise<Tracelane> {
+  const store = openStore(config);
+  const applied = await migrate(store);
+  if (applied.length > 0) log.info('migrations applied', { migrations: applied });
+  await applyRetention(store, config.RETENTION_DAYS, config.ROLLUP_RETENTION_DAYS);
+
+  const bus = new EventBus();
+  const keys = staticKeyRing(parseApiKeys(config.API_KEYS));
+  const collector = createCollector({ config, store, log });
+  const api = createApiApp({ config, store, log, bus, keys });
+
+  const apiHost = keys.enabled() ? config.HOST : LOOPBACK;
+  if (!keys.enabled()) log.warn('no API_KEYS configured: the API listens on loopback only, without authentication');
+  const otlpHost = config.INGEST_KEYS.length > 0 ? config.HOST : LOOPBACK;
+  if (config.INGEST_KEYS.length === 0) log.warn('no INGEST_KEYS configured: the collector listens on loopback only');
+
+  const apiServer = await listen(api, config.PORT, apiHost);
+  const otlpServer = await listen(collector.app, config.OTLP_PORT, otlpHost);
+  return {
+    apiUrl: urlOf(apiServer),
+    otlpUrl: urlOf(otlpServer),
+    store,
+    bus,
+    close: async () => {
+      await Promise.all([stop(apiServer), stop(otlpServer)]);
+      await collector.close();
+      await store.close();
+    },
+  };
+}
+
+function listen(app: { listen: (port: number, host: string) => Server }, port: number, host: string) {
+  return new Promise<Server>((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function stop(server: Server) {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+function urlOf(server: Server): string {
+  const { address, port } = server.address() as AddressInfo;
+  const host = address === '0.0.0.0' || address === '::' ? 'localhost' : address;
+  return `http://${host}:${port}`;
+}
