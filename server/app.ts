@@ -5,6 +5,8 @@ import { authenticate, type KeyRing } from './http/auth.js';
 import { errorMiddleware, notFound } from './http/errors.js';
 import type { Logger } from './log.js';
 import type { Store } from './store/store.js';
+import { createMeRouter } from './web/me-router.js';
+import { createWebHandler } from './web/static-handler.js';
 
 /** What the API's routers are given: the shared services of one running Tracelane. */
 export interface ApiContext {
@@ -24,8 +26,10 @@ export function createApiApp(ctx: ApiContext): Express {
 
   const api = express.Router();
   api.use(authenticate(ctx.keys));
+  api.use(createMeRouter(ctx));
   app.use('/api/v1', api);
   app.use('/api', (_req, _res, next) => next(notFound('no such API route')));
+  app.use(createWebHandler());
 
   app.use(errorMiddleware(ctx.log));
   return app;
