@@ -1,0 +1,52 @@
+import { meanInterval } from './mean-interval.js';
+import type { RollupSums } from './rollup-query.js';
+
+/** The public metric values of one group of requests, as the time series and the comparison return them. */
+export interface MetricValues {
+  requests: number;
+  errors: number;
+  /** errors / requests; null without requests. */
+  errorRate: number | null;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  latencyP99Ms: number | null;
+  /** Mean cost of the requests whose cost is known (USD); null when none is. */
+  costPerRequest: number | null;
+  /** Sum of the known costs (USD). */
+  totalCost: number;
+  /** Requests whose cost is known (unknown model prices give no cost, not 0). */
+  pricedRequests: number;
+  inputTokensPerRequest: number | null;
+  outputTokensPerRequest: number | null;
+  /** Mean quality (0..1) of span quality and posted scores, with its 95% interval. */
+  quality: number | null;
+  qualityLow: number | null;
+  qualityHigh: number | null;
+  scoredCount: number;
+  /** Requests whose version was inferred from the deployment history. */
+  inferredRequests: number;
+}
+
+const ratio = (sum: number, count: number) => (count > 0 ? sum / count : null);
+
+export function metricValues(s: RollupSums): MetricValues {
+  const quality = meanInterval(s.qualityCount, s.qualitySum, s.qualitySumSq);
+  return {
+    requests: s.requests,
+    errors: s.errors,
+    errorRate: ratio(s.errors, s.requests),
+    latencyP50Ms: s.latencyMs?.[0] ?? null,
+    latencyP95Ms: s.latencyMs?.[1] ?? null,
+    latencyP99Ms: s.latencyMs?.[2] ?? null,
+    costPerRequest: ratio(s.costSum, s.costCount),
+    totalCost: s.costSum,
+    pricedRequests: s.costCount,
+    inputTokensPerRequest: ratio(s.inputTokensSum, s.inputTokensCount),
+    outputTokensPerRequest: ratio(s.outputTokensSum, s.outputTokensCount),
+    quality: quality.mean,
+    qualityLow: quality.low,
+    qualityHigh: quality.high,
+    scoredCount: quality.n,
+    inferredRequests: s.inferredRequests,
+  };
+}
