@@ -13,7 +13,7 @@ import { tempDataDir } from '../helpers/tracelane.js';
  */
 interface Backend {
   name: string;
-  open(): Promise<{ store: Store; close(): Promise<void>; httpRequests?: () => number }>;
+  open(): Promise<{ store: Store; close: () => Promise<void>; httpRequests?: () => number }>;
 }
 
 const backends: Backend[] = [
@@ -36,7 +36,12 @@ const backends: Backend[] = [
     open: async () => {
       const dir = tempDataDir();
       const fixture: ClickHouseFixture = await startClickHouseFixture(dir);
-      const store = new ClickHouseStore({ url: fixture.url, username: fixture.user, password: fixture.password, database: 'default' });
+      const store = new ClickHouseStore({
+        url: fixture.url,
+        username: fixture.user,
+        password: fixture.password,
+        database: 'default',
+      });
       return {
         store,
         httpRequests: () => fixture.requests.query,
@@ -82,10 +87,15 @@ describe.each(backends)('store on $name', (backend) => {
     expect([...(first ?? []), ...(second ?? [])]).toContain('001_traces');
     expect(await migrate(store)).toEqual([]);
     const tables = await store.query<{ name: string }>(
-      "SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)} ORDER BY name",
+      'SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)} ORDER BY name',
       { names: ['otel_traces', 'otel_traces_trace_id_ts', 'llm_metrics_1m', 'deployment_events'] },
     );
-    expect(tables.map((t) => t.name)).toEqual(['deployment_events', 'llm_metrics_1m', 'otel_traces', 'otel_traces_trace_id_ts']);
+    expect(tables.map((t) => t.name)).toEqual([
+      'deployment_events',
+      'llm_metrics_1m',
+      'otel_traces',
+      'otel_traces_trace_id_ts',
+    ]);
   });
 
   it('round-trips hostile strings, exact nanosecond timestamps and 64-bit integers as numbers', async () => {
@@ -106,13 +116,22 @@ describe.each(backends)('store on $name', (backend) => {
         CostUsd: null,
       },
     ]);
-    const rows = await store.query<{ name: string; attr: string; ts: string; ns: string; dur: number; cost: number | null }>(
+    const rows = await store.query<{
+      name: string;
+      attr: string;
+      ts: string;
+      ns: string;
+      dur: number;
+      cost: number | null;
+    }>(
       `SELECT SpanName AS name, SpanAttributes['gen_ai.prompt.name'] AS attr, Timestamp AS ts,
               toString(toUnixTimestamp64Nano(Timestamp)) AS ns, Duration AS dur, CostUsd AS cost
        FROM otel_traces WHERE TraceId = {trace:String} AND SpanName = {name:String}`,
       { trace, name: NASTY },
     );
-    expect(rows).toEqual([{ name: NASTY, attr: NASTY, ts: '2025-11-21T10:00:00.123456789Z', ns, dur: 2_000_000_000, cost: null }]);
+    expect(rows).toEqual([
+      { name: NASTY, attr: NASTY, ts: '2025-11-21T10:00:00.123456789Z', ns, dur: 2_000_000_000, cost: null },
+    ]);
   });
 
   it('binds arrays, nulls and epoch-millisecond times, and never lets a value change the query', async () => {
@@ -123,16 +142,22 @@ describe.each(backends)('store on $name', (backend) => {
       { ids: [trace, "x' OR 1=1 --"], from: 1763719200000, missing: null },
     );
     expect(rows).toEqual([{ n: 1 }]);
-    const injected = await store.query<{ n: number }>('SELECT count() AS n FROM otel_traces WHERE TraceId = {id:String}', {
-      id: "' OR 1=1 --",
-    });
+    const injected = await store.query<{ n: number }>(
+      'SELECT count() AS n FROM otel_traces WHERE TraceId = {id:String}',
+      {
+        id: "' OR 1=1 --",
+      },
+    );
     expect(injected).toEqual([{ n: 0 }]);
   });
 
   it('feeds the trace-id lookup and the per-minute rollup through materialized views', async () => {
-    const lookup = await store.query<{ Start: string }>('SELECT Start FROM otel_traces_trace_id_ts WHERE TraceId = {trace:String}', {
-      trace,
-    });
+    const lookup = await store.query<{ Start: string }>(
+      'SELECT Start FROM otel_traces_trace_id_ts WHERE TraceId = {trace:String}',
+      {
+        trace,
+      },
+    );
     expect(lookup).toEqual([{ Start: '2025-11-21T10:00:00.123456789Z' }]);
     const rollup = await store.query<{ requests: number; p50: number; tokens: number; costs: number }>(
       `SELECT sum(Requests) AS requests, quantilesDDMerge(0.01, 0.5, 0.95, 0.99)(LatencyMsQuantiles)[1] AS p50,
@@ -167,7 +192,12 @@ describe.each(backends)('store on $name', (backend) => {
 
 describe('clickhouse backend when the server is unreachable', () => {
   it('fails with a StoreError instead of hanging', async () => {
-    const store = new ClickHouseStore({ url: 'http://127.0.0.1:9', username: 'default', password: '', database: 'default' });
+    const store = new ClickHouseStore({
+      url: 'http://127.0.0.1:9',
+      username: 'default',
+      password: '',
+      database: 'default',
+    });
     await expect(store.query('SELECT 1')).rejects.toBeInstanceOf(StoreError);
     await store.close();
   });
