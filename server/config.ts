@@ -39,7 +39,11 @@ export const configSchema = z.object({
   /** Keys accepted by `POST /v1/traces` (`Authorization: Bearer` or `x-api-key`), comma-separated. */
   INGEST_KEYS: list.default([]),
   /** Largest OTLP request body accepted, after decompression, in bytes. */
-  OTLP_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+  OTLP_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(16 * 1024 * 1024),
   /** Extra span/resource attribute keys read as the prompt name, version and environment (comma-separated, tried first). */
   PROMPT_NAME_KEYS: list.default([]),
   PROMPT_VERSION_KEYS: list.default([]),
@@ -53,6 +57,18 @@ export const configSchema = z.object({
   BUFFER_MAX_SPANS: z.coerce.number().int().min(1).default(200_000),
   /** Log format: `text` or `json`. */
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+  /** Server-sent events (`GET /api/v1/events`): milliseconds between heartbeat comments. */
+  EVENTS_HEARTBEAT_MS: z.coerce.number().int().min(10).default(15_000),
+  /** Webhooks: attempts per delivery, the first included, before it is given up. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /** Webhooks: delay before the first retry; it doubles per attempt (with jitter) up to WEBHOOK_RETRY_MAX_MS. */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(1000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(1).default(300_000),
+  /** Webhooks: time allowed for one delivery attempt (connect, send, response). */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  /** Webhooks: deliveries held in memory per endpoint and in total; beyond either the oldest is dropped and logged. */
+  WEBHOOK_QUEUE_PER_ENDPOINT: z.coerce.number().int().min(1).default(1000),
+  WEBHOOK_QUEUE_TOTAL: z.coerce.number().int().min(1).default(10_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -4,7 +4,10 @@ import { createCollector } from '../collector/collector.js';
 import { createApiApp } from './app.js';
 import type { Config } from './config.js';
 import { EventBus } from './events/event-bus.js';
-import { parseApiKeys, staticKeyRing } from './http/auth.js';
+import { startWebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { parseApiKeys } from './http/auth.js';
+import { combinedKeyRing } from './http/key-ring.js';
+import { ensureDefaultEnvironments } from './registry/environment-service.js';
 import type { Logger } from './log.js';
 import { applyRetention, migrate } from './store/migrate.js';
 import { openStore } from './store/open-store.js';
@@ -30,9 +33,11 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   await applyRetention(store, config.RETENTION_DAYS, config.ROLLUP_RETENTION_DAYS);
 
   const bus = new EventBus();
-  const keys = staticKeyRing(parseApiKeys(config.API_KEYS));
+  await ensureDefaultEnvironments(store);
+  const keys = combinedKeyRing(parseApiKeys(config.API_KEYS), store);
   const collector = createCollector({ config, store, log });
   const api = createApiApp({ config, store, log, bus, keys });
+  const webhooks = startWebhookDispatcher({ config, store, log, bus });
 
   const apiHost = keys.enabled() ? config.HOST : LOOPBACK;
   if (!keys.enabled()) log.warn('no API_KEYS configured: the API listens on loopback only, without authentication');
@@ -47,6 +52,8 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
     store,
     bus,
     close: async () => {
+      bus.close(); // ends the open event streams, which would otherwise keep the server from closing
+      await webhooks.stop();
       await Promise.all([stop(apiServer), stop(otlpServer)]);
       await collector.close();
       await store.close();

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { EventBus, ProductEvent } from '../events/event-bus.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
+import { retryDelayMs } from './backoff.js';
+import { recordAttempt, type DeliveryAttempt, type DeliveryResult } from './delivery-log.js';
+import { DeliveryQueue, type PendingDelivery } from './delivery-queue.js';
+import { sendWebhook, type AttemptOutcome } from './send-webhook.js';
+import { findWebhook, subscribersOf } from './webhook-table.js';
+
+export type DispatcherConfig = Pick<
+  Config,
+  | 'WEBHOOK_MAX_ATTEMPTS'
+  | 'WEBHOOK_RETRY_BASE_MS'
+  | 'WEBHOOK_RETRY_MAX_MS'
+  | 'WEBHOOK_TIMEOUT_MS'
+  | 'WEBHOOK_QUEUE_PER_ENDPOINT'
+  | 'WEBHOOK_QUEUE_TOTAL'
+>;
+
+export interface DispatcherOptions {
+  config: DispatcherConfig;
+  store: Store;
+  log: Logger;
+  bus: EventBus;
+}
+
+export interface DispatcherCounts {
+  /** Deliveries in memory (waiting or in flight). */
+  pending: number;
+  delivered: number;
+  failed: number;
+  dropped: number;
+}
+
+export interface WebhookDispatcher {
+  counts(): DispatcherCounts;
+  /** Stops delivering: aborts attempts in flight, logs what was still waiting as dropped. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Delivers bus events to the webhooks subscribed to them, in the background: the publisher never waits. Each
+ * attempt is a signed POST; failures are retried with exponential backoff up to WEBHOOK_MAX_ATTEMPTS; every
+ * attempt and every drop is written to the delivery log. Pending deliveries live in memory only (bounded): a
+ * restart loses them, the log keeps what happened.
+ */
+export function startWebhookDispatcher({ config, store, log, bus }: DispatcherOptions): WebhookDispatcher {
+  const queue = new DeliveryQueue(config.WEBHOOK_QUEUE_PER_ENDPOINT, config.WEBHOOK_QUEUE_TOTAL);
+  const retryPolicy = { baseMs: config.WEBHOOK_RETRY_BASE_MS, maxMs: config.WEBHOOK_RETRY_MAX_MS };
+  const totals = { delivered: 0, failed: 0, dropped: 0 };
+  const shutdown = new AbortController();
+  const work = new Set<Promise<void>>();
+  let timer: NodeJS.Timeout | undefined;
+
+  /** Runs a background task; its failure is logged, and stop() waits for it. */
+  const track = (task: Promise<void>, what: string) => {
+    const tracked = task.catch((err: unknown) => log.error(`webhooks: ${what} failed`, { error: String(err) }));
+    work.add(tracked);
+    void tracked.finally(() => work.delete(tracked));
+  };
+
+  const record = (d: PendingDelivery, result: DeliveryResult, outcome: AttemptOutcome, nextRetryAt?: number) => {
+    const row: DeliveryAttempt = {
+      id: randomUUID(),
+      webhookId: d.webhookId,
+      deliveryId: d.id,
+      eventId: d.event.id,
+      eventType: d.event.type,
+      attempt: d.attempts,
+      time: new Date().toISOString(),
+      result,
+      ...outcome,
+      nextRetryAt: nextRetryAt === undefined ? null : new Date(nextRetryAt).toISOString(),
+    };
+    track(recordAttempt(store, row), 'writing the delivery log');
+  };
+
+  const drop = (d: PendingDelivery, reason: string) => {
+    totals.dropped++;
+    log.warn('webhook delivery dropped', { webhook: d.webhookId, event: d.event.id, reason });
+    record(d, 'dropped', { ok: false, httpStatus: null, error: reason, responseExcerpt: '', latencyMs: 0 });
+  };
+
+  const pump = () => {
+    if (shutdown.signal.aborted) return;
+    for (const d of queue.takeDue(Date.now())) track(attempt(d), 'a delivery attempt');
+    clearTimeout(timer);
+    const next = queue.nextDueAt();
+    if (next !== undefined) timer = setTimeout(pump, Math.max(0, next - Date.now()));
+  };
+
+  const attempt = async (d: PendingDelivery) => {
+    const webhook = await findWebhook(store, d.webhookId).catch((err: unknown) => {
+      log.error('webhooks: cannot read the subscription; retrying later', { error: String(err) });
+      return null;
+    });
+    if (webhook === undefined) queue.remove(d); // deleted meanwhile: its deliveries are cancelled
+    if (!webhook) {
+      d.sending = false;
+      d.dueAt = Date.now() + retryPolicy.baseMs;
+      return pump();
+    }
+    d.attempts++;
+    const body = JSON.stringify(d.event);
+    const request = { url: webhook.url, secret: webhook.secret, body, eventType: d.event.type, deliveryId: d.id };
+    const outcome = await sendWebhook(request, config.WEBHOOK_TIMEOUT_MS, shutdown.signal);
+    d.sending = false;
+    if (outcome.ok || d.attempts >= config.WEBHOOK_MAX_ATTEMPTS || shutdown.signal.aborted) {
+      queue.remove(d);
+      totals[outcome.ok ? 'delivered' : 'failed']++;
+      record(d, outcome.ok ? 'delivered' : 'failed', outcome);
+    } else {
+      d.dueAt = Date.now() + retryDelayMs(d.attempts, retryPolicy);
+      record(d, 'retrying', outcome, d.dueAt);
+    }
+    pump();
+  };
+
+  const fanOut = async (event: ProductEvent) => {
+    const webhooks = await subscribersOf(store, event.type);
+    if (shutdown.signal.aborted) return;
+    for (const webhook of webhooks) {
+      const delivery = {
+        id: randomUUID(),
+        webhookId: webhook.id,
+        event,
+        attempts: 0,
+        dueAt: Date.now(),
+        sending: false,
+      };
+      for (const dropped of queue.add(delivery)) drop(dropped, 'queue full: oldest waiting delivery dropped');
+    }
+    pump();
+  };
+
+  const unsubscribe = bus.subscribe((event) => track(fanOut(event), `fanning out ${event.type}`));
+
+  return {
+    counts: () => ({ pending: queue.size, ...totals }),
+    stop: async () => {
+      unsubscribe();
+      shutdown.abort();
+      clearTimeout(timer);
+      while (work.size > 0) await Promise.all(work);
+      for (const d of queue.drain()) drop(d, 'server shut down before delivery');
+      await Promise.all(work);
+    },
+  };
+}

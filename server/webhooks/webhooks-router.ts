@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Router } from 'express';
+import type { ApiContext } from '../app.js';
+import { requireRole } from '../http/auth.js';
+import { badRequest, notFound } from '../http/errors.js';
+import { listDeliveries } from './delivery-log.js';
+import { parseWebhookInput } from './webhook-input.js';
+import { deleteWebhook, findWebhook, insertWebhook, listWebhooks, publicWebhook } from './webhook-table.js';
+
+const DELIVERIES_LIMIT = { default: 100, max: 1000 };
+
+/**
+ * Webhook subscriptions and their delivery logs. Every route needs the admin role: receiver URLs often embed
+ * credentials (chat incoming-webhook URLs do), so even listing them is an admin matter.
+ */
+export function createWebhooksRouter({ store }: ApiContext): Router {
+  const router = express.Router();
+  router.use('/webhooks', requireRole('admin'));
+
+  router.post('/webhooks', async (req, res) => {
+    const input = parseWebhookInput(req.body);
+    const webhook = {
+      id: `wh_${randomUUID()}`,
+      ...input,
+      createdAt: new Date().toISOString(),
+      createdBy: res.locals.actor.name,
+    };
+    await insertWebhook(store, webhook);
+    res.status(201).json(webhook);
+  });
+
+  router.get('/webhooks', async (_req, res) => {
+    res.json({ webhooks: (await listWebhooks(store)).map(publicWebhook) });
+  });
+
+  router.delete('/webhooks/:id', async (req, res) => {
+    const webhook = await findWebhook(store, req.params.id);
+    if (!webhook) throw notFound(`no webhook with id "${req.params.id}"`, 'id');
+    await deleteWebhook(store, webhook);
+    res.status(204).end();
+  });
+
+  router.get('/webhooks/:id/deliveries', async (req, res) => {
+    const limit = parseLimit(req.query.limit);
+    if (!(await findWebhook(store, req.params.id))) throw notFound(`no webhook with id "${req.params.id}"`, 'id');
+    res.json({ deliveries: await listDeliveries(store, req.params.id, limit) });
+  });
+
+  return router;
+}
+
+function parseLimit(value: unknown): number {
+  if (value === undefined) return DELIVERIES_LIMIT.default;
+  const limit = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(limit) || limit < 1 || limit > DELIVERIES_LIMIT.max) {
+    throw badRequest(`limit must be an integer from 1 to ${DELIVERIES_LIMIT.max}`, 'limit');
+  }
+  return limit;
+}
