@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { DdlRenderer } from './cluster-ddl.js';
 import type { Store } from './store.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -37,20 +38,25 @@ export function splitStatements(sql: string): string[] {
     .filter((s) => s !== '');
 }
 
+/** Without CLICKHOUSE_CLUSTER every statement runs exactly as written; with it, as cluster-ddl.ts renders it. */
+const asIs: DdlRenderer = (statement) => [statement];
+
 /** Applies the migrations not yet recorded, in order; returns the names of those it applied. */
-export async function migrate(store: Store, migrations = loadMigrations()): Promise<string[]> {
-  await store.exec(`CREATE TABLE IF NOT EXISTS tracelane_migrations (
+export async function migrate(store: Store, migrations = loadMigrations(), render = asIs): Promise<string[]> {
+  await execRendered(
+    store,
+    render,
+    `CREATE TABLE IF NOT EXISTS tracelane_migrations (
       version UInt32, name String, applied_at DateTime64(3) DEFAULT now64(3)
-    ) ENGINE = ReplacingMergeTree ORDER BY version`);
+    ) ENGINE = ReplacingMergeTree ORDER BY version`,
+  );
   const done = new Set(
-    (await store.query<{ version: number }>('SELECT DISTINCT version FROM tracelane_migrations')).map(
-      (r) => r.version,
-    ),
+    (await store.query<{ version: number }>('SELECT DISTINCT version FROM tracelane_migrations')).map((r) => r.version),
   );
   const applied: string[] = [];
   for (const migration of migrations) {
     if (done.has(migration.version)) continue;
-    for (const statement of migration.statements) await store.exec(statement);
+    for (const statement of migration.statements) await execRendered(store, render, statement);
     await store.insert('tracelane_migrations', [{ version: migration.version, name: migration.name }]);
     applied.push(migration.name);
   }
@@ -58,10 +64,13 @@ export async function migrate(store: Store, migrations = loadMigrations()): Prom
 }
 
 /** Sets the time-to-live of spans and rollups from the configuration; run at every start-up (cheap, idempotent). */
-export async function applyRetention(store: Store, spanDays: number, rollupDays: number): Promise<void> {
-  const ttl = (column: string, days: number) =>
-    `MODIFY TTL toDateTime(${column}) + toIntervalDay(${Math.trunc(days)})`;
-  await store.exec(`ALTER TABLE otel_traces ${ttl('Timestamp', spanDays)}`);
-  await store.exec(`ALTER TABLE otel_traces_trace_id_ts ${ttl('Start', spanDays)}`);
-  await store.exec(`ALTER TABLE llm_metrics_1m ${ttl('Minute', rollupDays)}`);
+export async function applyRetention(store: Store, spanDays: number, rollupDays: number, render = asIs): Promise<void> {
+  const ttl = (column: string, days: number) => `MODIFY TTL toDateTime(${column}) + toIntervalDay(${Math.trunc(days)})`;
+  await execRendered(store, render, `ALTER TABLE otel_traces ${ttl('Timestamp', spanDays)}`);
+  await execRendered(store, render, `ALTER TABLE otel_traces_trace_id_ts ${ttl('Start', spanDays)}`);
+  await execRendered(store, render, `ALTER TABLE llm_metrics_1m ${ttl('Minute', rollupDays)}`);
+}
+
+async function execRendered(store: Store, render: DdlRenderer, statement: string): Promise<void> {
+  for (const sql of render(statement)) await store.exec(sql);
 }
