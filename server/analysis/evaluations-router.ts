@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ApiContext } from '../app.js';
+import { requireRole } from '../http/auth.js';
+import { notFound } from '../http/errors.js';
+import type { Store } from '../store/store.js';
+import { parseBody } from './body-schema.js';
+import { latestOfflineRuns } from './offline-evaluations-query.js';
+
+const item = z.strictObject({
+  id: z.string().min(1).max(200),
+  category: z.string().max(100).default(''),
+  expected: z.string().max(20_000).default(''),
+  actual: z.string().max(20_000).default(''),
+  score: z.union([z.number().min(0).max(1), z.boolean()], { error: 'must be a number from 0 to 1, or a boolean' }),
+});
+
+const evaluationBody = z.strictObject({
+  prompt: z.string().min(1).max(200),
+  version: z.number().int().min(1),
+  dataset: z.string().max(200).default(''),
+  items: z.array(item).min(1, 'must hold at least one item').max(10_000),
+});
+
+async function versionExists(store: Store, prompt: string, version: number): Promise<boolean> {
+  const rows = await store.query<{ n: number }>(
+    'SELECT count() AS n FROM prompt_versions WHERE prompt = {prompt:String} AND version = {version:UInt32}',
+    { prompt, version },
+  );
+  return (rows[0]?.n ?? 0) > 0;
+}
+
+/**
+ * `POST /api/v1/evaluations` — the offline results of one prompt version on a labelled dataset, item by item, so
+ * the version comparison can show e.g. "billing 4/5 → 2/5". Responds with the run's per-category summary.
+ */
+export function evaluationsRouter(ctx: Pick<ApiContext, 'store'>): Router {
+  const router = Router();
+  router.post('/evaluations', requireRole('deployer'), async (req, res) => {
+    const body = parseBody(evaluationBody, req.body);
+    if (!(await versionExists(ctx.store, body.prompt, body.version))) {
+      throw notFound(`prompt ${body.prompt} has no version ${body.version}`, 'version');
+    }
+    const runId = `eval_${randomUUID()}`;
+    const createdAt = new Date().toISOString();
+    await ctx.store.insert(
+      'offline_evaluations',
+      body.items.map((i) => ({
+        run_id: runId,
+        prompt: body.prompt,
+        version: body.version,
+        dataset: body.dataset,
+        item_id: i.id,
+        category: i.category,
+        expected: i.expected,
+        actual: i.actual,
+        score: typeof i.score === 'boolean' ? Number(i.score) : i.score,
+        created_at: createdAt,
+        actor: res.locals.actor.name,
+      })),
+    );
+    const [run] = await latestOfflineRuns(ctx.store, body.prompt, [body.version]);
+    res.status(201).json({ id: runId, prompt: body.prompt, ...run });
+  });
+  return router;
+}
