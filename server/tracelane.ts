@@ -9,7 +9,8 @@ import { parseApiKeys } from './http/auth.js';
 import { combinedKeyRing } from './http/key-ring.js';
 import { ensureDefaultEnvironments } from './registry/environment-service.js';
 import type { Logger } from './log.js';
-import { applyRetention, migrate } from './store/migrate.js';
+import { ddlRendererFor } from './store/cluster-ddl.js';
+import { applyRetention, loadMigrations, migrate } from './store/migrate.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -28,9 +29,9 @@ const LOOPBACK = '127.0.0.1';
 /** Starts server and collector; ports 0 pick free ports (tests do this). */
 export async function startTracelane(config: Config, log: Logger): Promise<Tracelane> {
   const store = openStore(config);
-  const applied = await migrate(store);
+  const applied = await migrate(store, loadMigrations(), ddlRendererFor(config));
   if (applied.length > 0) log.info('migrations applied', { migrations: applied });
-  await applyRetention(store, config.RETENTION_DAYS, config.ROLLUP_RETENTION_DAYS);
+  await applyRetention(store, config.RETENTION_DAYS, config.ROLLUP_RETENTION_DAYS, ddlRendererFor(config));
 
   const bus = new EventBus();
   await ensureDefaultEnvironments(store);
@@ -61,7 +62,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   };
 }
 
-function listen(app: { listen: (port: number, host: string) => Server }, port: number, host: string) {
+export function listen(app: { listen: (port: number, host: string) => Server }, port: number, host: string) {
   return new Promise<Server>((resolve, reject) => {
     const server = app.listen(port, host);
     server.once('listening', () => resolve(server));
@@ -69,14 +70,14 @@ function listen(app: { listen: (port: number, host: string) => Server }, port: n
   });
 }
 
-function stop(server: Server) {
+export function stop(server: Server) {
   return new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
 }
 
-function urlOf(server: Server): string {
+export function urlOf(server: Server): string {
   const { address, port } = server.address() as AddressInfo;
   const host = address === '0.0.0.0' || address === '::' ? 'localhost' : address;
   return `http://${host}:${port}`;
