@@ -1,0 +1,180 @@
+import { ApiError, errorFromResponse, networkError } from './api-error.js';
+import { loadKey, type KeyStorage } from './api-key.js';
+import type {
+  Comparison,
+  DeploymentAnalysis,
+  DeploymentEvent,
+  DeploymentRequest,
+  Environment,
+  Me,
+  PromptOverview,
+  PromptVersion,
+  Timeseries,
+  VersionDiff,
+} from './api-types.js';
+import { queryString, type Query } from './route.js';
+
+/**
+ * The one place the UI talks HTTP. Every request carries the signed-in API key; a 401 tells the session to ask
+ * for a key (see session.svelte.ts). The typed endpoints follow the core below.
+ */
+export const API_BASE = '/api/v1';
+
+let unauthorizedHandler: (error: ApiError) => void = () => {};
+
+/** Called with every 401 answer, so the app can show the sign-in form. */
+export function onUnauthorized(handler: (error: ApiError) => void): void {
+  unauthorizedHandler = handler;
+}
+
+function browserStorage(): KeyStorage | undefined {
+  return typeof localStorage === 'undefined' ? undefined : { local: localStorage, session: sessionStorage };
+}
+
+export function currentKey(): string | undefined {
+  const storage = browserStorage();
+  return storage ? loadKey(storage) : undefined;
+}
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  accept?: string;
+  signal?: AbortSignal;
+}
+
+async function send(method: string, path: string, options: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
+  const key = currentKey();
+  if (key) headers.Authorization = `Bearer ${key}`;
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(API_BASE + path + queryString(options.query), {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw networkError(cause);
+  }
+  if (!response.ok) {
+    const error = errorFromResponse(response.status, response.statusText, await response.text());
+    if (error.unauthorized) unauthorizedHandler(error);
+    throw error;
+  }
+  return response;
+}
+
+/** A JSON request; the parsed body of a 2xx answer. */
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(method, path, options);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+/** A request whose answer is downloaded as a file (CSV). */
+export async function requestBlob(path: string, options: RequestOptions): Promise<Blob> {
+  return (await send('GET', path, options)).blob();
+}
+
+/** The live event stream's URL; EventSource cannot send headers, so the key goes in `?key=`. */
+export function eventsUrl(): string {
+  return API_BASE + '/events' + queryString({ key: currentKey() });
+}
+
+// ---- Typed endpoints ---------------------------------------------------------------------------------------
+
+const enc = encodeURIComponent;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface WindowQuery {
+  from: number;
+  to: number;
+}
+
+export interface DeploymentFilter extends Partial<WindowQuery> {
+  prompt?: string;
+  environment?: string;
+  kind?: string;
+  limit?: number;
+}
+
+export const api = {
+  me: () => request<Me>('GET', '/me'),
+
+  environments: async (signal?: AbortSignal) =>
+    (await request<{ environments: Environment[] }>('GET', '/environments', { signal })).environments,
+
+  prompts: async (signal?: AbortSignal) =>
+    (await request<{ prompts: PromptOverview[] }>('GET', '/prompts', { signal })).prompts,
+
+  prompt: (name: string, signal?: AbortSignal) => request<PromptOverview>('GET', `/prompts/${enc(name)}`, { signal }),
+
+  versions: async (name: string, signal?: AbortSignal) =>
+    (
+      await request<{ versions: PromptVersion[] }>('GET', `/prompts/${enc(name)}/versions`, {
+        query: { limit: 1000 },
+        signal,
+      })
+    ).versions,
+
+  diff: (name: string, from: string, to: string, signal?: AbortSignal) =>
+    request<VersionDiff>('GET', `/prompts/${enc(name)}/diff`, { query: { from, to }, signal }),
+
+  deployments: async (filter: DeploymentFilter, signal?: AbortSignal) =>
+    (
+      await request<{ deployments: DeploymentEvent[] }>('GET', '/deployments', {
+        query: {
+          ...filter,
+          from: filter.from === undefined ? undefined : iso(filter.from),
+          to: filter.to === undefined ? undefined : iso(filter.to),
+        },
+        signal,
+      })
+    ).deployments,
+
+  deployment: (id: string, signal?: AbortSignal) =>
+    request<DeploymentEvent>('GET', `/deployments/${enc(id)}`, { signal }),
+
+  deploy: (body: { prompt: string; environment: string; version: number; reason: string; canaryPercent?: number }) =>
+    request<DeploymentEvent | DeploymentRequest>('POST', '/deployments', { body }),
+
+  rollback: (body: { prompt: string; environment: string; toVersion?: number; reason: string }) =>
+    request<DeploymentEvent>('POST', '/deployments/rollback', { body }),
+
+  promote: (id: string, reason: string) =>
+    request<DeploymentEvent>('POST', `/deployments/${enc(id)}/promote`, { body: { reason } }),
+
+  analysis: (id: string, signal?: AbortSignal) =>
+    request<DeploymentAnalysis>('GET', `/deployments/${enc(id)}/analysis`, { signal }),
+
+  /** The analysis, or null while the deployment has not been judged yet (404). */
+  analysisOrNull: async (id: string, signal?: AbortSignal) => {
+    try {
+      return await api.analysis(id, signal);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
+  },
+
+  timeseries: (
+    q: WindowQuery & {
+      environment: string;
+      prompt: string;
+      version?: string;
+      model?: string;
+      groupBy?: 'version' | 'model';
+    },
+    signal?: AbortSignal,
+  ) => request<Timeseries>('GET', '/metrics/timeseries', { query: { ...q, from: iso(q.from), to: iso(q.to) }, signal }),
+
+  compare: (q: WindowQuery & { environment: string; prompt: string; groupBy?: 'model' }, signal?: AbortSignal) =>
+    request<Comparison>('GET', '/compare', { query: { ...q, from: iso(q.from), to: iso(q.to) }, signal }),
+
+  compareCsv: (q: WindowQuery & { environment: string; prompt: string; groupBy?: 'model' }) =>
+    requestBlob('/compare', { query: { ...q, from: iso(q.from), to: iso(q.to) }, accept: 'text/csv' }),
+};

@@ -1,0 +1,93 @@
+import type { Timeseries, TimeseriesPoint } from './api-types.js';
+import { SERIES } from './colors.js';
+import type { Unit } from './units.js';
+
+/** One stacked chart of the on-call view: its title, unit and lines. */
+export interface MetricChart {
+  id: string;
+  title: string;
+  unit: Unit;
+  lines: { label: string; color: string; dash?: number[]; points: { x: number; y: number | null }[] }[];
+}
+
+type Pick = (p: TimeseriesPoint) => number | null;
+
+const LINE_DEFS: {
+  id: string;
+  title: string;
+  unit: Unit;
+  lines: { label: string; color: string; dash?: number[]; pick: Pick }[];
+}[] = [
+  {
+    id: 'latency',
+    title: 'Latency (ms)',
+    unit: 'ms',
+    lines: [
+      { label: 'p50', color: SERIES.p50, pick: (p) => p.latencyP50Ms },
+      { label: 'p95', color: SERIES.p95, pick: (p) => p.latencyP95Ms },
+      { label: 'p99', color: SERIES.p99, pick: (p) => p.latencyP99Ms },
+    ],
+  },
+  {
+    id: 'errors',
+    title: 'Error rate (%)',
+    unit: 'percent',
+    lines: [{ label: 'error rate', color: SERIES.errors, pick: (p) => p.errorRate }],
+  },
+  {
+    id: 'cost',
+    title: 'Cost per request ($)',
+    unit: 'usd',
+    lines: [{ label: 'cost / request', color: SERIES.cost, pick: (p) => p.costPerRequest }],
+  },
+  {
+    id: 'tokens',
+    title: 'Tokens per request',
+    unit: 'tokens',
+    lines: [
+      { label: 'input', color: SERIES.input, pick: (p) => p.inputTokensPerRequest },
+      { label: 'output', color: SERIES.output, pick: (p) => p.outputTokensPerRequest },
+    ],
+  },
+  {
+    id: 'quality',
+    title: 'Quality (mean score, 0–1, with 95% interval)',
+    unit: 'score',
+    lines: [
+      { label: 'quality', color: SERIES.quality, pick: (p) => p.quality },
+      { label: '95% low', color: '#9fb6d6', dash: [3, 3], pick: (p) => p.qualityLow },
+      { label: '95% high', color: '#9fb6d6', dash: [3, 3], pick: (p) => p.qualityHigh },
+    ],
+  },
+  {
+    id: 'requests',
+    title: 'Requests per bucket',
+    unit: 'count',
+    lines: [{ label: 'requests', color: SERIES.requests, pick: (p) => p.requests }],
+  },
+];
+
+/**
+ * The on-call view's charts from an ungrouped time series: latency quantiles, error rate, cost, tokens, quality
+ * and traffic. Points sit in the middle of their bucket.
+ */
+export function metricCharts(ts: Timeseries): MetricChart[] {
+  const points = ts.series[0]?.points ?? [];
+  const half = (ts.stepSeconds * 1000) / 2;
+  return LINE_DEFS.map((def) => ({
+    id: def.id,
+    title: def.title,
+    unit: def.unit,
+    lines: def.lines.map((line) => ({
+      label: line.label,
+      color: line.color,
+      ...(line.dash ? { dash: line.dash } : {}),
+      points: points.map((p) => ({ x: Date.parse(p.time) + half, y: line.pick(p) })),
+    })),
+  }));
+}
+
+/** Total requests in a series (to tell "no traffic yet" from a quiet window). */
+export function totalRequests(ts: Timeseries): number {
+  return ts.series.reduce((sum, s) => sum + s.points.reduce((n, p) => n + p.requests, 0), 0);
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { DeploymentEvent, LaneSummary } from './api-types.js';
+import { rollbackTarget } from './rollback-target.js';
+
+const event = (overrides: Partial<DeploymentEvent>): DeploymentEvent => ({
+  id: 'd2',
+  time: '2026-01-01T12:00:00.000Z',
+  environment: 'production',
+  prompt: 'support',
+  version: 2,
+  previousVersion: 1,
+  kind: 'deploy',
+  canaryPercent: null,
+  actor: 'alice',
+  reason: '',
+  ...overrides,
+});
+const lane = (version: number, canary: LaneSummary['canary'] = null): LaneSummary => ({
+  environment: 'production',
+  version,
+  deploymentId: 'x',
+  since: null,
+  canary,
+  latestDeploymentId: 'x',
+});
+
+describe('rollbackTarget', () => {
+  it('offers the replaced version while it is not live', () => {
+    expect(rollbackTarget(event({}), lane(2))).toBe(1);
+    expect(rollbackTarget(event({}), lane(1))).toBeNull();
+    expect(rollbackTarget(event({ previousVersion: null }), lane(2))).toBeNull();
+  });
+
+  it('offers nothing on a rollback', () => {
+    expect(rollbackTarget(event({ kind: 'rollback', version: 1, previousVersion: 2 }), lane(1))).toBeNull();
+  });
+
+  it('offers a canary abort only while that canary runs', () => {
+    const canary = event({ id: 'c3', kind: 'canary_start', version: 3, previousVersion: 2, canaryPercent: 10 });
+    const running = { version: 3, percent: 10, deploymentId: 'c3', startedAt: canary.time };
+    expect(rollbackTarget(canary, lane(2, running))).toBe(2);
+    expect(rollbackTarget(canary, lane(2))).toBeNull();
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { href, parseRoute, queryString, routePath, type Route } from './route.js';
+
+describe('routes', () => {
+  it('round-trips every page, including prompt names with slashes and spaces', () => {
+    const routes: Route[] = [
+      { page: 'overview' },
+      { page: 'prompts' },
+      { page: 'versions', prompt: 'support/answer v2' },
+      { page: 'oncall', prompt: 'support/answer', environment: 'production' },
+      { page: 'compare' },
+      { page: 'deployments' },
+      { page: 'traces' },
+      { page: 'trace', traceId: '0af7651916cd43dd8448eb211c80319c' },
+    ];
+    for (const route of routes) expect(parseRoute(routePath(route))).toEqual(route);
+    expect(routePath({ page: 'oncall', prompt: 'a/b', environment: 'qa' })).toBe('/prompts/a%2Fb/environments/qa');
+  });
+
+  it('sends unknown and malformed paths to not-found', () => {
+    expect(parseRoute('/nope')).toEqual({ page: 'not-found', path: '/nope' });
+    expect(parseRoute('/prompts/%E0%A4%A/versions').page).toBe('not-found');
+    expect(parseRoute('/traces/a/b').page).toBe('not-found');
+  });
+
+  it('drops empty query parameters', () => {
+    expect(queryString({ a: '1', b: '', c: null, d: undefined, e: 0 })).toBe('?a=1&e=0');
+    expect(href({ page: 'traces' }, { prompt: 'x&y' })).toBe('/traces?prompt=x%26y');
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * The URL scheme of the UI. Paths name the page and its subject; filters and the time range are query
+ * parameters, so every view is a shareable link and back/forward move between views.
+ *
+ *   /                                             overview
+ *   /prompts                                      prompt list
+ *   /prompts/{prompt}/versions?from=&to=          versions and a diff of two
+ *   /prompts/{prompt}/environments/{environment}  the on-call view (?range= | ?from=&to=, &deployment=)
+ *   /compare?prompt=&environment=&model=&range=   version comparison
+ *   /deployments?prompt=&environment=&kind=       audit trail
+ *   /traces?environment=&prompt=&version=&model=&status=&minMs=&range=   trace list
+ *   /traces/{traceId}                             one trace
+ */
+export type Route =
+  | { page: 'overview' }
+  | { page: 'prompts' }
+  | { page: 'versions'; prompt: string }
+  | { page: 'oncall'; prompt: string; environment: string }
+  | { page: 'compare' }
+  | { page: 'deployments' }
+  | { page: 'traces' }
+  | { page: 'trace'; traceId: string }
+  | { page: 'not-found'; path: string };
+
+export type Query = Record<string, string | number | null | undefined>;
+
+function segments(pathname: string): string[] | undefined {
+  try {
+    return pathname
+      .split('/')
+      .filter((s) => s !== '')
+      .map((s) => decodeURIComponent(s));
+  } catch {
+    return undefined; // malformed percent-encoding
+  }
+}
+
+export function parseRoute(pathname: string): Route {
+  const parts = segments(pathname);
+  const notFound: Route = { page: 'not-found', path: pathname };
+  if (!parts) return notFound;
+  const [first, second, third, fourth, fifth] = parts;
+  if (parts.length === 0) return { page: 'overview' };
+  if (first === 'prompts' && parts.length === 1) return { page: 'prompts' };
+  if (first === 'prompts' && second && third === 'versions' && parts.length === 3)
+    return { page: 'versions', prompt: second };
+  if (first === 'prompts' && second && third === 'environments' && fourth && parts.length === 4 && !fifth) {
+    return { page: 'oncall', prompt: second, environment: fourth };
+  }
+  if (first === 'compare' && parts.length === 1) return { page: 'compare' };
+  if (first === 'deployments' && parts.length === 1) return { page: 'deployments' };
+  if (first === 'traces' && parts.length === 1) return { page: 'traces' };
+  if (first === 'traces' && second && parts.length === 2) return { page: 'trace', traceId: second };
+  return notFound;
+}
+
+const enc = encodeURIComponent;
+
+export function routePath(route: Route): string {
+  switch (route.page) {
+    case 'overview':
+      return '/';
+    case 'prompts':
+      return '/prompts';
+    case 'versions':
+      return `/prompts/${enc(route.prompt)}/versions`;
+    case 'oncall':
+      return `/prompts/${enc(route.prompt)}/environments/${enc(route.environment)}`;
+    case 'compare':
+    case 'deployments':
+    case 'traces':
+      return `/${route.page}`;
+    case 'trace':
+      return `/traces/${enc(route.traceId)}`;
+    case 'not-found':
+      return route.path;
+  }
+}
+
+/** Query parameters without the empty ones, in a stable order. */
+export function queryString(query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== null && value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export function href(route: Route, query?: Query): string {
+  return routePath(route) + queryString(query);
+}
+
+/** A copy of `params` with some keys set (or removed when the value is empty). */
+export function withParams(params: URLSearchParams, changes: Query): Query {
+  const out: Query = Object.fromEntries(params.entries());
+  for (const [key, value] of Object.entries(changes)) out[key] = value;
+  return out;
+}
