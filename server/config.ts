@@ -57,6 +57,10 @@ export const configSchema = z.object({
   BUFFER_MAX_SPANS: z.coerce.number().int().min(1).default(200_000),
   /** Log format: `text` or `json`. */
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+  /** Self-observability: OTLP/HTTP endpoint (…/v1/traces) receiving a span per request Tracelane serves. Empty: off. */
+  SELF_TRACES_OTLP_ENDPOINT: z.union([z.literal(''), z.url()]).default(''),
+  /** Self-observability: the `service.name` of those spans. */
+  SELF_TRACES_SERVICE_NAME: z.string().min(1).default('tracelane'),
   /** Server-sent events (`GET /api/v1/events`): milliseconds between heartbeat comments. */
   EVENTS_HEARTBEAT_MS: z.coerce.number().int().min(10).default(15_000),
   /** Webhooks: attempts per delivery, the first included, before it is given up. */

@@ -12,6 +12,7 @@ import type { Logger } from './log.js';
 import { ddlRendererFor } from './store/cluster-ddl.js';
 import { applyRetention, loadMigrations, migrate } from './store/migrate.js';
 import { openStore } from './store/open-store.js';
+import { startSelfTracing } from './telemetry/self-tracing.js';
 import type { Store } from './store/store.js';
 
 /** A running Tracelane: the API/UI server and the collector in one process, sharing one store. */
@@ -45,8 +46,9 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const otlpHost = config.INGEST_KEYS.length > 0 ? config.HOST : LOOPBACK;
   if (config.INGEST_KEYS.length === 0) log.warn('no INGEST_KEYS configured: the collector listens on loopback only');
 
-  const apiServer = await listen(api, config.PORT, apiHost);
-  const otlpServer = await listen(collector.app, config.OTLP_PORT, otlpHost);
+  const selfTracing = startSelfTracing(config, log);
+  const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost);
+  const otlpServer = await listen(selfTracing.instrument(collector.app, 'collector'), config.OTLP_PORT, otlpHost);
   return {
     apiUrl: urlOf(apiServer),
     otlpUrl: urlOf(otlpServer),
@@ -56,6 +58,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
       bus.close(); // ends the open event streams, which would otherwise keep the server from closing
       await webhooks.stop();
       await Promise.all([stop(apiServer), stop(otlpServer)]);
+      await selfTracing.shutdown();
       await collector.close();
       await store.close();
     },

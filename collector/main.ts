@@ -1,0 +1,55 @@
+import { loadConfig } from '../server/config.js';
+import { createLogger } from '../server/log.js';
+import { ddlRendererFor } from '../server/store/cluster-ddl.js';
+import { loadMigrations, migrate } from '../server/store/migrate.js';
+import { openStore } from '../server/store/open-store.js';
+import { startSelfTracing } from '../server/telemetry/self-tracing.js';
+import { listen, stop, urlOf } from '../server/tracelane.js';
+import { createCollector } from './collector.js';
+
+/**
+ * `npm run collector`: the OTLP collector alone, writing to a ClickHouse server. It keeps no state of its own,
+ * so any number of them can run side by side (behind a load balancer) next to one Tracelane server.
+ */
+const config = loadConfig();
+const log = createLogger(config.LOG_FORMAT);
+
+if (config.CLICKHOUSE_URL === '') {
+  log.error(
+    'a standalone collector needs CLICKHOUSE_URL: the embedded store (chDB) binds its data folder to one process, ' +
+      'so without a ClickHouse server the collector runs inside the server — use `npm start` instead',
+  );
+  process.exit(2);
+}
+
+const store = openStore(config);
+// Every migration statement is idempotent, so collectors and the server may all run them at start-up.
+const applied = await migrate(store, loadMigrations(), ddlRendererFor(config));
+if (applied.length > 0) log.info('migrations applied', { migrations: applied });
+
+const collector = createCollector({ config, store, log });
+const host = config.INGEST_KEYS.length > 0 ? config.HOST : '127.0.0.1';
+if (config.INGEST_KEYS.length === 0) log.warn('no INGEST_KEYS configured: the collector listens on loopback only');
+const selfTracing = startSelfTracing(config, log);
+const server = await listen(selfTracing.instrument(collector.app, 'collector'), config.OTLP_PORT, host);
+log.info(`OTLP/HTTP collector on ${urlOf(server)}/v1/traces`, { store: config.CLICKHOUSE_URL });
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal} received: flushing and shutting down`);
+    stop(server)
+      .then(() => selfTracing.shutdown())
+      .then(() => collector.close())
+      .then(() => store.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error('shutdown failed', { error: String(err) });
+          process.exit(1);
+        },
+      );
+  });
+}
