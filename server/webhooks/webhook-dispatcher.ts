@@ -61,7 +61,13 @@ export function startWebhookDispatcher({ config, store, log, bus }: DispatcherOp
     void tracked.finally(() => work.delete(tracked));
   };
 
-  const record = (d: PendingDelivery, result: DeliveryResult, outcome: AttemptOutcome, nextRetryAt?: number) => {
+  const record = (
+    d: PendingDelivery,
+    result: DeliveryResult,
+    outcome: Omit<AttemptOutcome, 'ok'>,
+    startedAt = new Date(),
+    nextRetryAt?: number,
+  ) => {
     const row: DeliveryAttempt = {
       id: randomUUID(),
       webhookId: d.webhookId,
@@ -69,7 +75,7 @@ export function startWebhookDispatcher({ config, store, log, bus }: DispatcherOp
       eventId: d.event.id,
       eventType: d.event.type,
       attempt: d.attempts,
-      time: new Date().toISOString(),
+      time: startedAt.toISOString(),
       result,
       ...outcome,
       nextRetryAt: nextRetryAt === undefined ? null : new Date(nextRetryAt).toISOString(),
@@ -80,7 +86,7 @@ export function startWebhookDispatcher({ config, store, log, bus }: DispatcherOp
   const drop = (d: PendingDelivery, reason: string) => {
     totals.dropped++;
     log.warn('webhook delivery dropped', { webhook: d.webhookId, event: d.event.id, reason });
-    record(d, 'dropped', { ok: false, httpStatus: null, error: reason, responseExcerpt: '', latencyMs: 0 });
+    record(d, 'dropped', { httpStatus: null, error: reason, responseExcerpt: '', latencyMs: 0 });
   };
 
   const pump = () => {
@@ -96,8 +102,11 @@ export function startWebhookDispatcher({ config, store, log, bus }: DispatcherOp
       log.error('webhooks: cannot read the subscription; retrying later', { error: String(err) });
       return null;
     });
-    if (webhook === undefined) queue.remove(d); // deleted meanwhile: its deliveries are cancelled
-    if (!webhook) {
+    if (webhook === undefined) {
+      queue.remove(d); // the webhook was deleted: its pending deliveries are cancelled
+      return pump();
+    }
+    if (webhook === null) {
       d.sending = false;
       d.dueAt = Date.now() + retryPolicy.baseMs;
       return pump();
@@ -105,15 +114,16 @@ export function startWebhookDispatcher({ config, store, log, bus }: DispatcherOp
     d.attempts++;
     const body = JSON.stringify(d.event);
     const request = { url: webhook.url, secret: webhook.secret, body, eventType: d.event.type, deliveryId: d.id };
-    const outcome = await sendWebhook(request, config.WEBHOOK_TIMEOUT_MS, shutdown.signal);
+    const startedAt = new Date();
+    const { ok, ...outcome } = await sendWebhook(request, config.WEBHOOK_TIMEOUT_MS, shutdown.signal);
     d.sending = false;
-    if (outcome.ok || d.attempts >= config.WEBHOOK_MAX_ATTEMPTS || shutdown.signal.aborted) {
+    if (ok || d.attempts >= config.WEBHOOK_MAX_ATTEMPTS || shutdown.signal.aborted) {
       queue.remove(d);
-      totals[outcome.ok ? 'delivered' : 'failed']++;
-      record(d, outcome.ok ? 'delivered' : 'failed', outcome);
+      totals[ok ? 'delivered' : 'failed']++;
+      record(d, ok ? 'delivered' : 'failed', outcome, startedAt);
     } else {
       d.dueAt = Date.now() + retryDelayMs(d.attempts, retryPolicy);
-      record(d, 'retrying', outcome, d.dueAt);
+      record(d, 'retrying', outcome, startedAt, d.dueAt);
     }
     pump();
   };
