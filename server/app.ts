@@ -1,12 +1,15 @@
 import express, { type Express } from 'express';
+import type { CollectorMetrics } from '../collector/metrics.js';
 import { createAnalysisRouter } from './analysis/analysis-api.js';
 import type { Config } from './config.js';
 import type { EventBus } from './events/event-bus.js';
 import { createEventsRouter } from './events/events-router.js';
+import { createHealthRouter } from './health/health-router.js';
 import { authenticate, type KeyRing } from './http/auth.js';
 import { errorMiddleware, notFound } from './http/errors.js';
 import type { Logger } from './log.js';
 import type { Store } from './store/store.js';
+import { createTracesRouter } from './traces/traces-router.js';
 import { createWebhooksRouter } from './webhooks/webhooks-router.js';
 import { createMeRouter } from './web/me-router.js';
 import { createWebHandler } from './web/static-handler.js';
@@ -18,6 +21,8 @@ export interface ApiContext {
   log: Logger;
   bus: EventBus;
   keys: KeyRing;
+  /** The collector's counters (same process in embedded mode), for /api/v1/health and /metrics. */
+  metrics: CollectorMetrics;
 }
 
 /** The API and web UI application (on PORT). Each feature contributes one router under /api/v1. */
@@ -27,12 +32,14 @@ export function createApiApp(ctx: ApiContext): Express {
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '1mb' }));
 
+  app.use(createHealthRouter(ctx)); // health and /metrics need no key
   app.use('/api/v1', createEventsRouter(ctx)); // authenticates itself: EventSource sends the key as ?key=
   const api = express.Router();
   api.use(authenticate(ctx.keys));
   api.use(createWebhooksRouter(ctx));
   api.use(createMeRouter(ctx));
   api.use(createAnalysisRouter(ctx));
+  api.use(createTracesRouter(ctx));
   app.use('/api/v1', api);
   app.use('/api', (_req, _res, next) => next(notFound('no such API route')));
   app.use(createWebHandler());

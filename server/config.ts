@@ -48,6 +48,12 @@ export const configSchema = z.object({
   PROMPT_NAME_KEYS: list.default([]),
   PROMPT_VERSION_KEYS: list.default([]),
   ENVIRONMENT_KEYS: list.default([]),
+  /** Extra span attribute keys holding a quality score (comma-separated); averaged with evaluation events. */
+  QUALITY_KEYS: list.default([]),
+  /** A span with more attributes than this is rejected (counted as `too_many_attributes`). */
+  SPAN_MAX_ATTRIBUTES: z.coerce.number().int().min(1).default(1024),
+  /** Attribute values longer than this many characters are truncated to it (counted; the span is kept). */
+  ATTRIBUTE_VALUE_MAX_CHARS: z.coerce.number().int().min(64).default(131_072),
   /** A JSON price file (same shape as collector/pricing/prices.json) whose entries override the shipped prices. */
   PRICES_FILE: z.string().default(''),
   /** Write buffer: flush when this many spans are waiting, or after FLUSH_INTERVAL_MS. */

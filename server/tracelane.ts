@@ -38,7 +38,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   await ensureDefaultEnvironments(store);
   const keys = combinedKeyRing(parseApiKeys(config.API_KEYS), store);
   const collector = createCollector({ config, store, log });
-  const api = createApiApp({ config, store, log, bus, keys });
+  const api = createApiApp({ config, store, log, bus, keys, metrics: collector.metrics });
   const webhooks = startWebhookDispatcher({ config, store, log, bus });
 
   const apiHost = keys.enabled() ? config.HOST : LOOPBACK;

@@ -1,0 +1,66 @@
+import type { LlmFields, NormalizeStep } from './llm-fields.js';
+import { firstCount, jsonObjectAttribute } from './lookup.js';
+
+/**
+ * Token counts. Input tokens include cached ones, as the GenAI conventions define `gen_ai.usage.input_tokens`;
+ * cached input tokens are the cache reads (priced lower). Keys in precedence order: GenAI current, GenAI
+ * deprecated (also older OpenLLMetry and Vercel `doGenerate`), OpenInference, Vercel AI SDK (current, older).
+ */
+export const INPUT_TOKEN_KEYS = [
+  'gen_ai.usage.input_tokens',
+  'gen_ai.usage.prompt_tokens',
+  'llm.token_count.prompt',
+  'ai.usage.inputTokens',
+  'ai.usage.promptTokens',
+];
+export const OUTPUT_TOKEN_KEYS = [
+  'gen_ai.usage.output_tokens',
+  'gen_ai.usage.completion_tokens',
+  'llm.token_count.completion',
+  'ai.usage.outputTokens',
+  'ai.usage.completionTokens',
+];
+export const CACHED_INPUT_TOKEN_KEYS = [
+  'gen_ai.usage.cache_read.input_tokens',
+  'gen_ai.usage.cache_read_input_tokens',
+  'llm.token_count.prompt_details.cache_read',
+  'ai.usage.cachedInputTokens',
+];
+
+export const readTokens: NormalizeStep = {
+  name: 'readTokens',
+  apply: (input) => {
+    const langfuse = langfuseUsage(jsonObjectAttribute(input.span.attributes, LANGFUSE_USAGE));
+    return {
+      inputTokens: firstCount(input, INPUT_TOKEN_KEYS) ?? langfuse.inputTokens,
+      outputTokens: firstCount(input, OUTPUT_TOKEN_KEYS) ?? langfuse.outputTokens,
+      cachedInputTokens: firstCount(input, CACHED_INPUT_TOKEN_KEYS) ?? langfuse.cachedInputTokens,
+    };
+  },
+};
+
+const LANGFUSE_USAGE = 'langfuse.observation.usage_details';
+
+/**
+ * Langfuse `usage_details` is a JSON map of usage types to counts. Langfuse counts every key starting with "input"
+ * as input and every key starting with "output" as output (`input_cached_tokens`, `output_reasoning_tokens`); the
+ * OpenAI-style names (`prompt_tokens`, `completion_tokens`) and Anthropic's cache keys are read too. `total` is
+ * ignored. Cached tokens are the keys naming a cache read.
+ */
+export function langfuseUsage(details: Record<string, unknown> | undefined): Pick<
+  LlmFields,
+  'inputTokens' | 'outputTokens' | 'cachedInputTokens'
+> {
+  let input: number | null = null;
+  let output: number | null = null;
+  let cached: number | null = null;
+  const add = (sum: number | null, n: number) => (sum ?? 0) + n;
+  for (const [key, value] of Object.entries(details ?? {})) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) continue;
+    const isCacheRead = key.includes('cache_read') || key.includes('cached');
+    if (key.startsWith('input') || key === 'prompt_tokens' || /^cache_\w*input_tokens$/.test(key)) input = add(input, value);
+    else if (key.startsWith('output') || key === 'completion_tokens') output = add(output, value);
+    if (isCacheRead) cached = add(cached, value);
+  }
+  return { inputTokens: input, outputTokens: output, cachedInputTokens: cached };
+}

@@ -1,0 +1,87 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Logger } from '../../server/log.js';
+import type { CollectorMetrics } from '../metrics.js';
+import { OtlpDecodeError } from '../otlp/decode-error.js';
+import { decodeJsonTraces } from '../otlp/json-codec.js';
+import { decodeProtobufTraces } from '../otlp/protobuf-codec.js';
+import type { TraceExport } from '../otlp/span.js';
+import type { IngestResult } from '../ingest.js';
+import { BufferClosedError, BufferFullError, StoreWriteError } from '../write-buffer.js';
+import { ingestKeyCheck } from './ingest-keys.js';
+import { sendExportResponse, sendRpcStatus, RPC, type OtlpEncoding } from './otlp-responses.js';
+import { BodyError, readBody } from './read-body.js';
+
+export interface TracesHandlerOptions {
+  ingest(request: TraceExport): Promise<IngestResult>;
+  ingestKeys: readonly string[];
+  maxBodyBytes: number;
+  metrics: CollectorMetrics;
+  log: Logger;
+}
+
+/** Seconds an OTLP client is asked to wait before retrying when the buffer is full or the store failed. */
+const RETRY_AFTER_FULL_S = 2;
+const RETRY_AFTER_STORE_S = 5;
+
+/**
+ * `POST /v1/traces` per the OTLP/HTTP specification: protobuf or JSON (media type matched with or without
+ * parameters), optional gzip, the response in the request's encoding. Errors carry a google.rpc.Status:
+ * 400 bad data (do not retry), 401 missing ingest key, 413 too large, 415 unsupported content type or encoding,
+ * 503 with Retry-After when the buffer is full or the store failed (retry).
+ */
+export function tracesHandler(options: TracesHandlerOptions): RequestHandler {
+  const authorized = ingestKeyCheck(options.ingestKeys);
+  const { metrics } = options;
+  return async (req, res) => {
+    const encoding = mediaType(req);
+    const reply = encoding ?? 'json';
+    if (!authorized(req.headers)) {
+      metrics.rejectRequest('unauthorized');
+      return sendRpcStatus(res, reply, 401, RPC.UNAUTHENTICATED, 'missing or unknown ingest key: send "Authorization: Bearer <key>" or "x-api-key: <key>"');
+    }
+    if (!encoding) {
+      metrics.rejectRequest('unsupported_media_type');
+      return sendRpcStatus(res, reply, 415, RPC.INVALID_ARGUMENT, `Content-Type must be application/x-protobuf or application/json, not ${JSON.stringify(req.get('content-type') ?? '')}`);
+    }
+    const contentEncoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
+    if (contentEncoding !== 'identity' && contentEncoding !== 'gzip') {
+      metrics.rejectRequest('unsupported_media_type');
+      return sendRpcStatus(res, reply, 415, RPC.INVALID_ARGUMENT, `Content-Encoding must be gzip or absent, not ${JSON.stringify(contentEncoding)}`);
+    }
+    try {
+      const body = await readBody(req, contentEncoding === 'gzip', options.maxBodyBytes);
+      const request = encoding === 'protobuf' ? decodeProtobufTraces(body) : decodeJsonTraces(body.toString('utf8'));
+      const result = await options.ingest(request);
+      sendExportResponse(res, encoding, result.rejectedSpans, result.errorMessage);
+    } catch (err) {
+      sendFailure(res, encoding, err, options);
+    }
+  };
+}
+
+function mediaType(req: Request): OtlpEncoding | undefined {
+  const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/x-protobuf' || type === 'application/protobuf') return 'protobuf';
+  if (type === 'application/json') return 'json';
+  return undefined;
+}
+
+function sendFailure(res: Response, encoding: OtlpEncoding, err: unknown, { metrics, log }: TracesHandlerOptions): void {
+  if (err instanceof BodyError) {
+    metrics.rejectRequest(err.reason);
+    if (err.reason === 'too_large') res.set('Connection', 'close');
+    return sendRpcStatus(res, encoding, err.reason === 'too_large' ? 413 : 400, RPC.INVALID_ARGUMENT, err.message);
+  }
+  if (err instanceof OtlpDecodeError) {
+    metrics.rejectRequest(encoding === 'protobuf' ? 'bad_protobuf' : 'bad_json');
+    return sendRpcStatus(res, encoding, 400, RPC.INVALID_ARGUMENT, err.message);
+  }
+  if (err instanceof BufferFullError || err instanceof BufferClosedError) {
+    return sendRpcStatus(res, encoding, 503, RPC.UNAVAILABLE, err.message, RETRY_AFTER_FULL_S);
+  }
+  if (err instanceof StoreWriteError) {
+    return sendRpcStatus(res, encoding, 503, RPC.UNAVAILABLE, 'the span store failed; retry later', RETRY_AFTER_STORE_S);
+  }
+  log.error('export request failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  sendRpcStatus(res, encoding, 500, RPC.INTERNAL, 'internal error');
+}

@@ -1,0 +1,139 @@
+import type { Logger } from '../server/log.js';
+import type { CollectorMetrics } from './metrics.js';
+
+/** The buffer holds BUFFER_MAX_SPANS already: the request is answered 503 with Retry-After. */
+export class BufferFullError extends Error {
+  constructor() {
+    super('the write buffer is full; retry later');
+    this.name = 'BufferFullError';
+  }
+}
+
+/** The collector is shutting down and accepts no more spans. */
+export class BufferClosedError extends Error {
+  constructor() {
+    super('the collector is shutting down; retry later');
+    this.name = 'BufferClosedError';
+  }
+}
+
+/** The insert carrying the rows failed; the request is answered 503 and its client retries. */
+export class StoreWriteError extends Error {
+  constructor(cause: unknown) {
+    super(`the span store failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'StoreWriteError';
+  }
+}
+
+export interface WriteBufferOptions<T> {
+  /** Inserts one batch; a rejection fails every request whose rows were in it. */
+  insert(rows: T[]): Promise<void>;
+  /** Flush as soon as this many rows wait. */
+  flushRows: number;
+  /** Flush rows that have waited this long. */
+  flushIntervalMs: number;
+  /** Rows held (waiting plus being inserted) at most. */
+  maxRows: number;
+  metrics: CollectorMetrics;
+  log: Logger;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Group commit: rows from concurrent requests are inserted together — when FLUSH_SPANS rows wait, when the oldest
+ * has waited FLUSH_INTERVAL_MS, or at close — one insert at a time. `write()` resolves only once the insert carrying
+ * its rows has succeeded, so an acknowledged span is stored; if the insert fails, every request in it fails (the
+ * OTLP client retries). Memory is bounded: beyond `maxRows` a write is refused at once, never queued.
+ */
+export class WriteBuffer<T> {
+  private pending: T[] = [];
+  private waiters: Waiter[] = [];
+  private inFlight: Promise<void> | undefined;
+  private inFlightRows = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private due = false;
+  private closed = false;
+
+  constructor(private readonly options: WriteBufferOptions<T>) {}
+
+  get buffered(): number {
+    return this.pending.length + this.inFlightRows;
+  }
+
+  /** Resolves when `rows` are stored; throws BufferFullError or BufferClosedError at once when refused. */
+  write(rows: T[]): Promise<void> {
+    if (this.closed) throw new BufferClosedError();
+    if (rows.length === 0) return Promise.resolve();
+    if (this.buffered > 0 && this.buffered + rows.length > this.options.maxRows) throw new BufferFullError();
+    for (const row of rows) this.pending.push(row);
+    const stored = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.updateGauge();
+    if (this.pending.length >= this.options.flushRows) this.due = true;
+    else this.timer ??= setTimeout(() => this.onTimer(), this.options.flushIntervalMs);
+    this.flushIfDue();
+    return stored;
+  }
+
+  /** Stops accepting rows and flushes everything held. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.due = true;
+    this.flushIfDue();
+    while (this.inFlight) await this.inFlight;
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    this.due = true;
+    this.flushIfDue();
+  }
+
+  private flushIfDue(): void {
+    if (!this.due || this.inFlight || this.pending.length === 0) return;
+    this.due = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const rows = this.pending;
+    const waiters = this.waiters;
+    this.pending = [];
+    this.waiters = [];
+    this.inFlightRows = rows.length;
+    this.inFlight = this.insert(rows, waiters);
+  }
+
+  private async insert(rows: T[], waiters: Waiter[]): Promise<void> {
+    const { metrics } = this.options;
+    const started = performance.now();
+    try {
+      await this.options.insert(rows);
+      metrics.flushes++;
+      metrics.observeInsert((performance.now() - started) / 1000);
+      for (const w of waiters) w.resolve();
+    } catch (err) {
+      metrics.flushErrors++;
+      this.options.log.error('span insert failed; the requests get 503 and their clients retry', {
+        spans: rows.length,
+        error: (err as Error).message,
+      });
+      const failure = new StoreWriteError(err);
+      for (const w of waiters) w.reject(failure);
+    } finally {
+      this.inFlight = undefined;
+      this.inFlightRows = 0;
+      this.updateGauge();
+      if (this.pending.length > 0) {
+        if (this.closed || this.pending.length >= this.options.flushRows) this.due = true;
+        else this.timer ??= setTimeout(() => this.onTimer(), this.options.flushIntervalMs);
+      }
+      this.flushIfDue();
+    }
+  }
+
+  private updateGauge(): void {
+    this.options.metrics.bufferedSpans = this.buffered;
+  }
+}

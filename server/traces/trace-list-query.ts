@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { badRequest } from '../http/errors.js';
+import { parseQuery } from '../http/validation.js';
+import { decodeCursor, type TraceCursor } from './cursor.js';
+
+/** `from` / `to`: ISO-8601 with a zone, or epoch milliseconds. */
+const time = z.string().transform((value, ctx) => {
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms)) {
+    ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 time or epoch milliseconds' });
+    return z.NEVER;
+  }
+  return ms;
+});
+const label = z.string().min(1).max(256);
+const durationMs = z.coerce.number().nonnegative();
+
+const schema = z.strictObject({
+  environment: label.optional(),
+  prompt: label.optional(),
+  version: label.optional(),
+  model: label.optional(),
+  status: z.enum(['ok', 'error']).optional(),
+  from: time.optional(),
+  to: time.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(512).optional(),
+  minDurationMs: durationMs.optional(),
+  maxDurationMs: durationMs.optional(),
+});
+
+export const DEFAULT_WINDOW_MS = 3_600_000;
+
+export interface TraceListQuery {
+  environment?: string;
+  prompt?: string;
+  version?: string;
+  model?: string;
+  status?: 'ok' | 'error';
+  /** Epoch milliseconds; always set (default: the last hour). */
+  from: number;
+  to: number;
+  limit: number;
+  cursor?: TraceCursor;
+  minDurationMs?: number;
+  maxDurationMs?: number;
+}
+
+/** Validates `GET /api/v1/traces` parameters; every problem is a 400 naming the parameter. */
+export function parseTraceListQuery(query: unknown, nowMs = Date.now()): TraceListQuery {
+  const q = parseQuery(schema, query);
+  const to = q.to ?? nowMs;
+  const from = q.from ?? to - DEFAULT_WINDOW_MS;
+  if (from >= to) throw badRequest('from must be before to', 'from');
+  if (q.minDurationMs !== undefined && q.maxDurationMs !== undefined && q.minDurationMs > q.maxDurationMs) {
+    throw badRequest('minDurationMs must not exceed maxDurationMs', 'minDurationMs');
+  }
+  return { ...q, from, to, cursor: q.cursor === undefined ? undefined : decodeCursor(q.cursor) };
+}
