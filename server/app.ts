@@ -7,6 +7,8 @@ import { createEventsRouter } from './events/events-router.js';
 import { createHealthRouter } from './health/health-router.js';
 import { authenticate, type KeyRing } from './http/auth.js';
 import { errorMiddleware, notFound } from './http/errors.js';
+import { keysRouter } from './registry/keys-router.js';
+import { registryRouter } from './registry/registry-router.js';
 import type { Logger } from './log.js';
 import type { Store } from './store/store.js';
 import { createTracesRouter } from './traces/traces-router.js';
@@ -36,6 +38,7 @@ export function createApiApp(ctx: ApiContext): Express {
   app.use('/api/v1', createEventsRouter(ctx)); // authenticates itself: EventSource sends the key as ?key=
   const api = express.Router();
   api.use(authenticate(ctx.keys));
+  api.use(registryRouter(ctx), keysRouter(ctx));
   api.use(createWebhooksRouter(ctx));
   api.use(createMeRouter(ctx));
   api.use(createAnalysisRouter(ctx));

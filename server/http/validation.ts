@@ -1,0 +1,52 @@
+import type { z } from 'zod';
+import { badRequest } from './errors.js';
+
+/**
+ * Request validation with zod. The first problem becomes a 400 whose message and `field` name the offending field
+ * by its path (`messages.0.role`); unknown keys are reported by their own name; a missing field "is required".
+ */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest('request body must be a JSON object (Content-Type: application/json)');
+  }
+  return parse(schema, body, []);
+}
+
+/** Query-string parameters (`req.query`). */
+export function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
+  return parse(schema, query, []);
+}
+
+/** One value, e.g. a path parameter, reported under `field`. */
+export function parseField<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
+  return parse(schema, value, [field]);
+}
+
+function parse<T>(schema: z.ZodType<T>, input: unknown, prefix: string[]): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (!issue) throw badRequest('invalid request');
+  const path = [...prefix, ...issue.path.map(String)];
+  if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path.push(issue.keys[0]);
+  const field = path.join('.');
+  const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
+  const message = missing ? 'is required' : issue.message;
+  if (field === '') throw badRequest(message);
+  throw badRequest(`${field}: ${message}`, field);
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** A named path parameter as text (Express has already decoded it, so `%2F` arrives as `/`). */
+export function pathParam(params: Record<string, string | string[] | undefined>, name: string): string {
+  const value = params[name];
+  return Array.isArray(value) ? value.join('/') : (value ?? '');
+}

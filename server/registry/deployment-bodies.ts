@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { DEPLOYMENT_KINDS } from './deployment-event.js';
+import { canaryPercent, environmentName, promptName, reason, versionNumber } from './names.js';
+import { pageParams, timeParam } from './query-params.js';
+
+/** Request bodies and queries of the deployment routes. */
+
+const expectedDeploymentId = z.string().max(100, 'must be at most 100 characters').nullable().optional();
+
+export const deployBody = z.strictObject({
+  prompt: promptName,
+  environment: environmentName,
+  version: versionNumber,
+  reason,
+  canaryPercent: canaryPercent.optional(),
+  expectedDeploymentId,
+});
+
+export const rollbackBody = z.strictObject({
+  prompt: promptName,
+  environment: environmentName,
+  toVersion: versionNumber.optional(),
+  reason,
+  expectedDeploymentId,
+});
+
+export const externalBody = z.strictObject({
+  prompt: promptName,
+  environment: environmentName,
+  version: versionNumber,
+  /** ISO-8601 time or epoch milliseconds; default now. */
+  timestamp: z
+    .union([z.number().int().nonnegative(), timeParam], 'must be an ISO-8601 time or epoch milliseconds')
+    .optional(),
+  actor: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
+  reason,
+});
+
+export const promoteBody = z.strictObject({ reason });
+
+export const deploymentsQuery = z.object({
+  prompt: promptName.optional(),
+  environment: environmentName.optional(),
+  kind: z.enum(DEPLOYMENT_KINDS).optional(),
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+  ...pageParams,
+});

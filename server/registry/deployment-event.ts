@@ -1,0 +1,91 @@
+/**
+ * A deployment event as the API returns it (`GET /api/v1/deployments/{id}`) and as the event bus publishes it.
+ * `version` is the version live (stable) after the event, except for `canary_start`, where it is the candidate
+ * receiving `canaryPercent` of traffic while `previousVersion` stays stable. For `canary_abort`, `version` is the
+ * stable version that keeps all traffic and `previousVersion` the withdrawn candidate.
+ */
+export const DEPLOYMENT_KINDS = [
+  'deploy',
+  'rollback',
+  'canary_start',
+  'canary_promote',
+  'canary_abort',
+  'external',
+] as const;
+export type DeploymentKind = (typeof DEPLOYMENT_KINDS)[number];
+
+export interface DeploymentEvent {
+  id: string;
+  /** When the change took effect (for `external`, the time the caller reported). ISO-8601 UTC. */
+  time: string;
+  prompt: string;
+  environment: string;
+  kind: DeploymentKind;
+  version: number;
+  previousVersion: number | null;
+  canaryPercent: number | null;
+  /** Name of the API key that recorded the event. */
+  actor: string;
+  reason: string;
+  /** The review request whose approval performed this deployment. */
+  requestId: string | null;
+  /** For `external`: who deployed, as the caller reported it (CI job, other registry). */
+  externalActor: string | null;
+  /** When Tracelane recorded the event. */
+  recordedAt: string;
+}
+
+export interface DeploymentEventRow {
+  id: string;
+  time: string;
+  prompt: string;
+  environment: string;
+  kind: string;
+  version: number;
+  previous_version: number | null;
+  canary_percent: number | null;
+  actor: string;
+  reason: string;
+  request_id: string;
+  external_actor: string;
+  recorded_at: string;
+}
+
+export const DEPLOYMENT_EVENT_COLUMNS =
+  'id, time, prompt, environment, kind, version, previous_version, canary_percent, actor, reason, request_id, external_actor, recorded_at';
+
+export function eventFromRow(row: DeploymentEventRow): DeploymentEvent {
+  return {
+    id: row.id,
+    time: row.time,
+    prompt: row.prompt,
+    environment: row.environment,
+    kind: row.kind as DeploymentKind,
+    version: row.version,
+    previousVersion: row.previous_version,
+    canaryPercent: row.canary_percent,
+    actor: row.actor,
+    reason: row.reason,
+    requestId: row.request_id === '' ? null : row.request_id,
+    externalActor: row.external_actor === '' ? null : row.external_actor,
+    recordedAt: row.recorded_at,
+  };
+}
+
+export function rowFromEvent(event: DeploymentEvent): DeploymentEventRow {
+  return {
+    id: event.id,
+    time: event.time,
+    prompt: event.prompt,
+    environment: event.environment,
+    kind: event.kind,
+    version: event.version,
+    previous_version: event.previousVersion,
+    canary_percent: event.canaryPercent,
+    actor: event.actor,
+    reason: event.reason,
+    request_id: event.requestId ?? '',
+    external_actor: event.externalActor ?? '',
+    recorded_at: event.recordedAt,
+  };
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { canaryPercent } from './names.js';
+
+/**
+ * Per-environment policies. `autoRollback` / `autoPromote` let the analysis loop roll back a failing deployment or
+ * promote a passing canary; `canary` holds the defaults for canaries (initial percentage, bake time before a
+ * promotion); `detector` is a free object of regression-detector overrides that the analysis loop interprets.
+ */
+export const policiesSchema = z.strictObject({
+  autoRollback: z.boolean(),
+  autoPromote: z.boolean(),
+  canary: z.strictObject({
+    percent: canaryPercent,
+    bakeMinutes: z.number().int().min(1).max(10_080),
+  }),
+  detector: z.record(z.string(), z.json()),
+});
+
+export type Policies = z.infer<typeof policiesSchema>;
+
+/** A partial update: only the given policies change; `canary` merges key by key; `detector` is replaced whole. */
+export const policiesPatchSchema = z.strictObject({
+  autoRollback: z.boolean().optional(),
+  autoPromote: z.boolean().optional(),
+  canary: z
+    .strictObject({
+      percent: canaryPercent.optional(),
+      bakeMinutes: z.number().int().min(1).max(10_080).optional(),
+    })
+    .optional(),
+  detector: z.record(z.string(), z.json()).optional(),
+});
+
+export type PoliciesPatch = z.infer<typeof policiesPatchSchema>;
+
+export const DEFAULT_POLICIES: Policies = {
+  autoRollback: false,
+  autoPromote: false,
+  canary: { percent: 10, bakeMinutes: 30 },
+  detector: {},
+};
+
+export function mergePolicies(base: Policies, patch: PoliciesPatch = {}): Policies {
+  return {
+    autoRollback: patch.autoRollback ?? base.autoRollback,
+    autoPromote: patch.autoPromote ?? base.autoPromote,
+    canary: { ...base.canary, ...stripUndefined(patch.canary ?? {}) },
+    detector: patch.detector ?? base.detector,
+  };
+}
+
+/** Stored policies over the defaults, so policies added in later releases get their default. */
+export function policiesFromJson(text: string): Policies {
+  const stored = JSON.parse(text) as Partial<Policies>;
+  return mergePolicies(DEFAULT_POLICIES, stored);
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The lanes every installation starts with; production is primary and rolls back automatically. */
+export const DEFAULT_ENVIRONMENTS = [
+  { name: 'development', order: 0, primary: false, policies: DEFAULT_POLICIES },
+  { name: 'qa', order: 1, primary: false, policies: DEFAULT_POLICIES },
+  { name: 'staging', order: 2, primary: false, policies: DEFAULT_POLICIES },
+  { name: 'production', order: 3, primary: true, policies: { ...DEFAULT_POLICIES, autoRollback: true } },
+] as const;

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../http/errors.js';
+import { nowIso, timeAfter } from './clock.js';
+import type { DeploymentEvent } from './deployment-event.js';
+import type { EventDraft } from './deployment-plans.js';
+import { insertDeploymentEvent, laneEvents } from './deployment-queries.js';
+import { deriveLaneState, type LaneState } from './environment-state.js';
+import { laneKey, locks } from './keyed-mutex.js';
+import { publish, type RegistryDeps } from './registry-deps.js';
+
+/** A stale `expectedDeploymentId`: 409 whose body also carries the lane's current deployment. */
+export class StaleDeploymentError extends AppError {
+  constructor(readonly current: DeploymentEvent | null) {
+    super(
+      409,
+      'conflict',
+      `expectedDeploymentId: the current deployment is ${current ? `"${current.id}"` : 'none'}; re-read and retry`,
+      'expectedDeploymentId',
+    );
+  }
+}
+
+/** Throws when the caller expected another latest event (`null`: expected nothing deployed yet). */
+export function checkExpected(state: LaneState, expected: string | null | undefined): void {
+  if (expected === undefined) return;
+  if ((state.latest?.id ?? null) !== expected) throw new StaleDeploymentError(state.latest);
+}
+
+export interface LaneDecision extends EventDraft {
+  actor: string;
+  reason: string;
+  /** Effective time; default: now (after the lane's newest event). */
+  time?: string;
+  requestId?: string | null;
+  externalActor?: string | null;
+}
+
+export interface LaneWrite {
+  event: DeploymentEvent;
+  /** False when the request was already satisfied and nothing was recorded. */
+  created: boolean;
+}
+
+/**
+ * The one way deployment events are written: under the lane's lock, read the lane's events, let `decide` choose
+ * the event from the current state (or `null`: nothing to do), append it and publish `deployment.created`.
+ */
+export async function writeLane(
+  deps: RegistryDeps,
+  prompt: string,
+  environment: string,
+  decide: (state: LaneState, events: readonly DeploymentEvent[]) => LaneDecision | null,
+): Promise<LaneWrite> {
+  return locks.lane.run(laneKey(prompt, environment), async () => {
+    const events = await laneEvents(deps.store, prompt, environment);
+    const state = deriveLaneState(events);
+    const decision = decide(state, events);
+    if (decision === null) {
+      if (!state.latest) throw new Error('a lane with nothing deployed cannot be already satisfied');
+      return { event: state.latest, created: false };
+    }
+    const event: DeploymentEvent = {
+      id: randomUUID(),
+      time: decision.time ?? timeAfter(state.latest?.time),
+      prompt,
+      environment,
+      kind: decision.kind,
+      version: decision.version,
+      previousVersion: decision.previousVersion,
+      canaryPercent: decision.canaryPercent,
+      actor: decision.actor,
+      reason: decision.reason,
+      requestId: decision.requestId ?? null,
+      externalActor: decision.externalActor ?? null,
+      recordedAt: nowIso(),
+    };
+    await insertDeploymentEvent(deps.store, event);
+    publish(deps, 'deployment.created', event);
+    return { event, created: true };
+  });
+}

@@ -1,0 +1,66 @@
+import type { Store } from '../store/store.js';
+
+/** A prompt: a unique name and a description. `id` is the name (prompts are addressed by name). */
+export interface Prompt {
+  id: string;
+  name: string;
+  description: string;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+}
+
+interface PromptRow {
+  name: string;
+  description: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+}
+
+const COLUMNS = 'name, description, created_at, created_by, updated_at';
+
+const fromRow = (row: PromptRow): Prompt => ({
+  id: row.name,
+  name: row.name,
+  description: row.description,
+  createdAt: row.created_at,
+  createdBy: row.created_by,
+  updatedAt: row.updated_at,
+});
+
+export async function findPrompt(store: Store, name: string): Promise<Prompt | undefined> {
+  const rows = await store.query<PromptRow>(`SELECT ${COLUMNS} FROM prompts FINAL WHERE name = {name:String}`, {
+    name,
+  });
+  return rows[0] && fromRow(rows[0]);
+}
+
+export interface PromptFilter {
+  /** Case-insensitive substring of the name. */
+  search: string;
+  limit: number;
+  offset: number;
+}
+
+export async function listPrompts(store: Store, filter: PromptFilter): Promise<Prompt[]> {
+  const rows = await store.query<PromptRow>(
+    `SELECT ${COLUMNS} FROM prompts FINAL
+     WHERE positionCaseInsensitive(name, {search:String}) > 0 OR {search:String} = ''
+     ORDER BY name LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+    { ...filter },
+  );
+  return rows.map(fromRow);
+}
+
+export async function insertPrompt(store: Store, prompt: Prompt): Promise<void> {
+  await store.insert('prompts', [
+    {
+      name: prompt.name,
+      description: prompt.description,
+      created_at: prompt.createdAt,
+      created_by: prompt.createdBy,
+      updated_at: prompt.updatedAt,
+    },
+  ]);
+}

@@ -1,0 +1,52 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { requireRole } from '../http/auth.js';
+import { notFound } from '../http/errors.js';
+import { deployBody } from './deployment-bodies.js';
+import { comment, environmentName, promptName } from './names.js';
+import { pageParams } from './query-params.js';
+import type { RegistryDeps } from './registry-deps.js';
+import { findRequest, listRequests, REQUEST_STATUSES } from './request-queries.js';
+import { approveRequest, createRequest, rejectRequest } from './request-service.js';
+import { parseBody, parseQuery, pathParam } from '../http/validation.js';
+
+const listQuery = z.object({
+  status: z.enum(REQUEST_STATUSES).optional(),
+  prompt: promptName.optional(),
+  environment: environmentName.optional(),
+  ...pageParams,
+});
+const reviewBody = z.strictObject({ comment });
+
+/** Review requests: `/api/v1/deployments/requests…`. Mount before the `/deployments/:id` routes. */
+export function requestsRouter(deps: RegistryDeps): Router {
+  const router = Router();
+
+  router.get('/deployments/requests', async (req, res) => {
+    res.json({ requests: await listRequests(deps.store, parseQuery(listQuery, req.query)) });
+  });
+
+  router.post('/deployments/requests', requireRole('deployer'), async (req, res) => {
+    const body = parseBody(deployBody, req.body);
+    res.status(201).json(await createRequest(deps, { ...body, actor: res.locals.actor.name }));
+  });
+
+  router.get('/deployments/requests/:id', async (req, res) => {
+    const id = pathParam(req.params, 'id');
+    const request = await findRequest(deps.store, id);
+    if (!request) throw notFound(`deployment request "${id}" does not exist`, 'id');
+    res.json(request);
+  });
+
+  router.post('/deployments/requests/:id/approve', requireRole('deployer'), async (req, res) => {
+    const { comment } = parseBody(reviewBody, req.body ?? {});
+    res.json(await approveRequest(deps, { id: pathParam(req.params, 'id'), comment, actor: res.locals.actor.name }));
+  });
+
+  router.post('/deployments/requests/:id/reject', requireRole('deployer'), async (req, res) => {
+    const { comment } = parseBody(reviewBody, req.body ?? {});
+    res.json(await rejectRequest(deps, { id: pathParam(req.params, 'id'), comment, actor: res.locals.actor.name }));
+  });
+
+  return router;
+}

@@ -1,0 +1,33 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Store } from '../store/store.js';
+import { environmentName } from './names.js';
+import { etagOf, matchesIfNoneMatch, resolvePrompt } from './resolve.js';
+import { parseQuery, pathParam } from '../http/validation.js';
+
+const resolveQuery = z.object({
+  environment: environmentName,
+  /** Sticky canary assignment key (user, session or tenant id). */
+  key: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters').optional(),
+});
+
+/**
+ * `GET /api/v1/prompts/{name}/resolve?environment=&key=` — what a runtime calls. Answers with an ETag and
+ * `Cache-Control: no-cache`; a matching `If-None-Match` gets `304` with no body.
+ */
+export function resolveRouter(store: Store): Router {
+  const router = Router();
+  router.get('/prompts/:name/resolve', async (req, res) => {
+    const query = parseQuery(resolveQuery, req.query);
+    const resolution = await resolvePrompt(store, { prompt: pathParam(req.params, 'name'), ...query });
+    const body = JSON.stringify(resolution);
+    const etag = etagOf(body);
+    res.set({ ETag: etag, 'Cache-Control': 'no-cache' });
+    if (matchesIfNoneMatch(req.get('if-none-match'), etag)) {
+      res.status(304).end();
+      return;
+    }
+    res.type('application/json').send(body);
+  });
+  return router;
+}
