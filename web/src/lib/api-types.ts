@@ -248,3 +248,73 @@ export interface DeploymentAnalysis {
   metrics: MetricJudgement[];
   history: { evaluatedAt: string; verdict: Verdict }[];
 }
+
+/** An open (or resolved) regression: a deployment whose latest verdict is warn or fail, worst metric first. */
+export interface Regression {
+  deployment: DeploymentEvent;
+  verdict: Verdict;
+  evaluatedAt: string;
+  metrics: MetricJudgement[];
+}
+
+export interface TraceSummary {
+  traceId: string;
+  rootSpanName: string;
+  serviceName: string;
+  start: string;
+  durationMs: number;
+  spanCount: number;
+  generationCount: number;
+  hasError: boolean;
+  environments: string[];
+  prompts: { name: string; version: string }[];
+  models: string[];
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+}
+
+export interface TracePage {
+  traces: TraceSummary[];
+  nextCursor: string | null;
+  window: { from: string; to: string };
+}
+
+export interface TraceSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: string;
+  serviceName: string;
+  scope: { name: string; version: string };
+  start: string;
+  durationMs: number;
+  status: { code: string; message: string };
+  attributes: Record<string, string>;
+  resourceAttributes: Record<string, string>;
+  events: { time: string; name: string; attributes: Record<string, string> }[];
+  links: { traceId: string; spanId: string; attributes: Record<string, string> }[];
+  llm: {
+    environment: string;
+    promptName: string;
+    promptVersion: string;
+    versionInferred: boolean;
+    model: string;
+    provider: string;
+    operation: string;
+    isGeneration: boolean;
+    inputTokens: number | null;
+    outputTokens: number | null;
+    cachedInputTokens: number | null;
+    costUsd: number | null;
+    quality: number | null;
+    isError: boolean;
+  };
+}
+
+export interface Trace {
+  traceId: string;
+  spans: TraceSpan[];
+  truncated: boolean;
+}

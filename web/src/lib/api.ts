@@ -9,7 +9,10 @@ import type {
   Me,
   PromptOverview,
   PromptVersion,
+  Regression,
   Timeseries,
+  Trace,
+  TracePage,
   VersionDiff,
 } from './api-types.js';
 import { queryString, type Query } from './route.js';
@@ -102,6 +105,18 @@ export interface DeploymentFilter extends Partial<WindowQuery> {
   limit?: number;
 }
 
+export interface TraceFilter extends WindowQuery {
+  environment?: string;
+  prompt?: string;
+  version?: string;
+  model?: string;
+  status?: 'ok' | 'error';
+  minDurationMs?: number;
+  maxDurationMs?: number;
+  limit?: number;
+  cursor?: string;
+}
+
 export const api = {
   me: () => request<Me>('GET', '/me'),
 
@@ -160,6 +175,14 @@ export const api = {
       throw error;
     }
   },
+
+  regressions: async (q: { environment?: string; status?: 'open' | 'resolved' }, signal?: AbortSignal) =>
+    (await request<{ regressions: Regression[] }>('GET', '/regressions', { query: q, signal })).regressions,
+
+  traces: (q: TraceFilter, signal?: AbortSignal) =>
+    request<TracePage>('GET', '/traces', { query: { ...q, from: iso(q.from), to: iso(q.to) }, signal }),
+
+  trace: (traceId: string, signal?: AbortSignal) => request<Trace>('GET', `/traces/${enc(traceId)}`, { signal }),
 
   timeseries: (
     q: WindowQuery & {

@@ -49,8 +49,8 @@ class Live {
   private dispatch(type: LiveType, text: string): void {
     let data: Record<string, unknown> = {};
     try {
-      const parsed = JSON.parse(text) as { data?: Record<string, unknown> };
-      data = parsed.data ?? (parsed as Record<string, unknown>);
+      const parsed = JSON.parse(text) as Record<string, unknown> & { data?: Record<string, unknown> };
+      data = parsed.data ?? parsed;
     } catch {
       // a malformed event still tells listeners to reload
     }
