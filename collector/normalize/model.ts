@@ -19,15 +19,18 @@ export const readModel: NormalizeStep = {
   apply: (input) => ({ model: spanThenResource(input, MODEL_KEYS) }),
 };
 
-/** Provider: GenAI current then deprecated, OpenInference, Vercel AI SDK (`openai.chat` → `openai`). */
-export const PROVIDER_KEYS = ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system'];
-const VERCEL_PROVIDER = 'ai.model.provider';
+/**
+ * Provider: GenAI current then deprecated, OpenInference, then Vercel AI SDK's `ai.model.provider`. The Vercel AI
+ * SDK names providers by API (`openai.chat`, `anthropic.messages`) also in `gen_ai.system` on its spans, so on a
+ * Vercel span (one with `ai.operationId`) only the part before the first dot is kept. Lowercased.
+ */
+export const PROVIDER_KEYS = ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system', 'ai.model.provider'];
 
 export const readProvider: NormalizeStep = {
   name: 'readProvider',
   apply: (input) => {
-    const provider =
-      spanThenResource(input, PROVIDER_KEYS) || (spanThenResource(input, [VERCEL_PROVIDER]).split('.')[0] ?? '');
-    return { provider: provider.toLowerCase() };
+    const provider = spanThenResource(input, PROVIDER_KEYS).toLowerCase();
+    const vercel = input.span.attributes['ai.operationId'] !== undefined;
+    return { provider: vercel ? (provider.split('.')[0] ?? '') : provider };
   },
 };
