@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCollector } from '../collector/collector.js';
+import { startAnalysisLoop } from './analysis/analysis-loop.js';
 import { createApiApp } from './app.js';
 import type { Config } from './config.js';
 import { EventBus } from './events/event-bus.js';
@@ -40,6 +41,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const collector = createCollector({ config, store, log });
   const api = createApiApp({ config, store, log, bus, keys, metrics: collector.metrics });
   const webhooks = startWebhookDispatcher({ config, store, log, bus });
+  const analysis = startAnalysisLoop({ config, store, log, bus });
 
   const apiHost = keys.enabled() ? config.HOST : LOOPBACK;
   if (!keys.enabled()) log.warn('no API_KEYS configured: the API listens on loopback only, without authentication');
@@ -57,6 +59,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
     close: async () => {
       bus.close(); // ends the open event streams, which would otherwise keep the server from closing
       await webhooks.stop();
+      await analysis.stop();
       await Promise.all([stop(apiServer), stop(otlpServer)]);
       await selfTracing.shutdown();
       await collector.close();

@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.js';
-import { deploymentEventsInWindow, type DeploymentEvent } from './deployment-events-query.js';
+import type { DeploymentEvent } from '../registry/deployment-event.js';
+import { listDeploymentEvents } from '../registry/deployment-queries.js';
 import { metricValues, type MetricValues } from './metric-values.js';
 import { EMPTY_ROLLUP_SUMS, queryRollups, type GroupKey } from './rollup-query.js';
 
@@ -35,8 +36,12 @@ export interface Timeseries {
   stepSeconds: number;
   groupBy: GroupKey | null;
   series: Series[];
+  /** Deployment events of the lane in the window, oldest first (chart markers). */
   deployments: DeploymentEvent[];
 }
+
+/** Most deployment markers returned for one window. */
+const MAX_MARKERS = 1000;
 
 /** Every bucket start in the window, so series are dense (requests 0, other values null where there was no traffic). */
 function bucketStarts(from: number, to: number, stepMs: number): number[] {
@@ -49,7 +54,14 @@ export async function queryTimeseries(store: Store, req: TimeseriesRequest): Pro
   const groupBy = req.groupBy ? [req.groupBy] : [];
   const [rows, deployments] = await Promise.all([
     queryRollups(store, { ...req, groupBy }),
-    deploymentEventsInWindow(store, req.environment, req.prompt, req.from, req.to),
+    listDeploymentEvents(store, {
+      prompt: req.prompt,
+      environment: req.environment,
+      from: req.from,
+      to: req.to,
+      limit: MAX_MARKERS,
+      offset: 0,
+    }),
   ]);
   const groups = new Map<string, Map<number, (typeof rows)[number]>>();
   for (const row of rows) {
@@ -77,6 +89,6 @@ export async function queryTimeseries(store: Store, req: TimeseriesRequest): Pro
     stepSeconds: req.stepSeconds,
     groupBy: req.groupBy ?? null,
     series,
-    deployments,
+    deployments: deployments.reverse(),
   };
 }
