@@ -1,0 +1,27 @@
+import type { ResolvedPrompt } from './prompt-client.js';
+import { arrivals, nextTicket } from './tickets.js';
+import type { TriageService } from './triage-app.js';
+
+/** Requests replayed between two flushes: keeps the exporter's queue bounded and the collector's batches large. */
+const CHUNK = 1500;
+
+/**
+ * Replays the traffic of `[from, to)` through a triage service — real spans with past timestamps, sent over OTLP
+ * like live ones — using the version that was live back then. Returns the number of tickets replayed.
+ */
+export async function backfill(
+  service: TriageService,
+  version: Pick<ResolvedPrompt, 'version' | 'snapshot'>,
+  window: { from: number; to: number },
+  perSecond: number,
+  random: () => number,
+): Promise<number> {
+  const arrival = arrivals(perSecond, random);
+  let count = 0;
+  for (let t = arrival.next(window.from); t < window.to; t = arrival.next(t)) {
+    service.triageWith(version, nextTicket(random), t);
+    if (++count % CHUNK === 0) await service.flush();
+  }
+  await service.flush();
+  return count;
+}

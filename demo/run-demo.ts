@@ -1,0 +1,129 @@
+import { apiClient } from './api-client.js';
+import { backfill } from './backfill.js';
+import { DemoClock, leadFor } from './clock.js';
+import { followEvents, type ProductEvent } from './event-stream.js';
+import type { ResolvedPrompt } from './prompt-client.js';
+import {
+  ENVIRONMENTS,
+  PROMPT,
+  STORY_MS,
+  StoryRunner,
+  TRAFFIC,
+  setUpRegistry,
+  storySteps,
+  type DemoEnvironment,
+} from './story.js';
+import { arrivals, nextTicket, seededRandom } from './tickets.js';
+import { TriageService } from './triage-app.js';
+
+export interface DemoOptions {
+  apiUrl: string;
+  /** Collector base URLs; the environments' services are spread over them. */
+  otlpUrls: readonly string[];
+  apiKey?: string;
+  ingestKey?: string;
+  /** How much faster than real time the story's minutes are replayed (1: in real time). */
+  speed: number;
+  /** false: version 2 is a harmless change (a calm demo). */
+  regression: boolean;
+  /** Hours of history replayed before the story on the first start. */
+  historyHours: number;
+  seed: number;
+  say: (line: string) => void;
+}
+
+export interface RunningDemo {
+  clock: DemoClock;
+  services: Record<DemoEnvironment, TriageService>;
+  /** True when this start created the prompt, the history and the story (false: existing demo data). */
+  firstRun: boolean;
+  story: StoryRunner;
+  close(): Promise<void>;
+}
+
+const HOUR = 3_600_000;
+const TICK_MS = 100;
+
+/**
+ * Runs the demo against a Tracelane at `apiUrl`: registry set-up and history on the first start, then live
+ * traffic from both environments' triage services while the story's deployments play on the demo clock.
+ */
+export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
+  const { say } = options;
+  const api = apiClient(options.apiUrl, options.apiKey);
+  const random = seededRandom(options.seed);
+  const lead = leadFor(STORY_MS, options.speed);
+  const historyEnd = Date.now() - lead;
+  const history = { from: historyEnd - options.historyHours * HOUR, to: historyEnd };
+  const firstRun = await setUpRegistry(api, options.regression, history.from);
+  if (!firstRun) say(`[demo] existing demo data found: live traffic only (remove the data folder for the full story)`);
+
+  const services = {} as Record<DemoEnvironment, TriageService>;
+  for (const [i, environment] of ENVIRONMENTS.entries()) {
+    services[environment] = await TriageService.start({
+      api,
+      otlpUrl: options.otlpUrls[i % options.otlpUrls.length] as string,
+      ...(options.ingestKey ? { ingestKey: options.ingestKey } : {}),
+      prompt: PROMPT,
+      environment,
+      random,
+      onVersionChange: (env, version) => say(`[app] ${env} serves ${PROMPT} version ${version}`),
+    });
+  }
+
+  if (firstRun && options.historyHours > 0) {
+    const v1 = await api.get<ResolvedPrompt['snapshot']>(`/api/v1/prompts/${PROMPT}/versions/1`);
+    say(`[demo] replaying the last ${options.historyHours} hours of traffic…`);
+    for (const environment of ENVIRONMENTS) {
+      const n = await backfill(
+        services[environment],
+        { version: 1, snapshot: v1 },
+        history,
+        TRAFFIC[environment],
+        random,
+      );
+      say(`[demo] ${environment}: ${n} tickets of history sent over OTLP`);
+    }
+  }
+
+  const clock = firstRun ? new DemoClock(options.speed, lead) : new DemoClock(1, 0);
+  const story = new StoryRunner(api, firstRun ? storySteps(options.regression) : [], clock.virtualStart, say);
+  const streams = ENVIRONMENTS.map((environment) => {
+    const arrival = arrivals(TRAFFIC[environment], random);
+    return { service: services[environment], arrival, next: arrival.next(clock.now()) };
+  });
+  let wasLive = clock.live();
+  const timer = setInterval(() => {
+    const now = clock.now();
+    story.advance(now);
+    for (const stream of streams) {
+      for (; stream.next <= now; stream.next = stream.arrival.next(stream.next)) {
+        stream.service.triage(nextTicket(random), stream.next);
+      }
+    }
+    if (!wasLive && clock.live())
+      say('[demo] caught up with real time: live traffic continues at a few tickets per second');
+    wasLive = clock.live();
+  }, TICK_MS);
+
+  const narration = new AbortController();
+  void followEvents(api, ['regression.detected'], (event) => say(describeRegression(event)), narration.signal);
+
+  return {
+    clock,
+    services,
+    firstRun,
+    story,
+    close: async () => {
+      clearInterval(timer);
+      narration.abort();
+      await story.settled();
+      await Promise.all(ENVIRONMENTS.map((environment) => services[environment].close()));
+    },
+  };
+}
+
+function describeRegression(event: ProductEvent): string {
+  const d = event.data as { environment?: string; version?: number; verdict?: string; reason?: string };
+  return `[tracelane] ${String(d.verdict).toUpperCase()}: version ${d.version} in ${d.environment} — ${d.reason ?? ''}`;
+}
