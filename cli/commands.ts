@@ -1,0 +1,169 @@
+import { UsageError } from './exit-codes.js';
+
+/** An API call a command makes, and how its answer reads for a person. */
+export interface Plan {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: Record<string, unknown>;
+  describe(status: number, body: Answer): string;
+}
+
+export interface Command {
+  usage: string;
+  summary: string;
+  positionals: string[];
+  /** Options that take a value (`--reason text`); `--json` and `--help` are accepted by every command. */
+  options: Record<string, string>;
+  plan(args: Record<string, string>, options: Record<string, string | undefined>): Plan;
+}
+
+/**
+ * The fields of the API's answers the messages use: a deployment event, a review request (202), or a resolution.
+ * `--json` prints the whole answer.
+ */
+export interface Answer {
+  id?: string;
+  time?: string;
+  prompt?: string;
+  environment?: string;
+  kind?: string;
+  version?: number;
+  previousVersion?: number | null;
+  canaryPercent?: number | null;
+  arm?: string;
+  deploymentId?: string;
+  stableVersion?: number;
+  canary?: { version: number; percent: number } | null;
+}
+
+const enc = encodeURIComponent;
+const dep = (b: Answer) => `(deployment ${b.id})`;
+const lane = (b: Answer) => `${b.prompt} in ${b.environment}`;
+const v = (n: number | null | undefined) => (n === null || n === undefined ? 'nothing' : `v${n}`);
+
+function wholeNumber(value: string, name: string): number {
+  if (!/^[1-9][0-9]*$/.test(value)) throw new UsageError(`${name} must be a version number (1, 2, …); got "${value}"`);
+  return Number(value);
+}
+
+function percent(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--canary must be a percentage; got "${value}"`);
+  return n;
+}
+
+/** An ISO-8601 time passes through; digits are epoch milliseconds. */
+function timestamp(value: string): string | number {
+  if (/^[0-9]+$/.test(value)) return Number(value);
+  if (Number.isNaN(Date.parse(value))) throw new UsageError(`--timestamp must be ISO-8601 or epoch ms; got "${value}"`);
+  return value;
+}
+
+/** Drops options that were not given, so the API applies its defaults. */
+const defined = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+function describeDeploy(status: number, b: Answer): string {
+  if (status === 202) {
+    return `review requested: ${b.environment} is protected, so deploying ${b.prompt} ${v(b.version)} waits for another key to approve request ${b.id}`;
+  }
+  if (status === 200) return `nothing to do: ${lane(b)} already runs ${v(b.version)} ${dep(b)}`;
+  if (b.kind === 'canary_start') {
+    return `canary started: ${lane(b)} sends ${b.canaryPercent}% of traffic to ${v(b.version)}, the rest to ${v(b.previousVersion)} ${dep(b)}`;
+  }
+  return `deployed ${v(b.version)} to ${lane(b)} (was ${v(b.previousVersion)}) ${dep(b)}`;
+}
+
+export const COMMANDS: Record<string, Command> = {
+  deploy: {
+    usage: 'deploy <prompt> <environment> <version> [--reason <text>] [--canary <percent>] [--expect <deploymentId>]',
+    summary: 'deploy a version (or start a canary with --canary); --expect fails with 409 if the lane moved meanwhile',
+    positionals: ['prompt', 'environment', 'version'],
+    options: { reason: 'text', canary: 'percent', expect: 'deploymentId' },
+    plan: (a, o) => ({
+      method: 'POST',
+      path: '/deployments',
+      body: defined({
+        prompt: a.prompt,
+        environment: a.environment,
+        version: wholeNumber(a.version!, 'version'),
+        reason: o.reason,
+        canaryPercent: o.canary === undefined ? undefined : percent(o.canary),
+        expectedDeploymentId: o.expect,
+      }),
+      describe: describeDeploy,
+    }),
+  },
+  rollback: {
+    usage: 'rollback <prompt> <environment> [--to <version>] [--reason <text>] [--expect <deploymentId>]',
+    summary: 'restore the version live before the current one (or --to a given version); aborts a canary',
+    positionals: ['prompt', 'environment'],
+    options: { to: 'version', reason: 'text', expect: 'deploymentId' },
+    plan: (a, o) => ({
+      method: 'POST',
+      path: '/deployments/rollback',
+      body: defined({
+        prompt: a.prompt,
+        environment: a.environment,
+        toVersion: o.to === undefined ? undefined : wholeNumber(o.to, '--to'),
+        reason: o.reason,
+        expectedDeploymentId: o.expect,
+      }),
+      describe: (status, b) =>
+        status === 200
+          ? `nothing to do: ${lane(b)} already runs ${v(b.version)} ${dep(b)}`
+          : `rolled back ${lane(b)} to ${v(b.version)} (was ${v(b.previousVersion)}) ${dep(b)}`,
+    }),
+  },
+  promote: {
+    usage: 'promote <deploymentId> [--reason <text>]',
+    summary: 'send 100% of traffic to the candidate of a canary in progress',
+    positionals: ['deploymentId'],
+    options: { reason: 'text' },
+    plan: (a, o) => ({
+      method: 'POST',
+      path: `/deployments/${enc(a.deploymentId!)}/promote`,
+      body: defined({ reason: o.reason }),
+      describe: (_s, b) => `promoted: ${lane(b)} now runs ${v(b.version)} for all traffic ${dep(b)}`,
+    }),
+  },
+  resolve: {
+    usage: 'resolve <prompt> <environment> [--key <assignment key>]',
+    summary: 'show the version a runtime gets (with --key, its sticky canary arm)',
+    positionals: ['prompt', 'environment'],
+    options: { key: 'assignment key' },
+    plan: (a, o) => {
+      const query = new URLSearchParams({ environment: a.environment! });
+      if (o.key !== undefined) query.set('key', o.key);
+      return {
+        method: 'GET',
+        path: `/prompts/${enc(a.prompt!)}/resolve?${query.toString()}`,
+        describe: (_s, b) => {
+          const split = b.canary
+            ? `; canary ${v(b.canary.version)} at ${b.canary.percent}%, stable ${v(b.stableVersion)}`
+            : '';
+          return `${lane(b)}: ${v(b.version)} (arm ${b.arm}${split}) (deployment ${b.deploymentId})`;
+        },
+      };
+    },
+  },
+  mark: {
+    usage: 'mark <prompt> <environment> <version> [--timestamp <ISO-8601|epoch ms>] [--reason <text>] [--actor <who>]',
+    summary: 'record a deployment made elsewhere (CI, another registry) at its own time',
+    positionals: ['prompt', 'environment', 'version'],
+    options: { timestamp: 'time', reason: 'text', actor: 'who' },
+    plan: (a, o) => ({
+      method: 'POST',
+      path: '/deployments/external',
+      body: defined({
+        prompt: a.prompt,
+        environment: a.environment,
+        version: wholeNumber(a.version!, 'version'),
+        timestamp: o.timestamp === undefined ? undefined : timestamp(o.timestamp),
+        reason: o.reason,
+        actor: o.actor,
+      }),
+      describe: (_s, b) => `recorded external deployment: ${lane(b)} ${v(b.version)} at ${b.time} ${dep(b)}`,
+    }),
+  },
+};

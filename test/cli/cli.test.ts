@@ -1,0 +1,212 @@
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client, promptWithVersions, type Client } from '../registry/registry-client.js';
+import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
+
+const BIN = fileURLToPath(new URL('../../bin/tracelane.js', import.meta.url));
+const KEYS = { admin: 'admin-secret-cli', ci: 'deployer-secret-cli', dash: 'viewer-secret-cli' };
+
+let t: TestTracelane;
+let admin: Client;
+beforeAll(async () => {
+  t = await startTestTracelane({
+    API_KEYS: `ops:admin:${KEYS.admin},ci-pipeline:deployer:${KEYS.ci},dash:viewer:${KEYS.dash}`,
+  });
+  admin = client(t.apiUrl, KEYS.admin);
+});
+afterAll(() => t.close());
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `tracelane <args>` as a child process, as a CI job would. */
+function tracelane(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const childEnv = { PATH: process.env.PATH, TRACELANE_URL: t.apiUrl, TRACELANE_API_KEY: KEYS.ci, ...env };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: childEnv, timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const json = <T>(run: Run) => JSON.parse(run.stdout) as T;
+interface Deployment {
+  id: string;
+  kind: string;
+  version: number;
+  previousVersion: number | null;
+  actor: string;
+  time: string;
+  externalActor: string | null;
+}
+
+describe.concurrent('tracelane CLI: usage errors exit 1 without calling the server', () => {
+  it.each([
+    [[], 'commands:'],
+    [['ship', 'p', 'production', '1'], 'unknown command "ship"'],
+    [['deploy', 'p', 'production'], 'deploy takes 3 arguments, got 2'],
+    [['deploy', 'p', 'production', 'v2'], 'version must be a version number'],
+    [['deploy', 'p', 'production', '2', '--canary', 'ten'], '--canary must be a percentage'],
+    [['deploy', 'p', 'production', '2', '--force'], "Unknown option '--force'"],
+    [['rollback', 'p', 'production', '--to', '0'], '--to must be a version number'],
+    [['mark', 'p', 'production', '2', '--timestamp', 'yesterday'], '--timestamp must be ISO-8601'],
+  ])('%j', async (args, message) => {
+    const run = await tracelane(args, { TRACELANE_URL: 'http://127.0.0.1:9' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(message);
+    expect(run.stdout).toBe('');
+  });
+
+  it('rejects a TRACELANE_URL that is not http(s)', async () => {
+    const run = await tracelane(['resolve', 'p', 'production'], { TRACELANE_URL: 'localhost:8080' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('TRACELANE_URL must be an http(s) URL');
+  });
+
+  it('prints help for --help with exit 0', async () => {
+    const run = await tracelane(['rollback', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('usage: tracelane rollback <prompt> <environment> [--to <version>]');
+  });
+});
+
+describe('tracelane CLI against a running server', () => {
+  it('deploys, resolves and rolls back, recording the key name as the actor', async () => {
+    const prompt = await promptWithVersions(admin, 3, 'cli');
+    const first = await tracelane(['deploy', prompt, 'production', '1', '--reason', 'first release']);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toMatch(
+      new RegExp(`^deployed v1 to ${prompt} in production \\(was nothing\\) \\(deployment \\S+\\)\\n$`),
+    );
+
+    const second = await tracelane(['deploy', prompt, 'production', '2', '--reason', 'better answers', '--json']);
+    expect(second.code).toBe(0);
+    const deployment = json<Deployment>(second);
+    expect(deployment).toMatchObject({ kind: 'deploy', version: 2, previousVersion: 1, actor: 'ci-pipeline' });
+    expect((await admin.get<Deployment>(`/api/v1/deployments/${deployment.id}`)).body.version).toBe(2);
+
+    const resolved = await tracelane(['resolve', prompt, 'production', '--json']);
+    expect(json<{ version: number; deploymentId: string }>(resolved)).toMatchObject({
+      version: 2,
+      deploymentId: deployment.id,
+    });
+
+    const back = await tracelane(['rollback', prompt, 'production', '--reason', 'answers got worse']);
+    expect(back.code).toBe(0);
+    expect(back.stdout).toContain(`rolled back ${prompt} in production to v1 (was v2)`);
+    const to3 = await tracelane(['rollback', prompt, 'production', '--to', '3', '--json']);
+    expect(json<Deployment>(to3)).toMatchObject({ kind: 'rollback', version: 3, previousVersion: 1 });
+    expect((await tracelane(['resolve', prompt, 'production'])).stdout).toContain(
+      `${prompt} in production: v3 (arm stable)`,
+    );
+  });
+
+  it('starts a canary, resolves a sticky arm by key, and promotes it', async () => {
+    const prompt = await promptWithVersions(admin, 2, 'cli');
+    await tracelane(['deploy', prompt, 'staging', '1']);
+    const canary = await tracelane(['deploy', prompt, 'staging', '2', '--canary', '25', '--json']);
+    expect(canary.code).toBe(0);
+    const started = json<Deployment>(canary);
+    expect(started.kind).toBe('canary_start');
+
+    const arms = await Promise.all(
+      ['user-1', 'user-1'].map((key) => tracelane(['resolve', prompt, 'staging', '--key', key, '--json'])),
+    );
+    const [a, b] = arms.map((r) => json<{ arm: string; canary: { percent: number } }>(r));
+    expect(a!.arm).toBe(b!.arm);
+    expect(a!.canary.percent).toBe(25);
+
+    const promoted = await tracelane(['promote', started.id, '--reason', 'canary is healthy']);
+    expect(promoted.code).toBe(0);
+    expect(promoted.stdout).toContain(`promoted: ${prompt} in staging now runs v2 for all traffic`);
+    const after = json<{ version: number; arm: string; canary: unknown }>(
+      await tracelane(['resolve', prompt, 'staging', '--key', 'user-1', '--json']),
+    );
+    expect(after).toMatchObject({ version: 2, arm: 'stable', canary: null });
+  });
+
+  it('marks an external deployment at its own time', async () => {
+    const prompt = await promptWithVersions(admin, 1, 'cli');
+    const when = new Date(Date.now() - 10 * 60_000).toISOString();
+    const run = await tracelane([
+      'mark',
+      prompt,
+      'qa',
+      '1',
+      '--timestamp',
+      when,
+      '--actor',
+      'github-actions',
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    expect(json<Deployment>(run)).toMatchObject({
+      kind: 'external',
+      version: 1,
+      time: when,
+      externalActor: 'github-actions',
+    });
+  });
+
+  it('exits 2 with the API message when the API rejects the request', async () => {
+    const prompt = await promptWithVersions(admin, 1, 'cli');
+    const missing = await tracelane(['deploy', prompt, 'production', '9']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^tracelane: .*version.*\(HTTP 404\)\n$/);
+
+    const viewer = await tracelane(['deploy', prompt, 'production', '1'], { TRACELANE_API_KEY: KEYS.dash });
+    expect(viewer.code).toBe(2);
+    expect(viewer.stderr).toContain('needs the deployer role');
+
+    const anonymous = await tracelane(['resolve', prompt, 'production'], { TRACELANE_API_KEY: '' });
+    expect(anonymous.code).toBe(2);
+    expect(anonymous.stderr).toContain('(HTTP 401)');
+
+    const badCanary = await tracelane(['deploy', prompt, 'production', '1', '--canary', '150', '--json']);
+    expect(badCanary.code).toBe(2);
+    expect(json<{ error: { field: string } }>(badCanary).error.field).toBe('canaryPercent');
+  });
+});
+
+describe.concurrent('tracelane CLI: server and network failures exit 3', () => {
+  let broken: Server;
+  let brokenUrl: string;
+  beforeAll(async () => {
+    broken = createServer((req, res) => {
+      if (req.url?.includes('not-json')) res.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy</html>');
+      else res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"message":"store down"}}');
+    });
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    brokenUrl = `http://127.0.0.1:${(broken.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => broken.close(() => resolve())));
+
+  it('exits 3 on a 5xx answer, with its message', async () => {
+    const run = await tracelane(['resolve', 'p', 'production'], { TRACELANE_URL: brokenUrl });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('store down (HTTP 503)');
+  });
+
+  it('exits 3 on an answer that is not JSON', async () => {
+    const run = await tracelane(['resolve', 'not-json', 'production'], { TRACELANE_URL: brokenUrl });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('not JSON');
+  });
+
+  it('exits 3 when nothing listens', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const run = await tracelane(['resolve', 'p', 'production'], { TRACELANE_URL: url });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`cannot reach ${url}: ECONNREFUSED`);
+  });
+});
