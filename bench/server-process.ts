@@ -29,7 +29,7 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
     let apiUrl = '';
     let otlpUrl = '';
     const output: string[] = [];
-    createInterface({ input: child.stderr! }).on('line', (line) => {
+    createInterface({ input: child.stderr }).on('line', (line) => {
       if (!apiUrl || !otlpUrl) output.push(line);
       const message = (JSON.parse(line) as { message?: string }).message ?? '';
       apiUrl ||= /UI and API on (\S+)/.exec(message)?.[1] ?? '';

@@ -8,7 +8,7 @@ import { BufferClosedError, BufferFullError, StoreWriteError, type WriteBuffer }
 
 export interface IngestOptions {
   buffer: WriteBuffer<SpanRow>;
-  normalize(input: SpanInput): LlmFields;
+  normalize: (input: SpanInput) => LlmFields;
   metrics: CollectorMetrics;
   maxAttributes: number;
   maxValueChars: number;

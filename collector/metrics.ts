@@ -81,7 +81,7 @@ export class CollectorMetrics {
     const p = 'tracelane_collector_';
     metric(`${p}spans_received_total`, 'counter', 'Spans decoded from export requests.', [['', this.spansReceived]]);
     metric(`${p}spans_accepted_total`, 'counter', 'Spans stored and acknowledged.', [['', this.spansAccepted]]);
-    metric(`${p}spans_rejected_total`, 'counter', 'Invalid spans dropped, by reason.', byLabel('reason', Object.keys(DROP_REASONS), this.spansRejected as Map<string, number>));
+    metric(`${p}spans_rejected_total`, 'counter', 'Invalid spans dropped, by reason.', byLabel('reason', Object.keys(DROP_REASONS), this.spansRejected));
     metric(`${p}spans_refused_total`, 'counter', 'Spans answered 503 for the client to retry, by reason.', byLabel('reason', ['buffer_full', 'store_error', 'shutting_down'], this.spansRefused));
     metric(`${p}requests_rejected_total`, 'counter', 'Export requests refused before their spans were read, by reason.', byLabel('reason', ['unauthorized', 'unsupported_media_type', 'too_large', 'bad_gzip', 'bad_protobuf', 'bad_json'], this.requestsRejected));
     metric(`${p}attribute_values_truncated_total`, 'counter', 'Attribute values cut to ATTRIBUTE_VALUE_MAX_CHARS.', [['', this.valuesTruncated]]);

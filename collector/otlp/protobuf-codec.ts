@@ -71,7 +71,7 @@ function unsigned(value: Int64): bigint {
 
 /** An int64 as exact signed decimal text. */
 function signedText(value: Int64): string {
-  return typeof value === 'number' ? String(value) : value.toString();
+  return BigInt.asIntN(64, unsigned(value)).toString();
 }
 
 function valueText(v: PbAnyValue): string {

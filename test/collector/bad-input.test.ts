@@ -31,13 +31,16 @@ describe('whole-request errors', () => {
     const res = await postTraces(tl.otlpUrl, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), { contentType: 'application/x-protobuf' });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/x-protobuf');
-    expect(rpcStatusOf(res.body)).toMatchObject({ code: 3, message: expect.stringContaining('not a valid protobuf ExportTraceServiceRequest') });
+    const status = rpcStatusOf(res.body);
+    expect(status.code).toBe(3);
+    expect(status.message).toContain('not a valid protobuf ExportTraceServiceRequest');
   });
 
   it('answers 400 with a JSON status for unparsable JSON', async () => {
     const res = await postTraces(tl.otlpUrl, '{"resourceSpans": [', {});
     expect(res.status).toBe(400);
-    expect(jsonBody(res.body)).toMatchObject({ code: 3, message: expect.stringContaining('not valid JSON') });
+    expect(jsonBody(res.body).code).toBe(3);
+    expect(jsonBody(res.body).message).toContain('not valid JSON');
   });
 
   it('names the field path of a JSON body with the wrong structure', async () => {

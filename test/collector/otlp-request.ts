@@ -81,7 +81,7 @@ export async function postTraces(otlpUrl: string, body: unknown, options: PostOp
       ...(options.gzip ? { 'content-encoding': 'gzip' } : {}),
       ...options.headers,
     },
-    body: bytes,
+    body: new Uint8Array(bytes),
   });
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
 }
