@@ -25,8 +25,12 @@ const pid = server.child.pid!;
 console.log(`server pid ${pid}, collector ${server.otlpUrl}, data ${dataDir}`);
 
 const nowNs = BigInt(Date.now()) * 1_000_000n;
-const batches = Array.from({ length: DISTINCT_BATCHES }, (_, i) => Buffer.from(encodeLlmBatch(BATCH_SPANS, i * BATCH_SPANS, nowNs)));
-console.log(`${DISTINCT_BATCHES} batches of ${BATCH_SPANS} spans, ${(batches[0]!.length / 1024).toFixed(0)} KiB each; ${CONCURRENCY} connections for ${SECONDS}s`);
+const batches = Array.from({ length: DISTINCT_BATCHES }, (_, i) =>
+  Buffer.from(encodeLlmBatch(BATCH_SPANS, i * BATCH_SPANS, nowNs)),
+);
+console.log(
+  `${DISTINCT_BATCHES} batches of ${BATCH_SPANS} spans, ${(batches[0]!.length / 1024).toFixed(0)} KiB each; ${CONCURRENCY} connections for ${SECONDS}s`,
+);
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 const url = new URL('/v1/traces', server.otlpUrl);
@@ -36,11 +40,15 @@ let failed = 0;
 
 function send(body: Buffer): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -55,7 +63,9 @@ async function worker(index: number, deadline: number): Promise<void> {
       failed++;
       continue;
     }
-    const response = ExportTraceServiceResponse.decode(res.body) as { partialSuccess?: { rejectedSpans?: number | { toNumber(): number } } };
+    const response = ExportTraceServiceResponse.decode(res.body) as {
+      partialSuccess?: { rejectedSpans?: number | { toNumber(): number } };
+    };
     const rejected = Number(response.partialSuccess?.rejectedSpans ?? 0);
     acknowledged += BATCH_SPANS - rejected;
   }
@@ -78,5 +88,9 @@ rmSync(dataDir, { recursive: true, force: true });
 latenciesMs.sort((a, b) => a - b);
 const p99 = latenciesMs[Math.min(latenciesMs.length - 1, Math.floor(latenciesMs.length * 0.99))] ?? NaN;
 const spansPerS = acknowledged / elapsedS;
-console.log(`${latenciesMs.length} requests (${failed} not 200), ${acknowledged} spans acknowledged, ${stored} stored in ${elapsedS.toFixed(1)}s`);
-console.log(`ingest spans_per_s=${Math.round(spansPerS)} p99_ms=${Math.round(p99)} peak_rss_mb=${Math.round(peakMb)} lost=${Math.max(0, acknowledged - stored)}`);
+console.log(
+  `${latenciesMs.length} requests (${failed} not 200), ${acknowledged} spans acknowledged, ${stored} stored in ${elapsedS.toFixed(1)}s`,
+);
+console.log(
+  `ingest spans_per_s=${Math.round(spansPerS)} p99_ms=${Math.round(p99)} peak_rss_mb=${Math.round(peakMb)} lost=${Math.max(0, acknowledged - stored)}`,
+);

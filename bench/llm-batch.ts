@@ -67,26 +67,34 @@ function trace(i: number, startNs: bigint) {
     kv('gen_ai.agent.name', 'support'),
     kv('gen_ai.conversation.id', `conv-${i % 997}`),
   ]);
-  const chat = span(traceId, agent.spanId, `chat ${model}`, 3, startNs + 2_000_000n, 1_800_000_000n + BigInt(i % 500) * 1_000_000n, [
-    kv('gen_ai.operation.name', 'chat'),
-    kv('gen_ai.provider.name', 'openai'),
-    kv('gen_ai.request.model', model),
-    kv('gen_ai.response.model', `${model}-2024-08-06`),
-    kv('gen_ai.request.temperature', 0.2),
-    kv('gen_ai.request.max_tokens', 1024),
-    kv('gen_ai.response.id', `chatcmpl-${randomBytes(12).toString('hex')}`),
-    kv('gen_ai.response.finish_reasons', '["stop"]'),
-    kv('gen_ai.usage.input_tokens', 350 + (i % 200)),
-    kv('gen_ai.usage.output_tokens', 120 + (i % 80)),
-    kv('gen_ai.usage.cache_read.input_tokens', i % 3 === 0 ? 256 : 0),
-    kv('gen_ai.prompt.name', prompt),
-    kv('gen_ai.prompt.version', String(1 + (i % 3))),
-    kv('gen_ai.conversation.id', `conv-${i % 997}`),
-    kv('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: QUESTION }] }])),
-    kv('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: ANSWER }] }])),
-    kv('server.address', 'api.openai.com'),
-    kv('server.port', 443),
-  ]);
+  const chat = span(
+    traceId,
+    agent.spanId,
+    `chat ${model}`,
+    3,
+    startNs + 2_000_000n,
+    1_800_000_000n + BigInt(i % 500) * 1_000_000n,
+    [
+      kv('gen_ai.operation.name', 'chat'),
+      kv('gen_ai.provider.name', 'openai'),
+      kv('gen_ai.request.model', model),
+      kv('gen_ai.response.model', `${model}-2024-08-06`),
+      kv('gen_ai.request.temperature', 0.2),
+      kv('gen_ai.request.max_tokens', 1024),
+      kv('gen_ai.response.id', `chatcmpl-${randomBytes(12).toString('hex')}`),
+      kv('gen_ai.response.finish_reasons', '["stop"]'),
+      kv('gen_ai.usage.input_tokens', 350 + (i % 200)),
+      kv('gen_ai.usage.output_tokens', 120 + (i % 80)),
+      kv('gen_ai.usage.cache_read.input_tokens', i % 3 === 0 ? 256 : 0),
+      kv('gen_ai.prompt.name', prompt),
+      kv('gen_ai.prompt.version', String(1 + (i % 3))),
+      kv('gen_ai.conversation.id', `conv-${i % 997}`),
+      kv('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: QUESTION }] }])),
+      kv('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: ANSWER }] }])),
+      kv('server.address', 'api.openai.com'),
+      kv('server.port', 443),
+    ],
+  );
   const tool = span(traceId, agent.spanId, 'execute_tool lookup_order', 1, startNs + 1_900_000_000n, 300_000_000n, [
     kv('gen_ai.operation.name', 'execute_tool'),
     kv('gen_ai.tool.name', 'lookup_order'),
@@ -121,5 +129,7 @@ export function llmBatch(spanCount: number, seed: number, nowNs: bigint) {
 
 /** The batch encoded as OTLP protobuf bytes. */
 export function encodeLlmBatch(spanCount: number, seed: number, nowNs: bigint): Uint8Array {
-  return ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(llmBatch(spanCount, seed, nowNs))).finish();
+  return ExportTraceServiceRequest.encode(
+    ExportTraceServiceRequest.fromObject(llmBatch(spanCount, seed, nowNs)),
+  ).finish();
 }

@@ -24,7 +24,9 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
     env: { ...process.env, PORT: '0', OTLP_PORT: '0', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'inherit', 'pipe'],
   });
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? '')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? '')),
+  );
   return new Promise((resolve, reject) => {
     let apiUrl = '';
     let otlpUrl = '';

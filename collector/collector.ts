@@ -54,12 +54,17 @@ export function createCollector({ config, store, log }: CollectorOptions): Colle
 
   const app = express();
   app.disable('x-powered-by');
-  app.post('/v1/traces', tracesHandler({ ingest, ingestKeys: config.INGEST_KEYS, maxBodyBytes: config.OTLP_MAX_BODY_BYTES, metrics, log }));
+  app.post(
+    '/v1/traces',
+    tracesHandler({ ingest, ingestKeys: config.INGEST_KEYS, maxBodyBytes: config.OTLP_MAX_BODY_BYTES, metrics, log }),
+  );
   app.get('/metrics', (_req, res) => {
     res.type('text/plain; version=0.0.4').send(metrics.prometheus());
   });
   app.use((_req, res) => {
-    res.status(404).json({ error: { code: 'not_found', message: 'the collector serves POST /v1/traces and GET /metrics' } });
+    res
+      .status(404)
+      .json({ error: { code: 'not_found', message: 'the collector serves POST /v1/traces and GET /metrics' } });
   });
   return { app, metrics, close: () => buffer.close() };
 }

@@ -60,7 +60,10 @@ export function createIngest(options: IngestOptions): (request: TraceExport) => 
       throw err;
     }
     metrics.spansAccepted += rows.length;
-    const warning = truncated > 0 ? `${truncated} attribute values longer than ${options.maxValueChars} characters were truncated` : '';
+    const warning =
+      truncated > 0
+        ? `${truncated} attribute values longer than ${options.maxValueChars} characters were truncated`
+        : '';
     return { rejectedSpans: rejected.total, errorMessage: [rejected.message(), warning].filter(Boolean).join('; ') };
   };
 }

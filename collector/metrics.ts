@@ -4,12 +4,7 @@ import { DROP_REASONS, type DropReason } from './validate/validate-span.js';
 export type RefusalReason = 'buffer_full' | 'store_error' | 'shutting_down';
 /** Requests refused before any span was read. */
 export type RequestRejection =
-  | 'unauthorized'
-  | 'unsupported_media_type'
-  | 'too_large'
-  | 'bad_gzip'
-  | 'bad_protobuf'
-  | 'bad_json';
+  'unauthorized' | 'unsupported_media_type' | 'too_large' | 'bad_gzip' | 'bad_protobuf' | 'bad_json';
 
 const INSERT_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -81,19 +76,51 @@ export class CollectorMetrics {
     const p = 'tracelane_collector_';
     metric(`${p}spans_received_total`, 'counter', 'Spans decoded from export requests.', [['', this.spansReceived]]);
     metric(`${p}spans_accepted_total`, 'counter', 'Spans stored and acknowledged.', [['', this.spansAccepted]]);
-    metric(`${p}spans_rejected_total`, 'counter', 'Invalid spans dropped, by reason.', byLabel('reason', Object.keys(DROP_REASONS), this.spansRejected));
-    metric(`${p}spans_refused_total`, 'counter', 'Spans answered 503 for the client to retry, by reason.', byLabel('reason', ['buffer_full', 'store_error', 'shutting_down'], this.spansRefused));
-    metric(`${p}requests_rejected_total`, 'counter', 'Export requests refused before their spans were read, by reason.', byLabel('reason', ['unauthorized', 'unsupported_media_type', 'too_large', 'bad_gzip', 'bad_protobuf', 'bad_json'], this.requestsRejected));
-    metric(`${p}attribute_values_truncated_total`, 'counter', 'Attribute values cut to ATTRIBUTE_VALUE_MAX_CHARS.', [['', this.valuesTruncated]]);
-    metric(`${p}buffered_spans`, 'gauge', 'Spans in the write buffer, waiting or being inserted.', [['', this.bufferedSpans]]);
+    metric(
+      `${p}spans_rejected_total`,
+      'counter',
+      'Invalid spans dropped, by reason.',
+      byLabel('reason', Object.keys(DROP_REASONS), this.spansRejected),
+    );
+    metric(
+      `${p}spans_refused_total`,
+      'counter',
+      'Spans answered 503 for the client to retry, by reason.',
+      byLabel('reason', ['buffer_full', 'store_error', 'shutting_down'], this.spansRefused),
+    );
+    metric(
+      `${p}requests_rejected_total`,
+      'counter',
+      'Export requests refused before their spans were read, by reason.',
+      byLabel(
+        'reason',
+        ['unauthorized', 'unsupported_media_type', 'too_large', 'bad_gzip', 'bad_protobuf', 'bad_json'],
+        this.requestsRejected,
+      ),
+    );
+    metric(`${p}attribute_values_truncated_total`, 'counter', 'Attribute values cut to ATTRIBUTE_VALUE_MAX_CHARS.', [
+      ['', this.valuesTruncated],
+    ]);
+    metric(`${p}buffered_spans`, 'gauge', 'Spans in the write buffer, waiting or being inserted.', [
+      ['', this.bufferedSpans],
+    ]);
     metric(`${p}flushes_total`, 'counter', 'Inserts of the write buffer.', [['', this.flushes]]);
     metric(`${p}flush_errors_total`, 'counter', 'Inserts of the write buffer that failed.', [['', this.flushErrors]]);
-    const cumulative: [string, number][] = INSERT_BUCKETS_S.map((bound, i) => [`_bucket{le="${bound}"}`, this.insertBuckets[i]!]);
-    lines.push(`# HELP ${p}insert_duration_seconds Time one buffer insert took.`, `# TYPE ${p}insert_duration_seconds histogram`);
+    const cumulative: [string, number][] = INSERT_BUCKETS_S.map((bound, i) => [
+      `_bucket{le="${bound}"}`,
+      this.insertBuckets[i]!,
+    ]);
+    lines.push(
+      `# HELP ${p}insert_duration_seconds Time one buffer insert took.`,
+      `# TYPE ${p}insert_duration_seconds histogram`,
+    );
     for (const [suffix, value] of [...cumulative, ['_bucket{le="+Inf"}', this.insertCount] as [string, number]]) {
       lines.push(`${p}insert_duration_seconds${suffix} ${value}`);
     }
-    lines.push(`${p}insert_duration_seconds_sum ${this.insertSumS}`, `${p}insert_duration_seconds_count ${this.insertCount}`);
+    lines.push(
+      `${p}insert_duration_seconds_sum ${this.insertSumS}`,
+      `${p}insert_duration_seconds_count ${this.insertCount}`,
+    );
     return lines.join('\n') + '\n';
   }
 }

@@ -9,7 +9,9 @@ import { fromSpan, jsonObjectAttribute, parseAmount } from './lookup.js';
  */
 export const readOwnCost: NormalizeStep = {
   name: 'readOwnCost',
-  apply: (input) => ({ costUsd: langfuseCost(input) ?? openInferenceCost(input) ?? parseAmount(fromSpan(input, ['gen_ai.usage.cost'])) }),
+  apply: (input) => ({
+    costUsd: langfuseCost(input) ?? openInferenceCost(input) ?? parseAmount(fromSpan(input, ['gen_ai.usage.cost'])),
+  }),
 };
 
 function langfuseCost(input: SpanInput): number | null {

@@ -22,7 +22,8 @@ function first(attributes: Attributes, keys: readonly string[]): string {
     const value = attributes[key];
     if (value !== undefined) {
       const trimmed = value.trim();
-      if (trimmed !== '') return trimmed.length > MAX_IDENTIFIER_CHARS ? trimmed.slice(0, MAX_IDENTIFIER_CHARS) : trimmed;
+      if (trimmed !== '')
+        return trimmed.length > MAX_IDENTIFIER_CHARS ? trimmed.slice(0, MAX_IDENTIFIER_CHARS) : trimmed;
     }
   }
   return '';

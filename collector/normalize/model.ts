@@ -24,7 +24,13 @@ export const readModel: NormalizeStep = {
  * SDK names providers by API (`openai.chat`, `anthropic.messages`) also in `gen_ai.system` on its spans, so on a
  * Vercel span (one with `ai.operationId`) only the part before the first dot is kept. Lowercased.
  */
-export const PROVIDER_KEYS = ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system', 'ai.model.provider'];
+export const PROVIDER_KEYS = [
+  'gen_ai.provider.name',
+  'gen_ai.system',
+  'llm.provider',
+  'llm.system',
+  'ai.model.provider',
+];
 
 export const readProvider: NormalizeStep = {
   name: 'readProvider',

@@ -36,9 +36,7 @@ function langfusePrompt(attributes: Attributes): { name: string; version: string
 /** The prompt from the configured keys and the known conventions, then from Langfuse's Vercel metadata. */
 function promptField(input: SpanInput, keys: readonly string[], part: 'name' | 'version'): string {
   return (
-    spanThenResource(input, keys) ||
-    langfusePrompt(input.span.attributes)[part] ||
-    langfusePrompt(input.resource)[part]
+    spanThenResource(input, keys) || langfusePrompt(input.span.attributes)[part] || langfusePrompt(input.resource)[part]
   );
 }
 

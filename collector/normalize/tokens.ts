@@ -47,10 +47,9 @@ const LANGFUSE_USAGE = 'langfuse.observation.usage_details';
  * OpenAI-style names (`prompt_tokens`, `completion_tokens`) and Anthropic's cache keys are read too. `total` is
  * ignored. Cached tokens are the keys naming a cache read.
  */
-export function langfuseUsage(details: Record<string, unknown> | undefined): Pick<
-  LlmFields,
-  'inputTokens' | 'outputTokens' | 'cachedInputTokens'
-> {
+export function langfuseUsage(
+  details: Record<string, unknown> | undefined,
+): Pick<LlmFields, 'inputTokens' | 'outputTokens' | 'cachedInputTokens'> {
   let input: number | null = null;
   let output: number | null = null;
   let cached: number | null = null;
@@ -58,7 +57,8 @@ export function langfuseUsage(details: Record<string, unknown> | undefined): Pic
   for (const [key, value] of Object.entries(details ?? {})) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) continue;
     const isCacheRead = key.includes('cache_read') || key.includes('cached');
-    if (key.startsWith('input') || key === 'prompt_tokens' || /^cache_\w*input_tokens$/.test(key)) input = add(input, value);
+    if (key.startsWith('input') || key === 'prompt_tokens' || /^cache_\w*input_tokens$/.test(key))
+      input = add(input, value);
     else if (key.startsWith('output') || key === 'completion_tokens') output = add(output, value);
     if (isCacheRead) cached = add(cached, value);
   }

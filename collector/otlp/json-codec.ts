@@ -27,7 +27,10 @@ export function decodeJsonTraces(text: string): TraceExport {
         const ss = object(ssValue, ssPath);
         const scope = optionalObject(ss.scope, `${ssPath}.scope`);
         return {
-          scope: { name: string(scope?.name, `${ssPath}.scope.name`), version: string(scope?.version, `${ssPath}.scope.version`) },
+          scope: {
+            name: string(scope?.name, `${ssPath}.scope.name`),
+            version: string(scope?.version, `${ssPath}.scope.version`),
+          },
           spans: list(ss.spans, `${ssPath}.spans`).map((s, k) => span(s, `${ssPath}.spans[${k}]`)),
         };
       }),
@@ -100,7 +103,11 @@ function valueJson(v: AnyValue, path: string): string {
   if (v.bytesValue !== undefined) return JSON.stringify(string(v.bytesValue, `${path}.bytesValue`));
   if (v.arrayValue !== undefined) {
     const values = list(object(v.arrayValue, `${path}.arrayValue`).values, `${path}.arrayValue.values`);
-    return jsonArray(values.map((item, i) => valueJson(object(item, `${path}.arrayValue.values[${i}]`), `${path}.arrayValue.values[${i}]`)));
+    return jsonArray(
+      values.map((item, i) =>
+        valueJson(object(item, `${path}.arrayValue.values[${i}]`), `${path}.arrayValue.values[${i}]`),
+      ),
+    );
   }
   if (v.kvlistValue !== undefined) {
     const values = list(object(v.kvlistValue, `${path}.kvlistValue`).values, `${path}.kvlistValue.values`);

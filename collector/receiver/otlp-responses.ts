@@ -7,17 +7,32 @@ export type OtlpEncoding = 'protobuf' | 'json';
 const CONTENT_TYPE: Record<OtlpEncoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 
 /** google.rpc.Code values used in error bodies. */
-export const RPC = { INVALID_ARGUMENT: 3, RESOURCE_EXHAUSTED: 8, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
+export const RPC = {
+  INVALID_ARGUMENT: 3,
+  RESOURCE_EXHAUSTED: 8,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
 
 /** 200 with an ExportTraceServiceResponse; `partial_success` only when spans were rejected or a warning is due. */
-export function sendExportResponse(res: Response, encoding: OtlpEncoding, rejectedSpans: number, errorMessage: string): void {
+export function sendExportResponse(
+  res: Response,
+  encoding: OtlpEncoding,
+  rejectedSpans: number,
+  errorMessage: string,
+): void {
   const partial = rejectedSpans > 0 || errorMessage !== '';
   res.status(200).type(CONTENT_TYPE[encoding]);
   if (encoding === 'json') {
-    res.send(partial ? JSON.stringify({ partialSuccess: { rejectedSpans: String(rejectedSpans), errorMessage } }) : '{}');
+    res.send(
+      partial ? JSON.stringify({ partialSuccess: { rejectedSpans: String(rejectedSpans), errorMessage } }) : '{}',
+    );
     return;
   }
-  const message = ExportTraceServiceResponse.fromObject(partial ? { partialSuccess: { rejectedSpans, errorMessage } } : {});
+  const message = ExportTraceServiceResponse.fromObject(
+    partial ? { partialSuccess: { rejectedSpans, errorMessage } } : {},
+  );
   res.send(Buffer.from(ExportTraceServiceResponse.encode(message).finish()));
 }
 

@@ -18,7 +18,11 @@ export class BodyError extends Error {
  * size passes `maxBytes` — so a gzip bomb costs at most `maxBytes` of memory, never its expanded size.
  */
 export async function readBody(req: IncomingMessage, gzip: boolean, maxBytes: number): Promise<Buffer> {
-  const tooLarge = () => new BodyError('too_large', `request body is larger than ${maxBytes} bytes after decompression (OTLP_MAX_BODY_BYTES)`);
+  const tooLarge = () =>
+    new BodyError(
+      'too_large',
+      `request body is larger than ${maxBytes} bytes after decompression (OTLP_MAX_BODY_BYTES)`,
+    );
   const declared = Number(req.headers['content-length']);
   if (!gzip && Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
 

@@ -37,16 +37,34 @@ export function tracesHandler(options: TracesHandlerOptions): RequestHandler {
     const reply = encoding ?? 'json';
     if (!authorized(req.headers)) {
       metrics.rejectRequest('unauthorized');
-      return sendRpcStatus(res, reply, 401, RPC.UNAUTHENTICATED, 'missing or unknown ingest key: send "Authorization: Bearer <key>" or "x-api-key: <key>"');
+      return sendRpcStatus(
+        res,
+        reply,
+        401,
+        RPC.UNAUTHENTICATED,
+        'missing or unknown ingest key: send "Authorization: Bearer <key>" or "x-api-key: <key>"',
+      );
     }
     if (!encoding) {
       metrics.rejectRequest('unsupported_media_type');
-      return sendRpcStatus(res, reply, 415, RPC.INVALID_ARGUMENT, `Content-Type must be application/x-protobuf or application/json, not ${JSON.stringify(req.get('content-type') ?? '')}`);
+      return sendRpcStatus(
+        res,
+        reply,
+        415,
+        RPC.INVALID_ARGUMENT,
+        `Content-Type must be application/x-protobuf or application/json, not ${JSON.stringify(req.get('content-type') ?? '')}`,
+      );
     }
     const contentEncoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
     if (contentEncoding !== 'identity' && contentEncoding !== 'gzip') {
       metrics.rejectRequest('unsupported_media_type');
-      return sendRpcStatus(res, reply, 415, RPC.INVALID_ARGUMENT, `Content-Encoding must be gzip or absent, not ${JSON.stringify(contentEncoding)}`);
+      return sendRpcStatus(
+        res,
+        reply,
+        415,
+        RPC.INVALID_ARGUMENT,
+        `Content-Encoding must be gzip or absent, not ${JSON.stringify(contentEncoding)}`,
+      );
     }
     try {
       const body = await readBody(req, contentEncoding === 'gzip', options.maxBodyBytes);
@@ -66,7 +84,12 @@ function mediaType(req: Request): OtlpEncoding | undefined {
   return undefined;
 }
 
-function sendFailure(res: Response, encoding: OtlpEncoding, err: unknown, { metrics, log }: TracesHandlerOptions): void {
+function sendFailure(
+  res: Response,
+  encoding: OtlpEncoding,
+  err: unknown,
+  { metrics, log }: TracesHandlerOptions,
+): void {
   if (err instanceof BodyError) {
     metrics.rejectRequest(err.reason);
     if (err.reason === 'too_large') res.set('Connection', 'close');
@@ -80,7 +103,14 @@ function sendFailure(res: Response, encoding: OtlpEncoding, err: unknown, { metr
     return sendRpcStatus(res, encoding, 503, RPC.UNAVAILABLE, err.message, RETRY_AFTER_FULL_S);
   }
   if (err instanceof StoreWriteError) {
-    return sendRpcStatus(res, encoding, 503, RPC.UNAVAILABLE, 'the span store failed; retry later', RETRY_AFTER_STORE_S);
+    return sendRpcStatus(
+      res,
+      encoding,
+      503,
+      RPC.UNAVAILABLE,
+      'the span store failed; retry later',
+      RETRY_AFTER_STORE_S,
+    );
   }
   log.error('export request failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   sendRpcStatus(res, encoding, 500, RPC.INTERNAL, 'internal error');

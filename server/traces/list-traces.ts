@@ -39,7 +39,8 @@ interface Row extends Omit<TraceSummary, 'hasError' | 'prompts'> {
  */
 export async function listTraces(store: Store, q: TraceListQuery): Promise<TracePage> {
   const params: Params = { from: q.from, to: q.to, limit: q.limit + 1 };
-  const window = 'Timestamp >= fromUnixTimestamp64Milli({from:Int64}) AND Timestamp < fromUnixTimestamp64Milli({to:Int64})';
+  const window =
+    'Timestamp >= fromUnixTimestamp64Milli({from:Int64}) AND Timestamp < fromUnixTimestamp64Milli({to:Int64})';
   const spanFilters: string[] = [];
   const addFilter = (value: string | undefined, column: string, name: string) => {
     if (value === undefined) return;
@@ -102,7 +103,8 @@ export async function listTraces(store: Store, q: TraceListQuery): Promise<Trace
   const last = page[page.length - 1];
   return {
     traces: page,
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ startNs: last.startUnixNano, traceId: last.traceId }) : null,
+    nextCursor:
+      rows.length > q.limit && last ? encodeCursor({ startNs: last.startUnixNano, traceId: last.traceId }) : null,
   };
 }
 

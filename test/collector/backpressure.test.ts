@@ -9,20 +9,38 @@ import { eventually, jsonRequest, jsonSpan, newTraceId, postTraces } from './otl
  */
 let tl: TestTracelane;
 beforeAll(async () => {
-  tl = await startTestTracelane({ BUFFER_MAX_SPANS: '10', BUFFER_FLUSH_SPANS: '1000', BUFFER_FLUSH_INTERVAL_MS: '1500' });
+  tl = await startTestTracelane({
+    BUFFER_MAX_SPANS: '10',
+    BUFFER_FLUSH_SPANS: '1000',
+    BUFFER_FLUSH_INTERVAL_MS: '1500',
+  });
 });
 afterAll(() => tl.close());
 
 const batch = (traceId: string, n: number) =>
-  jsonRequest({ 'service.name': 'bp' }, Array.from({ length: n }, (_, i) => jsonSpan({ name: `s${i}` }, traceId)));
+  jsonRequest(
+    { 'service.name': 'bp' },
+    Array.from({ length: n }, (_, i) => jsonSpan({ name: `s${i}` }, traceId)),
+  );
 
 async function collectorCounters() {
   const res = await fetch(`${tl.apiUrl}/api/v1/health`);
-  return ((await res.json()) as { collector: { bufferedSpans: number; spansAccepted: number; spansRefused: Record<string, number>; flushErrors: number } }).collector;
+  return (
+    (await res.json()) as {
+      collector: {
+        bufferedSpans: number;
+        spansAccepted: number;
+        spansRefused: Record<string, number>;
+        flushErrors: number;
+      };
+    }
+  ).collector;
 }
 
 async function storedSpans(traceId: string): Promise<number> {
-  const rows = await tl.store.query<{ n: number }>('SELECT count() AS n FROM otel_traces WHERE TraceId = {t:String}', { t: traceId });
+  const rows = await tl.store.query<{ n: number }>('SELECT count() AS n FROM otel_traces WHERE TraceId = {t:String}', {
+    t: traceId,
+  });
   return rows[0]?.n ?? 0;
 }
 

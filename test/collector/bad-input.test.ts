@@ -7,7 +7,11 @@ import { jsonRequest, jsonSpan, newSpanId, newTraceId, nowNs, postTraces } from 
 /** Every bad input of the collector: the status, a message naming the problem, and that valid spans are kept. */
 let tl: TestTracelane;
 beforeAll(async () => {
-  tl = await startTestTracelane({ SPAN_MAX_ATTRIBUTES: '20', ATTRIBUTE_VALUE_MAX_CHARS: '1000', OTLP_MAX_BODY_BYTES: '1048576' });
+  tl = await startTestTracelane({
+    SPAN_MAX_ATTRIBUTES: '20',
+    ATTRIBUTE_VALUE_MAX_CHARS: '1000',
+    OTLP_MAX_BODY_BYTES: '1048576',
+  });
 });
 afterAll(() => tl.close());
 
@@ -28,7 +32,9 @@ async function metric(name: string): Promise<number> {
 
 describe('whole-request errors', () => {
   it('answers 400 with a protobuf google.rpc.Status for an unparsable protobuf body', async () => {
-    const res = await postTraces(tl.otlpUrl, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), { contentType: 'application/x-protobuf' });
+    const res = await postTraces(tl.otlpUrl, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), {
+      contentType: 'application/x-protobuf',
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/x-protobuf');
     const status = rpcStatusOf(res.body);
@@ -51,7 +57,9 @@ describe('whole-request errors', () => {
 
   it('answers 400 for a truncated gzip body', async () => {
     const gz = gzipSync(Buffer.from(JSON.stringify(jsonRequest({}, [jsonSpan({ name: 'x' })]))));
-    const res = await postTraces(tl.otlpUrl, gz.subarray(0, gz.length - 10), { headers: { 'content-encoding': 'gzip' } });
+    const res = await postTraces(tl.otlpUrl, gz.subarray(0, gz.length - 10), {
+      headers: { 'content-encoding': 'gzip' },
+    });
     expect(res.status).toBe(400);
     expect(jsonBody(res.body).message).toMatch(/not valid gzip: unexpected end of file/);
   });
@@ -72,7 +80,9 @@ describe('whole-request errors', () => {
   it('answers 415 to a wrong content type or encoding', async () => {
     const plain = await postTraces(tl.otlpUrl, '{}', { contentType: 'text/plain' });
     expect(plain.status).toBe(415);
-    expect(jsonBody(plain.body).message).toContain('Content-Type must be application/x-protobuf or application/json, not "text/plain"');
+    expect(jsonBody(plain.body).message).toContain(
+      'Content-Type must be application/x-protobuf or application/json, not "text/plain"',
+    );
     const brotli = await postTraces(tl.otlpUrl, '{}', { headers: { 'content-encoding': 'br' } });
     expect(brotli.status).toBe(415);
     expect(jsonBody(brotli.body).message).toContain('Content-Encoding must be gzip');
@@ -93,7 +103,10 @@ describe('invalid spans in a batch', () => {
     const traceId = newTraceId();
     const day = 86_400_000;
     const tooMany = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v']));
-    const valid = [jsonSpan({ name: 'ok-1' }, traceId), jsonSpan({ name: 'ok-2', startTimeUnixNano: nowNs(-6 * 3600_000) }, traceId)];
+    const valid = [
+      jsonSpan({ name: 'ok-1' }, traceId),
+      jsonSpan({ name: 'ok-2', startTimeUnixNano: nowNs(-6 * 3600_000) }, traceId),
+    ];
     const invalid = [
       jsonSpan({ name: 'short-trace-id', traceId: 'abc' }),
       jsonSpan({ name: 'zero-trace-id', traceId: '0'.repeat(32) }),
@@ -108,7 +121,15 @@ describe('invalid spans in a batch', () => {
     expect(res.status).toBe(200);
     const partial = jsonBody(res.body).partialSuccess as { rejectedSpans: string; errorMessage: string };
     expect(partial.rejectedSpans).toBe('8');
-    for (const reason of ['2 invalid_trace_id', '1 invalid_span_id', '1 invalid_parent_span_id', '1 too_many_attributes', '1 timestamp_in_future', '1 timestamp_too_old', '1 end_before_start']) {
+    for (const reason of [
+      '2 invalid_trace_id',
+      '1 invalid_span_id',
+      '1 invalid_parent_span_id',
+      '1 too_many_attributes',
+      '1 timestamp_in_future',
+      '1 timestamp_too_old',
+      '1 end_before_start',
+    ]) {
       expect(partial.errorMessage).toContain(reason);
     }
     expect(partial.errorMessage).toContain('e.g. span "short-trace-id" traceId "abc"');
@@ -118,12 +139,22 @@ describe('invalid spans in a batch', () => {
 
   it('answers partial success in protobuf for a protobuf request', async () => {
     const traceId = newTraceId();
-    const good = { traceId: Buffer.from(traceId, 'hex'), spanId: Buffer.from(newSpanId(), 'hex'), name: 'good', startTimeUnixNano: nowNs(-5), endTimeUnixNano: nowNs() };
+    const good = {
+      traceId: Buffer.from(traceId, 'hex'),
+      spanId: Buffer.from(newSpanId(), 'hex'),
+      name: 'good',
+      startTimeUnixNano: nowNs(-5),
+      endTimeUnixNano: nowNs(),
+    };
     const bad = { ...good, spanId: Buffer.from('01', 'hex'), name: 'bad' };
-    const body = ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject({ resourceSpans: [{ scopeSpans: [{ spans: [good, bad] }] }] })).finish();
+    const body = ExportTraceServiceRequest.encode(
+      ExportTraceServiceRequest.fromObject({ resourceSpans: [{ scopeSpans: [{ spans: [good, bad] }] }] }),
+    ).finish();
     const res = await postTraces(tl.otlpUrl, body, { contentType: 'application/x-protobuf' });
     expect(res.status).toBe(200);
-    const response = ExportTraceServiceResponse.toObject(ExportTraceServiceResponse.decode(res.body), { longs: Number }) as {
+    const response = ExportTraceServiceResponse.toObject(ExportTraceServiceResponse.decode(res.body), {
+      longs: Number,
+    }) as {
       partialSuccess: { rejectedSpans: number; errorMessage: string };
     };
     expect(response.partialSuccess.rejectedSpans).toBe(1);
@@ -134,7 +165,10 @@ describe('invalid spans in a batch', () => {
   it('truncates absurdly long attribute values, keeps the span and warns', async () => {
     const traceId = newTraceId();
     const before = await metric('tracelane_collector_attribute_values_truncated_total');
-    const span = jsonSpan({ name: 'long', attributes: { 'gen_ai.input.messages': 'x'.repeat(50_000), short: 'y' } }, traceId);
+    const span = jsonSpan(
+      { name: 'long', attributes: { 'gen_ai.input.messages': 'x'.repeat(50_000), short: 'y' } },
+      traceId,
+    );
     const res = await postTraces(tl.otlpUrl, jsonRequest({}, [span]));
     expect(res.status).toBe(200);
     expect(jsonBody(res.body).partialSuccess).toEqual({

@@ -17,7 +17,10 @@ it('keeps every acknowledged span across kill -9', async () => {
   const server = await startServerProcess({ DATA_DIR: dataDir, BUFFER_FLUSH_INTERVAL_MS: '50' });
   const traceId = newTraceId();
   const requests = Array.from({ length: 6 }, (_, r) =>
-    jsonRequest({ 'service.name': 'crash-test' }, Array.from({ length: 50 }, (_, i) => jsonSpan({ name: `r${r}-s${i}` }, traceId))),
+    jsonRequest(
+      { 'service.name': 'crash-test' },
+      Array.from({ length: 50 }, (_, i) => jsonSpan({ name: `r${r}-s${i}` }, traceId)),
+    ),
   );
   try {
     const statuses = await Promise.all(requests.map(async (body) => (await postTraces(server.otlpUrl, body)).status));
@@ -29,7 +32,9 @@ it('keeps every acknowledged span across kill -9', async () => {
 
   const store = new ChdbStore(dataDir);
   try {
-    const [row] = await store.query<{ n: number }>('SELECT count() AS n FROM otel_traces WHERE TraceId = {t:String}', { t: traceId });
+    const [row] = await store.query<{ n: number }>('SELECT count() AS n FROM otel_traces WHERE TraceId = {t:String}', {
+      t: traceId,
+    });
     expect(row?.n).toBe(300);
   } finally {
     await store.close();

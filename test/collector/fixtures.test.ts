@@ -59,6 +59,14 @@ describe.each(fixtures)('$file', ({ fixture }) => {
 
 it('has one fixture per instrumentation family', () => {
   expect(fixtures.map((f) => f.file).sort()).toEqual(
-    expect.arrayContaining(['genai-current.json', 'genai-deprecated.json', 'langfuse.json', 'openinference.json', 'openlit.json', 'openllmetry.json', 'vercel-ai.json']),
+    expect.arrayContaining([
+      'genai-current.json',
+      'genai-deprecated.json',
+      'langfuse.json',
+      'openinference.json',
+      'openlit.json',
+      'openllmetry.json',
+      'vercel-ai.json',
+    ]),
   );
 });

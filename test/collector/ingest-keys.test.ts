@@ -12,7 +12,13 @@ afterAll(() => tl.close());
 const body = () => jsonRequest({}, [jsonSpan({ name: 'auth' })]);
 
 it('answers 401 with a status naming both headers when the key is missing or wrong', async () => {
-  for (const headers of [{}, { authorization: 'Bearer nope' }, { 'x-api-key': 'nope' }, { authorization: 'Basic aW5nZXN0' }]) {
+  const attempts: Record<string, string>[] = [
+    {},
+    { authorization: 'Bearer nope' },
+    { 'x-api-key': 'nope' },
+    { authorization: 'Basic aW5nZXN0' },
+  ];
+  for (const headers of attempts) {
     const res = await postTraces(tl.otlpUrl, body(), { headers });
     expect(res.status).toBe(401);
     expect((JSON.parse(res.body.toString()) as { message: string }).message).toBe(
@@ -22,7 +28,9 @@ it('answers 401 with a status naming both headers when the key is missing or wro
 });
 
 it('accepts any configured key as a bearer token or in x-api-key', async () => {
-  expect((await postTraces(tl.otlpUrl, body(), { headers: { authorization: 'Bearer ingest-key-one' } })).status).toBe(200);
+  expect((await postTraces(tl.otlpUrl, body(), { headers: { authorization: 'Bearer ingest-key-one' } })).status).toBe(
+    200,
+  );
   expect((await postTraces(tl.otlpUrl, body(), { headers: { 'x-api-key': 'ingest-key-two' } })).status).toBe(200);
 });
 

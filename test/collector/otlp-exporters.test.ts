@@ -29,7 +29,10 @@ const exporters = [
 describe.each(exporters)('$name', ({ make }) => {
   it('delivers spans that read back with attributes, events, parentage, exact times and normalised fields', async () => {
     const provider = new tracing.BasicTracerProvider({
-      resource: resources.resourceFromAttributes({ 'service.name': 'sdk-test', 'deployment.environment.name': 'staging' }),
+      resource: resources.resourceFromAttributes({
+        'service.name': 'sdk-test',
+        'deployment.environment.name': 'staging',
+      }),
       spanProcessors: [new tracing.BatchSpanProcessor(make(`${tl.otlpUrl}/v1/traces`))],
     });
     const tracer = provider.getTracer('tracelane-test', '1.2.3');
@@ -70,7 +73,12 @@ describe.each(exporters)('$name', ({ make }) => {
     const { spans } = (await res.json()) as { spans: ApiSpan[] };
     expect(spans.map((s) => s.name)).toEqual(['handle request', 'chat gpt-4o-mini']);
     const [r, c] = spans as [ApiSpan, ApiSpan];
-    expect(r).toMatchObject({ kind: 'Server', parentSpanId: '', serviceName: 'sdk-test', startUnixNano: `${seconds}123456789` });
+    expect(r).toMatchObject({
+      kind: 'Server',
+      parentSpanId: '',
+      serviceName: 'sdk-test',
+      startUnixNano: `${seconds}123456789`,
+    });
     expect(r.durationNs).toBe(2_000_000_000 - 123_456_789);
     expect(c).toMatchObject({
       spanId: chat.spanContext().spanId,
@@ -81,7 +89,13 @@ describe.each(exporters)('$name', ({ make }) => {
       durationNs: 1_000_000_000,
       status: { code: 'Error', message: 'upstream 500' },
       resourceAttributes: { 'service.name': 'sdk-test', 'deployment.environment.name': 'staging' },
-      events: [{ name: 'gen_ai.evaluation.result', timeUnixNano: `${seconds}523456789`, attributes: { 'gen_ai.evaluation.score.value': '0.75' } }],
+      events: [
+        {
+          name: 'gen_ai.evaluation.result',
+          timeUnixNano: `${seconds}523456789`,
+          attributes: { 'gen_ai.evaluation.score.value': '0.75' },
+        },
+      ],
     });
     expect(c.attributes).toMatchObject({
       'gen_ai.usage.input_tokens': '1000',

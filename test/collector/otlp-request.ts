@@ -49,7 +49,11 @@ export function jsonSpan(span: SpanInput, traceId = newTraceId()) {
     startTimeUnixNano: start,
     endTimeUnixNano: span.endTimeUnixNano ?? (BigInt(start) + 10_000_000n).toString(),
     attributes: keyValues(span.attributes),
-    events: (span.events ?? []).map((e) => ({ timeUnixNano: e.timeUnixNano ?? start, name: e.name, attributes: keyValues(e.attributes) })),
+    events: (span.events ?? []).map((e) => ({
+      timeUnixNano: e.timeUnixNano ?? start,
+      name: e.name,
+      attributes: keyValues(e.attributes),
+    })),
     status: { code: span.status ?? 0, message: span.statusMessage ?? '' },
   };
 }
@@ -58,7 +62,10 @@ export function jsonSpan(span: SpanInput, traceId = newTraceId()) {
 export function jsonRequest(resource: Record<string, AttributeInput>, spans: ReturnType<typeof jsonSpan>[]) {
   return {
     resourceSpans: [
-      { resource: { attributes: keyValues(resource) }, scopeSpans: [{ scope: { name: 'test', version: '1.0.0' }, spans }] },
+      {
+        resource: { attributes: keyValues(resource) },
+        scopeSpans: [{ scope: { name: 'test', version: '1.0.0' }, spans }],
+      },
     ],
   };
 }
@@ -72,7 +79,11 @@ export interface PostOptions {
 /** POSTs a body (an object is sent as JSON) to the collector and returns status, headers and the body. */
 export async function postTraces(otlpUrl: string, body: unknown, options: PostOptions = {}) {
   let bytes: Uint8Array =
-    body instanceof Uint8Array ? body : typeof body === 'string' ? Buffer.from(body) : Buffer.from(JSON.stringify(body));
+    body instanceof Uint8Array
+      ? body
+      : typeof body === 'string'
+        ? Buffer.from(body)
+        : Buffer.from(JSON.stringify(body));
   if (options.gzip) bytes = gzipSync(bytes);
   const res = await fetch(`${otlpUrl}/v1/traces`, {
     method: 'POST',

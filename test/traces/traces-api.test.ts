@@ -24,12 +24,26 @@ let tl: TestTracelane;
 const traces: Record<string, { traceId: string; startNs: string }> = {};
 
 /** A trace: a root span and one generation span of the given prompt, model and environment. */
-async function seed(key: string, o: { env: string; prompt: string; version: string; model: string; error?: boolean; agoMs: number; durationMs: number }) {
+async function seed(
+  key: string,
+  o: {
+    env: string;
+    prompt: string;
+    version: string;
+    model: string;
+    error?: boolean;
+    agoMs: number;
+    durationMs: number;
+  },
+) {
   const traceId = newTraceId();
   const rootId = newSpanId();
   const startNs = nowNs(-o.agoMs);
   const endNs = (BigInt(startNs) + BigInt(o.durationMs) * 1_000_000n).toString();
-  const root = jsonSpan({ name: `root ${key}`, spanId: rootId, startTimeUnixNano: startNs, endTimeUnixNano: endNs }, traceId);
+  const root = jsonSpan(
+    { name: `root ${key}`, spanId: rootId, startTimeUnixNano: startNs, endTimeUnixNano: endNs },
+    traceId,
+  );
   const chat = jsonSpan(
     {
       name: `chat ${o.model}`,
@@ -48,24 +62,71 @@ async function seed(key: string, o: { env: string; prompt: string; version: stri
     },
     traceId,
   );
-  const res = await postTraces(tl.otlpUrl, jsonRequest({ 'service.name': `svc-${key}`, 'deployment.environment.name': o.env }, [root, chat]));
+  const res = await postTraces(
+    tl.otlpUrl,
+    jsonRequest({ 'service.name': `svc-${key}`, 'deployment.environment.name': o.env }, [root, chat]),
+  );
   expect(res.status).toBe(200);
   traces[key] = { traceId, startNs };
 }
 
 const list = async (query = '') => {
   const res = await fetch(`${tl.apiUrl}/api/v1/traces${query}`);
-  return { status: res.status, body: (await res.json()) as { traces: Summary[]; nextCursor: string | null; error?: { message: string; field?: string } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      traces: Summary[];
+      nextCursor: string | null;
+      error?: { message: string; field?: string };
+    },
+  };
 };
-const keysOf = (rows: Summary[]) => rows.map((r) => Object.keys(traces).find((k) => traces[k]!.traceId === r.traceId)).sort();
+const keysOf = (rows: Summary[]) =>
+  rows.map((r) => Object.keys(traces).find((k) => traces[k]!.traceId === r.traceId)).sort();
 
 beforeAll(async () => {
   tl = await startTestTracelane();
-  await seed('a', { env: 'production', prompt: 'reply', version: '1', model: 'gpt-4o-mini', agoMs: 5 * 60_000, durationMs: 100 });
-  await seed('b', { env: 'production', prompt: 'reply', version: '2', model: 'gpt-4o-mini', agoMs: 4 * 60_000, durationMs: 900, error: true });
-  await seed('c', { env: 'staging', prompt: 'reply', version: '2', model: 'gpt-4o', agoMs: 3 * 60_000, durationMs: 300 });
-  await seed('d', { env: 'production', prompt: 'summary', version: '1', model: 'claude-3-5-haiku', agoMs: 2 * 60_000, durationMs: 2000 });
-  await seed('old', { env: 'production', prompt: 'reply', version: '1', model: 'gpt-4o-mini', agoMs: 3 * 3600_000, durationMs: 50 });
+  await seed('a', {
+    env: 'production',
+    prompt: 'reply',
+    version: '1',
+    model: 'gpt-4o-mini',
+    agoMs: 5 * 60_000,
+    durationMs: 100,
+  });
+  await seed('b', {
+    env: 'production',
+    prompt: 'reply',
+    version: '2',
+    model: 'gpt-4o-mini',
+    agoMs: 4 * 60_000,
+    durationMs: 900,
+    error: true,
+  });
+  await seed('c', {
+    env: 'staging',
+    prompt: 'reply',
+    version: '2',
+    model: 'gpt-4o',
+    agoMs: 3 * 60_000,
+    durationMs: 300,
+  });
+  await seed('d', {
+    env: 'production',
+    prompt: 'summary',
+    version: '1',
+    model: 'claude-3-5-haiku',
+    agoMs: 2 * 60_000,
+    durationMs: 2000,
+  });
+  await seed('old', {
+    env: 'production',
+    prompt: 'reply',
+    version: '1',
+    model: 'gpt-4o-mini',
+    agoMs: 3 * 3600_000,
+    durationMs: 50,
+  });
 });
 afterAll(() => tl.close());
 
@@ -144,7 +205,11 @@ describe('GET /api/v1/traces/{traceId}', () => {
   it('returns every span with exact start times', async () => {
     const res = await fetch(`${tl.apiUrl}/api/v1/traces/${traces.a!.traceId.toUpperCase()}`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { traceId: string; truncated: boolean; spans: { name: string; startUnixNano: string }[] };
+    const body = (await res.json()) as {
+      traceId: string;
+      truncated: boolean;
+      spans: { name: string; startUnixNano: string }[];
+    };
     expect(body.truncated).toBe(false);
     expect(body.spans.map((s) => s.name)).toEqual(['root a', 'chat gpt-4o-mini']);
     expect(body.spans[0]!.startUnixNano).toBe(traces.a!.startNs);
