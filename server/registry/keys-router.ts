@@ -15,7 +15,7 @@ const createBody = z.strictObject({ name: nameSchema(KEY_NAME_MAX), role: z.enum
  * (configured and stored), because the name is the actor recorded on every event. See key-ring.ts for when stored
  * keys take effect.
  */
-export function keysRouter(ctx: ApiContext): Router {
+export function keysRouter(ctx: Pick<ApiContext, 'config' | 'store'>): Router {
   const configuredNames = new Set(parseApiKeys(ctx.config.API_KEYS).map((k) => k.name));
   const router = Router();
 

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type { EventBus } from '../events/event-bus.js';
 import type { Store } from '../store/store.js';
+import { ResolveCache } from './resolve-cache.js';
 import { environmentName } from './names.js';
 import { etagOf, matchesIfNoneMatch, resolvePrompt } from './resolve.js';
 import { parseQuery, pathParam } from '../http/validation.js';
@@ -15,11 +17,12 @@ const resolveQuery = z.object({
  * `GET /api/v1/prompts/{name}/resolve?environment=&key=` — what a runtime calls. Answers with an ETag and
  * `Cache-Control: no-cache`; a matching `If-None-Match` gets `304` with no body.
  */
-export function resolveRouter(store: Store): Router {
+export function resolveRouter(store: Store, bus: EventBus): Router {
+  const cache = new ResolveCache(store, bus);
   const router = Router();
   router.get('/prompts/:name/resolve', async (req, res) => {
     const query = parseQuery(resolveQuery, req.query);
-    const resolution = await resolvePrompt(store, { prompt: pathParam(req.params, 'name'), ...query });
+    const resolution = await resolvePrompt(store, cache, { prompt: pathParam(req.params, 'name'), ...query });
     const body = JSON.stringify(resolution);
     const etag = etagOf(body);
     res.set({ ETag: etag, 'Cache-Control': 'no-cache' });

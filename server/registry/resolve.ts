@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import { notFound } from '../http/errors.js';
 import type { Store } from '../store/store.js';
 import { chooseArm, type Arm } from './canary-assignment.js';
-import { laneEvents } from './deployment-queries.js';
 import { requireEnvironment } from './environment-service.js';
-import { deriveLaneState } from './environment-state.js';
-import { requirePrompt, requireVersion } from './prompt-service.js';
+import { requirePrompt } from './prompt-service.js';
+import type { ResolveCache } from './resolve-cache.js';
 import type { PromptVersion } from './version-queries.js';
 
 /** What a runtime gets from `GET /api/v1/prompts/{name}/resolve`: the version to use and its full snapshot. */
@@ -24,14 +23,16 @@ export interface Resolution {
   snapshot: PromptVersion;
 }
 
+/** Resolves from the cache; only when nothing is deployed does it look up which of prompt and environment is missing. */
 export async function resolvePrompt(
   store: Store,
+  cache: ResolveCache,
   input: { prompt: string; environment: string; key?: string },
 ): Promise<Resolution> {
-  await requirePrompt(store, input.prompt, 'name');
-  await requireEnvironment(store, input.environment);
-  const state = deriveLaneState(await laneEvents(store, input.prompt, input.environment));
+  const state = await cache.lane(input.prompt, input.environment);
   if (state.stableVersion === null || state.stableDeploymentId === null) {
+    await requirePrompt(store, input.prompt, 'name');
+    await requireEnvironment(store, input.environment);
     throw notFound(
       `environment: prompt "${input.prompt}" has no version deployed in "${input.environment}"`,
       'environment',
@@ -48,8 +49,14 @@ export async function resolvePrompt(
     deploymentId: arm === 'canary' && canary ? canary.deploymentId : state.stableDeploymentId,
     stableVersion: state.stableVersion,
     canary: canary && { version: canary.version, percent: canary.percent, deploymentId: canary.deploymentId },
-    snapshot: await requireVersion(store, input.prompt, version),
+    snapshot: await versionOrFail(cache, input.prompt, version),
   };
+}
+
+async function versionOrFail(cache: ResolveCache, prompt: string, version: number) {
+  const found = await cache.version(prompt, version);
+  if (!found) throw new Error(`deployed version ${version} of "${prompt}" is missing from prompt_versions`);
+  return found;
 }
 
 /** A strong ETag over the response body: it changes exactly when what the runtime would receive changes. */

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDefaultEnvironments } from '../../server/registry/environment-service.js';
+import type { Environment } from '../../server/registry/environment-queries.js';
+import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
+import { client, type Client } from './registry-client.js';
+
+let tl: TestTracelane;
+let api: Client;
+
+beforeAll(async () => {
+  tl = await startTestTracelane();
+  api = client(tl.apiUrl);
+});
+afterAll(() => tl.close());
+
+const environments = async () =>
+  (await api.get<{ environments: Environment[] }>('/api/v1/environments')).body.environments;
+
+describe('environments', () => {
+  it('start with development, qa, staging and production (primary, auto-rollback), once', async () => {
+    expect(await ensureDefaultEnvironments(tl.store)).toEqual([]);
+    const envs = await environments();
+    expect(envs.map((e) => [e.name, e.order, e.primary])).toEqual([
+      ['development', 0, false],
+      ['qa', 1, false],
+      ['staging', 2, false],
+      ['production', 3, true],
+    ]);
+    expect(envs.find((e) => e.name === 'production')?.policies).toEqual({
+      autoRollback: true,
+      autoPromote: false,
+      canary: { percent: 10, bakeMinutes: 30 },
+      detector: {},
+    });
+  });
+
+  it('creates an environment after the last one, refuses duplicates, and moves the primary flag', async () => {
+    const created = await api.post<Environment>('/api/v1/environments', {
+      name: 'eu-production',
+      protected: true,
+      policies: { autoRollback: true, detector: { minSamples: 500 } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: 'eu-production', order: 4, primary: false, protected: true });
+    expect(created.body.policies).toMatchObject({ autoRollback: true, detector: { minSamples: 500 } });
+    expect((await api.post('/api/v1/environments', { name: 'eu-production' })).status).toBe(409);
+
+    const moved = await api.patch<Environment>('/api/v1/environments/eu-production', { primary: true });
+    expect(moved.body.primary).toBe(true);
+    expect((await environments()).filter((e) => e.primary).map((e) => e.name)).toEqual(['eu-production']);
+    const unset = await api.patch('/api/v1/environments/eu-production', { primary: false });
+    expect([unset.status, unset.error?.field]).toEqual([400, 'primary']);
+    await api.patch('/api/v1/environments/production', { primary: true });
+  });
+
+  it('merges policy changes and validates them, naming the field', async () => {
+    const patched = await api.patch<Environment>('/api/v1/environments/qa', {
+      order: 7,
+      policies: { canary: { percent: 5 }, autoPromote: true },
+    });
+    expect(patched.body).toMatchObject({
+      order: 7,
+      policies: { autoRollback: false, autoPromote: true, canary: { percent: 5, bakeMinutes: 30 } },
+    });
+    const cases: [Record<string, unknown>, string][] = [
+      [{ policies: { canary: { percent: 100 } } }, 'policies.canary.percent'],
+      [{ policies: { detector: 'strict' } }, 'policies.detector'],
+      [{ policies: { autoRollback: 'yes' } }, 'policies.autoRollback'],
+      [{ policies: { rollbackEverything: true } }, 'policies.rollbackEverything'],
+      [{ order: 1.5 }, 'order'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await api.patch('/api/v1/environments/qa', body);
+      expect([res.status, res.error?.field]).toEqual([400, field]);
+    }
+    expect((await api.patch('/api/v1/environments/moon', { order: 1 })).status).toBe(404);
+    const bad = await api.post('/api/v1/environments', { name: 'no spaces' });
+    expect([bad.status, bad.error?.field]).toEqual([400, 'name']);
+    expect((await environments()).find((e) => e.name === 'qa')?.policies.canary.percent).toBe(5);
+  });
+
+  it('refuses to store API keys while no API_KEYS are configured (loopback mode)', async () => {
+    const res = await api.post('/api/v1/keys', { name: 'ci', role: 'deployer' });
+    expect(res.status).toBe(409);
+    expect(res.error?.message).toContain('API_KEYS');
+  });
+});
