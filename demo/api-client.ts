@@ -5,6 +5,7 @@ export interface ApiClient {
   headers(extra?: Record<string, string>): Record<string, string>;
   get<T>(path: string): Promise<T>;
   post<T>(path: string, body: unknown): Promise<T>;
+  patch<T>(path: string, body: unknown): Promise<T>;
 }
 
 export class ApiError extends Error {
@@ -39,6 +40,7 @@ export function apiClient(baseUrl: string, apiKey?: string): ApiClient {
     headers,
     get: (path) => send('GET', path),
     post: (path, body) => send('POST', path, body),
+    patch: (path, body) => send('PATCH', path, body),
   };
 }
 

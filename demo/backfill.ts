@@ -15,10 +15,11 @@ export async function backfill(
   window: { from: number; to: number },
   perSecond: number,
   random: () => number,
+  stopped: () => boolean = () => false,
 ): Promise<number> {
   const arrival = arrivals(perSecond, random);
   let count = 0;
-  for (let t = arrival.next(window.from); t < window.to; t = arrival.next(t)) {
+  for (let t = arrival.next(window.from); t < window.to && !stopped(); t = arrival.next(t)) {
     service.triageWith(version, nextTicket(random), t);
     if (++count % CHUNK === 0) await service.flush();
   }

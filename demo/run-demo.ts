@@ -55,7 +55,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   const lead = leadFor(STORY_MS, options.speed);
   const historyEnd = Date.now() - lead;
   const history = { from: historyEnd - options.historyHours * HOUR, to: historyEnd };
-  const firstRun = await setUpRegistry(api, options.regression, history.from);
+  const firstRun = await setUpRegistry(api, options.regression, history.from, say);
   if (!firstRun) say(`[demo] existing demo data found: live traffic only (remove the data folder for the full story)`);
 
   const services = {} as Record<DemoEnvironment, TriageService>;
@@ -71,19 +71,30 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
     });
   }
 
+  // The last hour first (the baselines the story's deployments are judged against), then older hours newest
+  // first, in the background while the story plays, so the 24-hour charts fill within the first minute.
+  let closing = false;
+  let older: Promise<void> = Promise.resolve();
   if (firstRun && options.historyHours > 0) {
-    const v1 = await api.get<ResolvedPrompt['snapshot']>(`/api/v1/prompts/${PROMPT}/versions/1`);
-    say(`[demo] replaying the last ${options.historyHours} hours of traffic…`);
-    for (const environment of ENVIRONMENTS) {
-      const n = await backfill(
-        services[environment],
-        { version: 1, snapshot: v1 },
-        history,
-        TRAFFIC[environment],
-        random,
-      );
-      say(`[demo] ${environment}: ${n} tickets of history sent over OTLP`);
-    }
+    const v1 = {
+      version: 1,
+      snapshot: await api.get<ResolvedPrompt['snapshot']>(`/api/v1/prompts/${PROMPT}/versions/1`),
+    };
+    const replay = async (window: { from: number; to: number }, rnd: () => number) => {
+      let n = 0;
+      for (const env of ENVIRONMENTS) n += await backfill(services[env], v1, window, TRAFFIC[env], rnd, () => closing);
+      return n;
+    };
+    const recent = { from: Math.max(history.from, history.to - HOUR), to: history.to };
+    say(`[demo] ${await replay(recent, random)} tickets of the last hour sent over OTLP`);
+    const olderRandom = seededRandom(options.seed + 1);
+    older = (async () => {
+      let n = 0;
+      for (let to = recent.from; to > history.from && !closing; to -= HOUR) {
+        n += await replay({ from: Math.max(history.from, to - HOUR), to }, olderRandom);
+      }
+      if (n > 0 && !closing) say(`[demo] history complete: ${options.historyHours} hours (${n} more tickets)`);
+    })().catch((err: unknown) => say(`[demo] backfill stopped: ${String(err)}`));
   }
 
   const clock = firstRun ? new DemoClock(options.speed, lead) : new DemoClock(1, 0);
@@ -115,8 +126,10 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
     firstRun,
     story,
     close: async () => {
+      closing = true;
       clearInterval(timer);
       narration.abort();
+      await older;
       await story.settled();
       await Promise.all(ENVIRONMENTS.map((environment) => services[environment].close()));
     },

@@ -58,7 +58,7 @@ export function behaviourOf(snapshot: PromptSnapshot): Behaviour {
 export function complete(behaviour: Behaviour, ticket: Ticket, random: () => number): Completion {
   const inputTokens = behaviour.promptTokens + tokensOf(ticket.subject + ticket.body) + 12;
   const outputTokens = Math.max(8, Math.round(behaviour.outputTokens * (0.8 + 0.4 * random())));
-  const latencyMs = (180 + 11 * outputTokens + 0.25 * inputTokens) * Math.exp(0.25 * gaussian(random));
+  const latencyMs = (300 + 6 * outputTokens + 0.2 * inputTokens) * Math.exp(0.25 * gaussian(random));
   const failure = random();
   if (failure < 0.004) {
     return { ...unrouted(ticket, inputTokens, latencyMs), error: { type: '429', message: 'rate limit exceeded' } };

@@ -1,4 +1,4 @@
-import type { ApiClient } from './api-client.js';
+import { ApiError, type ApiClient } from './api-client.js';
 
 /**
  * The scripted story: version 1 of the `support-triage` prompt has been live in staging and production for a day;
@@ -83,11 +83,21 @@ export const VERSION_2_CALM = snapshot(
 
 /**
  * Creates the prompt, its two versions and the day-old deployments of version 1 (recorded as `external`
- * deployments at their own past times). Returns false when the prompt already exists (a later start of the demo).
+ * deployments at their own past times), and turns production's automatic rollback off so that the user rolls
+ * back from the chart. Returns false when the prompt already exists (a later start of the demo).
  */
-export async function setUpRegistry(api: ApiClient, regression: boolean, historyStart: number): Promise<boolean> {
+export async function setUpRegistry(
+  api: ApiClient,
+  regression: boolean,
+  historyStart: number,
+  say: (line: string) => void,
+): Promise<boolean> {
   const existing = await fetch(`${api.baseUrl}/api/v1/prompts/${PROMPT}`, { headers: api.headers() });
   if (existing.ok) return false;
+  await api.patch('/api/v1/environments/production', { policies: { autoRollback: false } }).catch((err: unknown) => {
+    if (!(err instanceof ApiError && err.status === 403)) throw err;
+    say('[demo] the API key is not an admin: production keeps automatic rollback, Tracelane will roll back itself');
+  });
   await api.post('/api/v1/prompts', { name: PROMPT, description: 'Routes support tickets to a team, with a priority' });
   await api.post(`/api/v1/prompts/${PROMPT}/versions`, VERSION_1);
   await api.post(`/api/v1/prompts/${PROMPT}/versions`, regression ? VERSION_2 : VERSION_2_CALM);

@@ -128,7 +128,7 @@ describe('docker-compose.yml', () => {
       collectors.map((name) => `http://${name}:${loadConfig(envOf(name)).OTLP_PORT}`),
     );
     const demoKey = interpolate(flag('demo', 'api-key') ?? '');
-    expect(server.API_KEYS.map((k) => k.split(':'))).toContainEqual(['demo', 'deployer', demoKey]);
+    expect(server.API_KEYS.map((k) => k.split(':'))).toContainEqual(['demo', 'admin', demoKey]);
     for (const name of collectors) {
       expect(loadConfig(envOf(name)).INGEST_KEYS).toContain(interpolate(flag('demo', 'ingest-key') ?? ''));
     }

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo, type RunningDemo } from '../../demo/run-demo.js';
+import { PROMPT } from '../../demo/story.js';
+import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
+
+/**
+ * The demo's first minute, for real: Tracelane on a fresh embedded store, the triage services sending OTLP through
+ * the official SDK, the story replayed 60× faster, the analysis loop running every second. Nothing is mocked.
+ */
+interface Deployment {
+  id: string;
+  kind: string;
+  environment: string;
+  version: number;
+  time: string;
+}
+interface Analysis {
+  verdict: string;
+  metrics: { name: string; verdict: string }[];
+}
+
+const SPEED = 60;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('npm run demo: the first minute', () => {
+  let tracelane: TestTracelane;
+  let demo: RunningDemo;
+  const lines: string[] = [];
+  const get = async <T>(path: string): Promise<T> => {
+    const res = await fetch(tracelane.apiUrl + path);
+    expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
+    return (await res.json()) as T;
+  };
+  const spansByVersion = async (environment: string, since: number) =>
+    tracelane.store.query<{ version: string; n: number }>(
+      `SELECT PromptVersion AS version, count() AS n FROM otel_traces
+       WHERE Environment = {environment:String} AND PromptName = {prompt:String} AND IsGeneration = 1
+         AND Timestamp >= fromUnixTimestamp64Milli({since:Int64})
+       GROUP BY version ORDER BY version`,
+      { environment, prompt: PROMPT, since },
+    );
+  const production = async () =>
+    (await get<{ deployments: Deployment[] }>(`/api/v1/deployments?prompt=${PROMPT}&environment=production`))
+      .deployments;
+
+  beforeAll(async () => {
+    tracelane = await startTestTracelane({ ANALYSIS_INTERVAL_MS: '1000' });
+    demo = await runDemo({
+      apiUrl: tracelane.apiUrl,
+      otlpUrls: [tracelane.otlpUrl],
+      speed: SPEED,
+      regression: true,
+      historyHours: 0.5,
+      seed: 42,
+      say: (line) => lines.push(line),
+    });
+  });
+  afterAll(async () => {
+    await demo?.close();
+    await tracelane?.close();
+  });
+
+  it('sends the history and live traffic through OTLP, both environments on version 1 at first', async () => {
+    expect(demo.firstRun).toBe(true);
+    const history = await spansByVersion('production', Date.now() - 3_600_000);
+    expect(history[0]?.version).toBe('1');
+    expect(history[0]?.n).toBeGreaterThan(1000);
+    const staging = await spansByVersion('staging', Date.now() - 3_600_000);
+    expect(staging[0]?.n).toBeGreaterThan(200);
+    const trace = await get<{ traces: unknown[] }>(`/api/v1/traces?environment=production&prompt=${PROMPT}&limit=5`);
+    expect(trace.traces.length).toBeGreaterThan(0);
+  });
+
+  it('deploys version 2 to staging, then to production, and the services switch without a restart', async () => {
+    await until('the story to finish', () => (demo.story.done() ? true : undefined));
+    await demo.story.settled();
+    const staging = await get<{ deployments: Deployment[] }>(
+      `/api/v1/deployments?prompt=${PROMPT}&environment=staging`,
+    );
+    expect(staging.deployments[0]).toMatchObject({ version: 2, kind: 'external' });
+    const [v2] = await production();
+    expect(v2).toMatchObject({ version: 2, kind: 'external' });
+    expect(Date.parse(staging.deployments[0]!.time)).toBeLessThan(Date.parse(v2!.time));
+    await until('production to serve version 2', () =>
+      demo.services.production.prompts.current().version === 2 ? true : undefined,
+    );
+  });
+
+  it('judges version 2 in production a failure on quality (and flags its cost)', async () => {
+    await until('the demo clock to catch up', () => (demo.clock.live() ? true : undefined));
+    const [v2] = await production();
+    const analysis = await until(
+      'the verdict to turn fail',
+      async () => {
+        const res = await fetch(`${tracelane.apiUrl}/api/v1/deployments/${v2!.id}/analysis`);
+        const body = res.ok ? ((await res.json()) as Analysis) : undefined;
+        return body?.verdict === 'fail' ? body : undefined;
+      },
+      30_000,
+    );
+    const verdictOf = (name: string) => analysis.metrics.find((m) => m.name === name)?.verdict;
+    expect(verdictOf('quality')).toBe('fail');
+    expect(['warn', 'fail']).toContain(verdictOf('cost_per_request'));
+    expect(verdictOf('error_rate')).not.toBe('fail');
+    expect(lines.some((l) => l.includes('[tracelane] FAIL: version 2 in production'))).toBe(true);
+  });
+
+  it('rolls back: the application resolves version 1 within a second and its new spans carry version 1', async () => {
+    const res = await fetch(`${tracelane.apiUrl}/api/v1/deployments/rollback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: PROMPT, environment: 'production', reason: 'billing tickets misrouted' }),
+    });
+    expect(res.status).toBe(201);
+    const rolledBackAt = Date.now();
+    await until(
+      'production to serve version 1',
+      () => (demo.services.production.prompts.current().version === 1 ? true : undefined),
+      1000,
+    );
+    const switchedAt = Date.now();
+    expect(switchedAt - rolledBackAt).toBeLessThan(1000);
+
+    const since = switchedAt + 50;
+    const after = await until('new production spans after the rollback', async () => {
+      await demo.services.production.flush();
+      const rows = await spansByVersion('production', since);
+      return rows.reduce((n, r) => n + r.n, 0) >= 10 ? rows : undefined;
+    });
+    expect(after.map((r) => r.version)).toEqual(['1']);
+    expect(demo.services.staging.prompts.current().version).toBe(2);
+  });
+});
