@@ -25,6 +25,8 @@ export interface DeploymentEvent {
   canaryPercent: number | null;
   actor: string;
   reason: string;
+  /** For `external` deployments: who deployed, as the caller reported it (absent on chart markers). */
+  externalActor?: string | null;
 }
 
 export interface MetricValues {
@@ -218,42 +220,69 @@ export type MetricName =
   | 'output_tokens'
   | 'quality';
 
-/** One metric's judgement in a deployment analysis: both arms, the effect, the test and the verdict. */
+/** One metric's judgement in a deployment analysis: both arms with n, the effect, the test and the verdict. */
 export interface MetricJudgement {
   name: MetricName;
   verdict: Verdict;
-  baselineN: number;
-  candidateN: number;
+  /** Critical metrics can fail a deployment (and trigger automatic rollback). */
+  critical: boolean;
+  n: { baseline: number; candidate: number };
+  /** Estimates (null when an arm has no data). */
   baseline: number | null;
   candidate: number | null;
   effect: number | null;
+  effectKind: 'ratio' | 'difference';
+  change: number | null;
   test: string;
-  pValue: number | null;
-  eValue: number | null;
-  threshold: string | null;
+  pValue?: number | null;
+  eValue?: number | null;
+  threshold: { warn: number; fail: number };
+  /** The verdict explained with its numbers. */
+  reason: string;
 }
 
 export interface AnalysisArm {
   version: number | null;
-  from: string;
-  to: string;
+  from: string | null;
+  to: string | null;
+  requests: number;
   description: string;
 }
 
 export interface DeploymentAnalysis {
   deploymentId: string;
+  environment: string;
+  prompt: string;
+  kind: DeploymentKind;
+  version: number;
+  previousVersion: number | null;
+  deployedAt: string;
+  evaluatedAt: string;
   verdict: Verdict;
+  reason: string;
+  final: boolean;
   baseline: AnalysisArm;
   candidate: AnalysisArm;
+  worstMetric: MetricJudgement | null;
   metrics: MetricJudgement[];
-  history: { evaluatedAt: string; verdict: Verdict }[];
+  history: { evaluatedAt: string; verdict: Verdict; final: boolean; reason: string; worstMetric: string | null }[];
+  lastKnownGood: { deploymentId: string; version: number; deployedAt: string } | null;
 }
 
-/** An open (or resolved) regression: a deployment whose latest verdict is warn or fail, worst metric first. */
+/** A deployment whose latest verdict is warn or fail; its failing and warning metrics come worst first. */
 export interface Regression {
-  deployment: DeploymentEvent;
-  verdict: Verdict;
+  status: 'open' | 'resolved';
+  deploymentId: string;
+  environment: string;
+  prompt: string;
+  kind: DeploymentKind;
+  version: number;
+  previousVersion: number | null;
+  deployedAt: string;
   evaluatedAt: string;
+  verdict: Verdict;
+  reason: string;
+  worstMetric: MetricJudgement | null;
   metrics: MetricJudgement[];
 }
 

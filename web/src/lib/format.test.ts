@@ -13,6 +13,7 @@ import {
 
 describe('formatters', () => {
   it('renders durations with units', () => {
+    expect(formatMs(0)).toBe('0 ms');
     expect(formatMs(3.25)).toBe('3.3 ms');
     expect(formatMs(850.4)).toBe('850 ms');
     expect(formatMs(1250)).toBe('1.25 s');

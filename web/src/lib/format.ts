@@ -8,6 +8,7 @@ const isNum = (v: number | null | undefined): v is number => typeof v === 'numbe
 export function formatMs(v: number | null | undefined): string {
   if (!isNum(v)) return NONE;
   const abs = Math.abs(v);
+  if (abs === 0) return '0 ms';
   if (abs < 10) return `${v.toFixed(1)} ms`;
   if (abs < 1000) return `${Math.round(v)} ms`;
   if (abs < 60_000) return `${(v / 1000).toFixed(2)} s`;

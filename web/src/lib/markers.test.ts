@@ -28,6 +28,9 @@ describe('deployment markers', () => {
   it('labels a marker with version, kind and actor', () => {
     expect(markerLabel(event('a', 0, { version: 3 }))).toBe('v3 · deploy · alice');
     expect(markerLabel(event('a', 0, { kind: 'canary_start', canaryPercent: 10 }))).toBe('v2 · canary 10% · alice');
+    expect(markerLabel(event('a', 0, { kind: 'external', actor: 'ci-key', externalActor: 'github' }))).toBe(
+      'v2 · external · github',
+    );
     expect(markerLabel(event('a', 0, { kind: 'rollback', actor: 'auto-rollback', version: 1 }))).toBe(
       'v1 · auto-rollback · auto-rollback',
     );

@@ -47,9 +47,13 @@ export function kindLabel(event: Pick<DeploymentEvent, 'kind' | 'actor' | 'canar
   return KIND_LABEL[event.kind] ?? event.kind;
 }
 
+/** Who moved the lane: the reported deployer of an external deployment, else the API key that recorded it. */
+export const actorOf = (event: Pick<DeploymentEvent, 'actor' | 'externalActor'>): string =>
+  event.externalActor || event.actor;
+
 /** The flag text of a marker: `v3 · deploy · alice`. */
 export function markerLabel(event: DeploymentEvent): string {
-  return `v${event.version} · ${kindLabel(event)} · ${event.actor}`;
+  return `v${event.version} · ${kindLabel(event)} · ${actorOf(event)}`;
 }
 
 export interface ShadedWindow {

@@ -12,7 +12,8 @@ export type ResourceState<T> =
   | { status: 'error'; error: ApiError | Error };
 
 export class Resource<T> {
-  state = $state<ResourceState<T>>({ status: 'loading' });
+  /** Replaced whole, never mutated: raw state, so large answers are not deep-proxied (and charts get plain arrays). */
+  state = $state.raw<ResourceState<T>>({ status: 'loading' });
   private generation = $state(0);
 
   constructor(load: (signal: AbortSignal) => Promise<T>) {

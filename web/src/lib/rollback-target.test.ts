@@ -41,4 +41,9 @@ describe('rollbackTarget', () => {
     expect(rollbackTarget(canary, lane(2, running))).toBe(2);
     expect(rollbackTarget(canary, lane(2))).toBeNull();
   });
+
+  it('prefers the last known good version over the one replaced', () => {
+    expect(rollbackTarget(event({ version: 3, previousVersion: 2 }), lane(3), 1)).toBe(1);
+    expect(rollbackTarget(event({ version: 3, previousVersion: 2 }), lane(3), 3)).toBe(2);
+  });
 });

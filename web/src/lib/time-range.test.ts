@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRange, rangeParams, resolveRange, type TimeRange } from './time-range.js';
+import { parseRange, rangeKey, rangeParams, resolveRange, type TimeRange } from './time-range.js';
 
 describe('time range URL state', () => {
   it('round-trips presets and absolute windows through URL parameters', () => {
@@ -25,5 +25,13 @@ describe('time range URL state', () => {
       from: 1_000_000_000 - 900_000,
       to: 1_000_000_000,
     });
+  });
+});
+
+describe('rangeKey', () => {
+  it('ignores other parameters and inverts through parseRange', () => {
+    const a = rangeKey(new URLSearchParams('range=6h&deployment=d1'));
+    expect(a).toBe(rangeKey(new URLSearchParams('deployment=d2&range=6h')));
+    expect(parseRange(new URLSearchParams(a))).toEqual({ kind: 'preset', preset: '6h' });
   });
 });

@@ -61,3 +61,11 @@ export function rangeLabel(range: TimeRange, format: (ms: number) => string): st
 export function windowAround(at: number, now: number, before = 2 * 3_600_000, after = 2 * 3_600_000): Window {
   return { from: at - before, to: Math.max(at + 60_000, Math.min(now, at + after)) };
 }
+
+/**
+ * The range of the URL as a short string that only changes when the range does. Pages derive their range from
+ * it, so changing another parameter (a selected deployment, a filter) does not re-run every loader.
+ */
+export function rangeKey(params: URLSearchParams, fallback: TimeRange = DEFAULT_RANGE): string {
+  return new URLSearchParams(rangeParams(parseRange(params, fallback))).toString();
+}

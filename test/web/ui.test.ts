@@ -1,0 +1,262 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
+import { ensureWebBuilt, launchBrowser, screenshot, watchErrors } from './browser.js';
+import { apiCall, Sender, waitFor, XSS_IMG, XSS_SCRIPT } from './seed.js';
+
+/**
+ * The web UI in a real browser against a real Tracelane: version 1 of a prompt runs in production for 25 minutes,
+ * version 2 (deployed 25 minutes ago) is twice as slow with more errors. Spans go through the collector with the
+ * OpenTelemetry exporter, deployments through the registry API, and the analysis loop judges the deployment.
+ */
+const MIN = 60_000;
+const PROMPT = 'support-answer';
+const ENV = 'production';
+const NOW = Date.now();
+const T1 = NOW - 25 * MIN; // v2 replaces v1
+
+let tl: TestTracelane;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+let v2DeploymentId = '';
+let hostileTraceId = '';
+
+interface Lane {
+  environment: string;
+  version: number | null;
+}
+
+async function seed(): Promise<void> {
+  // Production rolls back failing deployments by itself by default; here the on-call engineer does it.
+  await apiCall(tl.apiUrl, 'PATCH', `/api/v1/environments/${ENV}`, { policies: { autoRollback: false } });
+  await apiCall(tl.apiUrl, 'POST', '/api/v1/prompts', { name: PROMPT, description: 'Answers support tickets' });
+  for (const [i, text] of ['Answer briefly and politely.', 'Answer thoroughly.\nQuote the help centre.'].entries()) {
+    await apiCall(tl.apiUrl, 'POST', `/api/v1/prompts/${PROMPT}/versions`, {
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      settings: { temperature: i === 0 ? 0.2 : 0.7 },
+      messages: [
+        { role: 'system', content: `You are the support assistant.\n${text}` },
+        { role: 'user', content: '{{ticket}}' },
+      ],
+      commitMessage: i === 0 ? 'first version' : 'more thorough answers',
+    });
+  }
+  await apiCall(tl.apiUrl, 'POST', '/api/v1/deployments/external', {
+    prompt: PROMPT,
+    environment: ENV,
+    version: 1,
+    timestamp: NOW - 120 * MIN,
+    actor: 'ci',
+    reason: 'initial release',
+  });
+  const v2 = await apiCall<{ id: string }>(tl.apiUrl, 'POST', '/api/v1/deployments/external', {
+    prompt: PROMPT,
+    environment: ENV,
+    version: 2,
+    timestamp: T1,
+    actor: 'ci',
+    reason: 'more thorough answers',
+  });
+  v2DeploymentId = v2.id;
+  await apiCall(tl.apiUrl, 'POST', '/api/v1/deployments', {
+    prompt: PROMPT,
+    environment: 'staging',
+    version: 2,
+    reason: 'try it',
+  });
+  // Offline results of both versions on a labelled dataset: billing 4/5 → 2/5, login 5/5 → 5/5.
+  for (const [version, billingPassed] of [
+    [1, 4],
+    [2, 2],
+  ] as const) {
+    const items = ['billing', 'login'].flatMap((category) =>
+      Array.from({ length: 5 }, (_, i) => ({
+        id: `${category}-${i}`,
+        category,
+        score: category === 'billing' ? i < billingPassed : true,
+      })),
+    );
+    await apiCall(tl.apiUrl, 'POST', '/api/v1/evaluations', { prompt: PROMPT, version, dataset: 'golden', items });
+  }
+
+  const sender = new Sender(tl.otlpUrl);
+  const base = { prompt: PROMPT, environment: ENV, perMinute: 100 };
+  sender.traffic({ ...base, version: '1', from: T1 - 25 * MIN, to: T1, seed: 1 });
+  sender.traffic({
+    ...base,
+    version: '2',
+    from: T1,
+    to: NOW - 10_000,
+    seed: 2,
+    profile: { latencyMs: 1600, errorRate: 0.08, quality: 0.8, costUsd: 0.002, inputTokens: 400, outputTokens: 180 },
+  });
+  hostileTraceId = sender.hostileTrace(NOW - 5 * MIN);
+  await sender.flush();
+  await sender.shutdown();
+}
+
+beforeAll(async () => {
+  await ensureWebBuilt();
+  tl = await startTestTracelane({ ANALYSIS_INTERVAL_MS: '1500' });
+  await seed();
+  await waitFor('the regression to be detected', async () => {
+    const { regressions } = await apiCall<{ regressions: { deploymentId: string }[] }>(
+      tl.apiUrl,
+      'GET',
+      `/api/v1/regressions?status=open&environment=${ENV}`,
+    );
+    return regressions.some((r) => r.deploymentId === v2DeploymentId) ? true : undefined;
+  });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  errors = watchErrors(page);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await tl?.close();
+});
+
+const url = (path: string) => tl.apiUrl + path;
+
+describe('the web UI', () => {
+  it('shows the open regression first on the overview, with its worst metric', async () => {
+    await page.goto(url('/'));
+    const regressions = page.getByRole('region', { name: /Open regressions/ });
+    await regressions.getByText(PROMPT).waitFor();
+    const text = await regressions.innerText();
+    expect(text).toContain(ENV);
+    expect(text).toMatch(/Latency p(50|95|99)|Error rate/);
+    expect(text).toMatch(/→/);
+    await page.getByRole('region', { name: 'staging' }).getByRole('link', { name: PROMPT }).waitFor();
+    await page
+      .getByRole('article', { name: `${PROMPT} in ${ENV}` })
+      .getByText('failing')
+      .waitFor();
+    await page.getByText('Loading trends…').first().waitFor({ state: 'detached' });
+    await screenshot(page, 'overview');
+  });
+
+  it('opens the deployment panel from the chart marker, with baseline against candidate per metric', async () => {
+    await page.goto(url(`/prompts/${PROMPT}/environments/${ENV}?range=1h`));
+    const flag = page.getByRole('button', { name: /Deployment v2 · external/ });
+    await flag.click();
+    const panel = page.getByRole('complementary', { name: 'Deployment' });
+    await panel.getByRole('table').waitFor();
+    const table = await panel.getByRole('table').innerText();
+    expect(table).toContain('Latency p95');
+    expect(table).toMatch(/fail/);
+    expect(page.url()).toContain(`deployment=${v2DeploymentId}`);
+    await screenshot(page, 'oncall-panel');
+  });
+
+  it('rolls back from the panel through a dialog naming version and environment, and draws the marker live', async () => {
+    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    await page.getByRole('button', { name: 'Roll back to v1' }).click();
+    const dialog = page.getByRole('dialog', { name: `Roll back to v1 in ${ENV}?` });
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toContain(`${PROMPT} in ${ENV} goes back to v1`);
+    // Keyboard: focus is inside the dialog, the reason is typed, Tab reaches the confirm button.
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+    await dialog.getByRole('textbox').focus();
+    await page.keyboard.type('p95 latency doubled after v2');
+    await screenshot(page, 'rollback-dialog');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+
+    await waitFor('production to run v1 again', async () => {
+      const prompt = await apiCall<{ deployments: Lane[] }>(tl.apiUrl, 'GET', `/api/v1/prompts/${PROMPT}`);
+      return prompt.deployments.find((d) => d.environment === ENV)?.version === 1 ? true : undefined;
+    });
+    await page.getByRole('button', { name: /Deployment v1 · rollback · local/ }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    await screenshot(page, 'oncall-after-rollback');
+  });
+
+  it('opens the traces behind a time range dragged on a chart, and a trace from there', async () => {
+    await page.goto(url(`/prompts/${PROMPT}/environments/${ENV}?range=1h`));
+    const canvas = page.locator('canvas').first();
+    await canvas.waitFor();
+    const box = (await canvas.boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.55, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.75, y, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForURL(/\/traces\?/);
+    const params = new URL(page.url()).searchParams;
+    expect(params.get('prompt')).toBe(PROMPT);
+    expect(Date.parse(params.get('to')!) - Date.parse(params.get('from')!)).toBeGreaterThan(5 * MIN);
+    const firstTrace = page.getByRole('link', { name: 'POST /answer' }).first();
+    await firstTrace.waitFor();
+    await screenshot(page, 'traces');
+    await firstTrace.click();
+    await page.waitForURL(/\/traces\/[0-9a-f]{32}/);
+    await page.getByRole('option', { name: /chat gpt-4o-mini/ }).waitFor();
+    await page
+      .getByRole('region', { name: /Span chat gpt-4o-mini/ })
+      .getByText('gen_ai.prompt.version')
+      .waitFor();
+    await screenshot(page, 'trace');
+  });
+
+  it('lists both versions with their numbers on the compare page', async () => {
+    await page.goto(url(`/compare?prompt=${PROMPT}&environment=${ENV}&range=6h`));
+    const table = page.locator('table.compare');
+    await table.waitFor();
+    const rows = await table.locator('tbody tr').allInnerTexts();
+    const comparison = await apiCall<{ rows: { version: string; requests: number }[] }>(
+      tl.apiUrl,
+      'GET',
+      `/api/v1/compare?prompt=${PROMPT}&environment=${ENV}&from=${new Date(NOW - 6 * 60 * MIN).toISOString()}`,
+    );
+    for (const version of ['1', '2']) {
+      const expected = comparison.rows.find((r) => r.version === version)!;
+      expect(expected.requests).toBeGreaterThan(2000);
+      const row = rows.find((r) => r.startsWith(`v${version}`));
+      expect(row, `row of v${version}`).toContain(expected.requests.toLocaleString('en-US'));
+      expect(row).toMatch(/\d+ ms|\d\.\d\d s/);
+    }
+    const offline = await page.getByRole('region', { name: 'Offline evaluation by category' }).innerText();
+    expect(offline).toMatch(/billing\s+4\/5\s+2\/5/);
+    await screenshot(page, 'compare');
+  });
+
+  it('shows span names and attributes with script payloads as inert text', async () => {
+    await page.goto(url(`/traces/${hostileTraceId}`));
+    await page.getByRole('heading', { level: 1, name: XSS_IMG }).waitFor();
+    await page.getByRole('option', { name: /chat gpt-4o-mini/ }).click();
+    await page.getByText(XSS_SCRIPT).first().waitFor();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    await page.goto(url(`/traces?environment=development&range=1h`));
+    await page.getByRole('link', { name: XSS_IMG }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await screenshot(page, 'xss-inert');
+  });
+
+  it('diffs two versions side by side and lists the deployment history', async () => {
+    await page.goto(url(`/prompts/${PROMPT}/versions`));
+    await page.getByText('Quote the help centre.').waitFor();
+    expect(await page.locator('.line.remove').first().innerText()).toBe('Answer briefly and politely.');
+    await screenshot(page, 'versions-diff');
+    await page.goto(url(`/deployments?prompt=${PROMPT}`));
+    await page.getByRole('cell', { name: 'p95 latency doubled after v2' }).waitFor();
+    await screenshot(page, 'deployments');
+  });
+
+  it('stays readable in a narrow window', async () => {
+    await page.setViewportSize({ width: 420, height: 800 });
+    await page.goto(url(`/prompts/${PROMPT}/environments/${ENV}?range=1h&deployment=${v2DeploymentId}`));
+    await page.getByRole('complementary', { name: 'Deployment' }).getByRole('table').waitFor();
+    await screenshot(page, 'oncall-narrow');
+    await page.goto(url('/'));
+    await page.getByRole('region', { name: ENV }).waitFor();
+    await screenshot(page, 'overview-narrow');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(errors).toEqual([]);
+  });
+});
