@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentEvent } from '../../server/registry/deployment-event.js';
 import type { PromptOverview } from '../../server/registry/prompt-overview.js';
+import { silentLogger } from '../../server/log.js';
+import { createRegistry } from '../../server/registry/registry.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 import { client, enc, promptWithVersions, type Client } from './registry-client.js';
 
@@ -78,5 +80,22 @@ describe('racing writers', () => {
     }
     const overview = await api.get<PromptOverview>(`/api/v1/prompts/${enc(prompt)}`);
     expect(overview.body.deployments[0]?.version).toBe(events.at(-1)?.version);
+  });
+
+  it('serialises service calls (the analysis loop’s registry) with HTTP writes on the same lane', async () => {
+    const prompt = await promptWithVersions(api, 6);
+    for (const version of [1, 2]) await api.post('/api/v1/deployments', { prompt, environment: 'production', version });
+    const registry = createRegistry({ store: tl.store, bus: tl.bus, log: silentLogger });
+    const auto = { prompt, environment: 'production', reason: 'regression detected', actor: 'tracelane-auto-rollback' };
+    await Promise.all([
+      ...[3, 4, 5, 6].map((version) => api.post('/api/v1/deployments', { prompt, environment: 'production', version })),
+      registry.rollback(auto).catch(() => undefined),
+      registry.rollback(auto).catch(() => undefined),
+    ]);
+    const events = (await trail(prompt)).reverse();
+    for (let i = 1; i < events.length; i++) {
+      expect(events[i]?.previousVersion, `event ${i}`).toBe(events[i - 1]?.version);
+    }
+    expect(events.filter((e) => e.actor === 'tracelane-auto-rollback').length).toBeGreaterThan(0);
   });
 });
