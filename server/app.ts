@@ -10,6 +10,7 @@ import { errorMiddleware, notFound } from './http/errors.js';
 import { keysRouter } from './registry/keys-router.js';
 import { registryRouter } from './registry/registry-router.js';
 import type { Logger } from './log.js';
+import { createOpenApiRouter } from './openapi/openapi-router.js';
 import type { Store } from './store/store.js';
 import { createTracesRouter } from './traces/traces-router.js';
 import { createWebhooksRouter } from './webhooks/webhooks-router.js';
@@ -36,6 +37,7 @@ export function createApiApp(ctx: ApiContext): Express {
 
   app.use(createHealthRouter(ctx)); // health and /metrics need no key
   app.use('/api/v1', createEventsRouter(ctx)); // authenticates itself: EventSource sends the key as ?key=
+  app.use('/api/v1', createOpenApiRouter()); // public: the API description
   const api = express.Router();
   api.use(authenticate(ctx.keys));
   api.use(registryRouter(ctx), keysRouter(ctx));

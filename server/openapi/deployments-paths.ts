@@ -1,0 +1,217 @@
+import {
+  arrayOf,
+  input,
+  integer,
+  json,
+  jsonBody,
+  object,
+  operation,
+  pageParams,
+  pathParam,
+  query,
+  ref,
+  string,
+  windowParams,
+  type Feature,
+  type OperationSpec,
+} from './openapi-helpers.js';
+import {
+  canaryPercentSchema,
+  environmentNameSchema,
+  promptNameSchema,
+  reasonSchema,
+  versionNumberSchema,
+} from './registry-schemas.js';
+
+const tag = 'deployments';
+const op = (spec: Omit<OperationSpec, 'tag'>) => operation({ tag, ...spec });
+
+const id = pathParam('id', 'Deployment event id.');
+const requestId = pathParam('id', 'Review request id.');
+const deployment = (description: string) => json(description, ref('DeploymentEvent'));
+const expectedDeploymentId = string(
+  'Optimistic concurrency: the lane’s newest deployment id as the caller last saw it (null: nothing deployed yet). If the lane moved, 409 with the current deployment.',
+  { maxLength: 100 },
+);
+const stale = { 409: json('The lane moved since `expectedDeploymentId`.', ref('StaleDeployment')) };
+const deployInput = input(
+  {
+    prompt: promptNameSchema,
+    environment: environmentNameSchema,
+    version: versionNumberSchema,
+    reason: reasonSchema,
+    canaryPercent: canaryPercentSchema,
+    expectedDeploymentId: { anyOf: [expectedDeploymentId, { type: 'null' }] },
+  },
+  ['prompt', 'environment', 'version'],
+);
+const reviewInput = jsonBody(input({ comment: string('At most 2000 characters.', { maxLength: 2000 }) }, []), false);
+
+export const deploymentsFeature: Feature = {
+  tag: {
+    name: tag,
+    description:
+      'The append-only deployment history: deploys, canaries, promotions, rollbacks, external deployments, and review requests for protected environments. Every create/deploy response returns the created object with its `id` at the top level.',
+  },
+  schemas: {},
+  paths: {
+    '/api/v1/deployments': {
+      post: op({
+        id: 'deploy',
+        role: 'deployer',
+        summary: 'Deploy a version, or start a canary with `canaryPercent`',
+        description:
+          'In a protected environment a `deployer`’s deploy becomes a review request (202, `Location` of the request); an admin deploys directly.',
+        body: jsonBody(deployInput),
+        responses: {
+          201: deployment('The recorded deployment event.'),
+          200: deployment('Nothing had to change: the current deployment.'),
+          202: json('A review request (protected environment).', ref('DeploymentRequest')),
+          ...stale,
+        },
+        errors: [400, 404],
+      }),
+      get: op({
+        id: 'listDeployments',
+        summary: 'The audit trail, newest first',
+        params: [
+          query('prompt', 'Prompt name.'),
+          query('environment', 'Environment name.'),
+          query('kind', 'Event kind.', {
+            type: 'string',
+            enum: ['deploy', 'rollback', 'canary_start', 'canary_promote', 'canary_abort', 'external'],
+          }),
+          ...windowParams('all time'),
+          ...pageParams,
+        ],
+        responses: { 200: json('Events.', object({ deployments: arrayOf(ref('DeploymentEvent')) })) },
+        errors: [400],
+      }),
+    },
+    '/api/v1/deployments/rollback': {
+      post: op({
+        id: 'rollback',
+        role: 'deployer',
+        summary: 'Roll back (immediate, even in protected environments)',
+        description:
+          'Without `toVersion`, restores the version live before the current one, walking back over earlier rollbacks; a canary in progress is aborted.',
+        body: jsonBody(
+          input(
+            {
+              prompt: promptNameSchema,
+              environment: environmentNameSchema,
+              toVersion: versionNumberSchema,
+              reason: reasonSchema,
+              expectedDeploymentId: { anyOf: [expectedDeploymentId, { type: 'null' }] },
+            },
+            ['prompt', 'environment'],
+          ),
+        ),
+        responses: {
+          201: deployment('The rollback event.'),
+          200: deployment('Nothing had to change: the current deployment.'),
+          ...stale,
+        },
+        errors: [400, 404],
+      }),
+    },
+    '/api/v1/deployments/external': {
+      post: op({
+        id: 'recordExternalDeployment',
+        role: 'deployer',
+        summary: 'Record a deployment made elsewhere, at its own time',
+        body: jsonBody(
+          input(
+            {
+              prompt: promptNameSchema,
+              environment: environmentNameSchema,
+              version: versionNumberSchema,
+              timestamp: {
+                anyOf: [string('ISO-8601 time.'), integer('Epoch milliseconds.')],
+                description: 'When it happened (default: now).',
+              },
+              actor: string('Who deployed (CI job, other registry), at most 200 characters.'),
+              reason: reasonSchema,
+            },
+            ['prompt', 'environment', 'version'],
+          ),
+        ),
+        responses: { 201: deployment('The `external` event.') },
+        errors: [400, 404],
+      }),
+    },
+    '/api/v1/deployments/{id}': {
+      get: op({
+        id: 'getDeployment',
+        summary: 'One deployment event',
+        params: [id],
+        responses: { 200: deployment('The event.') },
+        errors: [404],
+      }),
+    },
+    '/api/v1/deployments/{id}/promote': {
+      post: op({
+        id: 'promoteCanary',
+        role: 'deployer',
+        summary: 'Promote a canary in progress to 100%',
+        params: [id],
+        body: jsonBody(input({ reason: reasonSchema }, []), false),
+        responses: { 201: deployment('The `canary_promote` event.') },
+        errors: [400, 404, 409],
+      }),
+    },
+    '/api/v1/deployments/requests': {
+      get: op({
+        id: 'listDeploymentRequests',
+        summary: 'Review requests, newest first',
+        params: [
+          query('status', 'Request status.', { type: 'string', enum: ['pending', 'approved', 'rejected'] }),
+          query('prompt', 'Prompt name.'),
+          query('environment', 'Environment name.'),
+          ...pageParams,
+        ],
+        responses: { 200: json('Requests.', object({ requests: arrayOf(ref('DeploymentRequest')) })) },
+        errors: [400],
+      }),
+      post: op({
+        id: 'createDeploymentRequest',
+        role: 'deployer',
+        summary: 'Ask for a deployment to be reviewed',
+        body: jsonBody(deployInput),
+        responses: { 201: json('The pending request.', ref('DeploymentRequest')) },
+        errors: [400, 404],
+      }),
+    },
+    '/api/v1/deployments/requests/{id}': {
+      get: op({
+        id: 'getDeploymentRequest',
+        summary: 'One review request',
+        params: [requestId],
+        responses: { 200: json('The request.', ref('DeploymentRequest')) },
+        errors: [404],
+      }),
+    },
+    '/api/v1/deployments/requests/{id}/approve': {
+      post: op({
+        id: 'approveDeploymentRequest',
+        role: 'deployer',
+        summary: 'Approve a pending request (by another key than the requester): performs the deployment',
+        params: [requestId],
+        body: reviewInput,
+        responses: { 200: json('The approved request, with `deploymentId`.', ref('DeploymentRequest')) },
+        errors: [400, 404, 409],
+      }),
+    },
+    '/api/v1/deployments/requests/{id}/reject': {
+      post: op({
+        id: 'rejectDeploymentRequest',
+        role: 'deployer',
+        summary: 'Reject a pending request (by another key than the requester): nothing is deployed',
+        params: [requestId],
+        body: reviewInput,
+        responses: { 200: json('The rejected request.', ref('DeploymentRequest')) },
+        errors: [400, 404, 409],
+      }),
+    },
+  },
+};

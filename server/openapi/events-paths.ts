@@ -1,0 +1,66 @@
+import { EVENT_TYPES } from '../events/event-types.js';
+import { freeObject, object, operation, query, ref, string, time, type Feature } from './openapi-helpers.js';
+
+const tag = 'events';
+
+export const eventsFeature: Feature = {
+  tag: {
+    name: tag,
+    description:
+      'Product events (deployments, review requests, regressions) as a server-sent-events stream; the same JSON is the body of webhook deliveries.',
+  },
+  schemas: {
+    ProductEvent: object(
+      {
+        id: string('Unique event id (`evt_…`): the SSE `id:` and what receivers de-duplicate on.'),
+        type: string('Event type.', { enum: [...EVENT_TYPES] }),
+        time: time('When the event was published.'),
+        data: freeObject(
+          'The object the event is about, as the API returns it: a deployment event for `deployment.created`, a review request for `deployment_request.*`, the verdict and worst metric for `regression.detected`.',
+        ),
+      },
+      [],
+      'One product event.',
+    ),
+  },
+  paths: {
+    '/api/v1/events': {
+      get: {
+        ...operation({
+          tag,
+          id: 'streamEvents',
+          summary: 'Server-sent-events stream of product events',
+          description: [
+            'Each event is sent as `id: <event id>`, `event: <type>` and one `data:` line holding the ProductEvent JSON.',
+            'A comment line (`: heartbeat`) is sent every EVENTS_HEARTBEAT_MS (default 15 s) so proxies keep the connection open.',
+            'Reconnecting clients send `Last-Event-ID` (EventSource does so by itself): the events published after it are replayed from an in-memory window of the last 1000 events. When that id is no longer in the window (older, or from before a restart), the stream starts with `event: stream.reset` — the client may have missed events and should reload the current state.',
+            'Because EventSource cannot send headers, this route (only this one) also accepts the API key as `?key=`; prefer a viewer key there, as URLs end up in logs.',
+            'A client that reads too slowly (over 1 MiB unsent) is disconnected; it reconnects and replays.',
+          ].join('\n\n'),
+          params: [
+            query('types', 'Comma-separated event types to receive (default: all).', {
+              type: 'string',
+              example: 'deployment.created,regression.detected',
+            }),
+            query('key', 'The API key, for clients that cannot send headers (EventSource).'),
+            {
+              name: 'Last-Event-ID',
+              in: 'header',
+              required: false,
+              description: 'Replay the events after this id.',
+              schema: { type: 'string' },
+            },
+          ],
+          responses: {
+            200: {
+              description: 'The event stream (never ends on its own).',
+              content: { 'text/event-stream': { schema: { type: 'string' }, 'x-event-schema': ref('ProductEvent') } },
+            },
+          },
+          errors: [400],
+        }),
+        security: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { apiKeyQuery: [] }],
+      },
+    },
+  },
+};

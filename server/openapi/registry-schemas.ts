@@ -1,0 +1,238 @@
+import {
+  arrayOf,
+  boolean,
+  freeObject,
+  integer,
+  nullable,
+  number,
+  object,
+  ref,
+  string,
+  time,
+  type Schema,
+} from './openapi-helpers.js';
+
+/** The registry's objects: prompts, versions, environments, deployment events, review requests, API keys. */
+
+const NAME_PATTERN = '^[A-Za-z0-9](?:[A-Za-z0-9._-]|/(?=[A-Za-z0-9._-]))*$';
+export const promptNameSchema = string(
+  'Letters, digits, `-`, `_`, `.` and `/` (not leading, trailing or doubled), at most 200 characters. In paths, `/` is sent as `%2F`.',
+  { pattern: NAME_PATTERN, maxLength: 200 },
+);
+export const environmentNameSchema = string('Environment name, at most 64 characters, same alphabet as prompt names.', {
+  pattern: NAME_PATTERN,
+  maxLength: 64,
+});
+export const versionNumberSchema = integer('Version number, from 1.', { minimum: 1 });
+export const reasonSchema = string('Why (at most 1000 characters).', { maxLength: 1000 });
+export const canaryPercentSchema = number('Share of traffic for the candidate, greater than 0 and less than 100.', {
+  exclusiveMinimum: 0,
+  exclusiveMaximum: 100,
+});
+const DEPLOYMENT_KINDS = ['deploy', 'rollback', 'canary_start', 'canary_promote', 'canary_abort', 'external'];
+
+const message: Schema = object(
+  {
+    role: string('', { enum: ['system', 'developer', 'user', 'assistant', 'tool'] }),
+    content: {
+      anyOf: [string('Text with `{{variable}}` placeholders.'), arrayOf(freeObject(), 'Structured content parts.')],
+    },
+    name: string(),
+  },
+  ['name'],
+);
+
+/** The fields that make up a version's content (request side: defaults apply to the optional ones). */
+const snapshotFields: Record<string, Schema> = {
+  provider: string('Model provider, e.g. `openai`.', { maxLength: 100 }),
+  model: string('Model name.', { maxLength: 200 }),
+  settings: freeObject(
+    'temperature, maxTokens, topP, frequencyPenalty, presencePenalty, stop, seed, and any other setting.',
+  ),
+  messages: arrayOf(message, 'At least one message.'),
+  variables: arrayOf(
+    {
+      anyOf: [
+        string('A variable name.'),
+        object({ name: string(), description: string(), required: boolean(), default: string() }, [
+          'description',
+          'required',
+          'default',
+        ]),
+      ],
+    },
+    'Variable names or objects; names are unique.',
+  ),
+  tools: arrayOf(freeObject(), 'Tool definitions.'),
+  responseSchema: nullable(freeObject('JSON schema of the response.')),
+  mcpServers: arrayOf(freeObject('MCP server configuration; `name` is required.')),
+  metadata: freeObject('Free metadata.'),
+};
+
+export const versionInputSchema: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['provider', 'model', 'messages'],
+  properties: { ...snapshotFields, commitMessage: string('At most 2000 characters.', { maxLength: 2000 }) },
+};
+
+const canaryState = object({
+  version: integer(),
+  percent: number(),
+  deploymentId: string('The `canary_start` event that set the current percentage.'),
+  startedAt: time(),
+});
+
+const entryChange = object({
+  key: string(),
+  change: string('', { enum: ['added', 'removed', 'changed'] }),
+  from: {},
+  to: {},
+});
+const valueChange = nullable(object({ from: {}, to: {} }));
+
+export const registrySchemas: Record<string, Schema> = {
+  Prompt: object({
+    id: string(),
+    name: promptNameSchema,
+    description: string(),
+    createdAt: time(),
+    createdBy: string(),
+    updatedAt: time(),
+    latestVersion: nullable(integer()),
+    deployments: arrayOf(
+      object({
+        environment: string(),
+        version: nullable(integer('The stable version; null while nothing is deployed.')),
+        deploymentId: nullable(string('The event that made `version` live.')),
+        since: nullable(time()),
+        canary: nullable(canaryState),
+        latestDeploymentId: nullable(string('The lane’s newest event: pass it as `expectedDeploymentId`.')),
+      }),
+      'What is live in each environment where the prompt was ever deployed.',
+    ),
+  }),
+  PromptVersion: {
+    type: 'object',
+    description: 'An immutable version: its content at the top level beside its identity and provenance.',
+    required: [
+      ...Object.keys(snapshotFields),
+      'id',
+      'prompt',
+      'version',
+      'contentHash',
+      'commitMessage',
+      'author',
+      'createdAt',
+    ],
+    properties: {
+      id: string(),
+      prompt: string(),
+      version: integer(),
+      ...snapshotFields,
+      contentHash: string('`sha256:<hex>` over the canonical JSON of the content.'),
+      commitMessage: string(),
+      author: string('Name of the API key that created it.'),
+      createdAt: time(),
+    },
+  },
+  VersionDiff: object({
+    prompt: string(),
+    from: object({ version: integer(), environment: nullable(string('Set when `from` named an environment.')) }),
+    to: object({ version: integer(), environment: nullable(string()) }),
+    identical: boolean(),
+    changes: object({
+      provider: valueChange,
+      model: valueChange,
+      settings: arrayOf(entryChange),
+      messages: arrayOf(
+        object({
+          index: integer(),
+          change: string('', { enum: ['added', 'removed', 'changed', 'unchanged'] }),
+          from: nullable(message),
+          to: nullable(message),
+          lines: arrayOf(object({ op: string('', { enum: ['equal', 'add', 'remove'] }), text: string() })),
+        }),
+      ),
+      variables: arrayOf(entryChange),
+      tools: arrayOf(entryChange),
+      responseSchema: valueChange,
+      mcpServers: arrayOf(entryChange),
+      metadata: arrayOf(entryChange),
+    }),
+  }),
+  Resolution: object({
+    prompt: string(),
+    environment: string(),
+    arm: string('`canary` only while a canary is in progress and this key was assigned to it.', {
+      enum: ['stable', 'canary'],
+    }),
+    version: integer('The version to use.'),
+    deploymentId: string('The deployment event that put this version live for this arm.'),
+    stableVersion: integer(),
+    canary: nullable(object({ version: integer(), percent: number(), deploymentId: string() })),
+    snapshot: ref('PromptVersion'),
+  }),
+  Policies: object({
+    autoRollback: boolean('Roll back a deployment judged `fail` automatically.'),
+    autoPromote: boolean('Promote a canary that passes its bake window automatically.'),
+    canary: object({ percent: canaryPercentSchema, bakeMinutes: integer('', { minimum: 1, maximum: 10080 }) }),
+    detector: freeObject('Regression-detector overrides (see the analysis documentation).'),
+  }),
+  Environment: object({
+    id: string(),
+    name: string(),
+    order: integer('Display order.'),
+    primary: boolean(),
+    protected: boolean('Deploys by a `deployer` key become review requests; rollbacks stay immediate.'),
+    policies: ref('Policies'),
+    updatedAt: time(),
+  }),
+  DeploymentEvent: object({
+    id: string(),
+    time: time('When the change took effect (for `external`, the reported time).'),
+    prompt: string(),
+    environment: string(),
+    kind: string(
+      '`version` is the version live after the event, except for `canary_start` (the candidate; `previousVersion` stays stable) and `canary_abort` (the stable version; `previousVersion` is the withdrawn candidate).',
+      { enum: DEPLOYMENT_KINDS },
+    ),
+    version: integer(),
+    previousVersion: nullable(integer()),
+    canaryPercent: nullable(number()),
+    actor: string('Name of the API key that recorded the event (`auto-rollback` for automatic rollbacks).'),
+    reason: string(),
+    requestId: nullable(string('The review request whose approval performed this deployment.')),
+    externalActor: nullable(string('For `external`: who deployed, as reported.')),
+    recordedAt: time('When Tracelane recorded the event.'),
+  }),
+  DeploymentRequest: object({
+    id: string(),
+    prompt: string(),
+    environment: string(),
+    version: integer(),
+    canaryPercent: nullable(number()),
+    reason: string(),
+    status: string('', { enum: ['pending', 'approved', 'rejected'] }),
+    requestedBy: string(),
+    requestedAt: time(),
+    reviewedBy: nullable(string()),
+    reviewComment: nullable(string()),
+    reviewedAt: nullable(time()),
+    deploymentId: nullable(string('The deployment its approval recorded.')),
+    updatedAt: time(),
+  }),
+  StaleDeployment: {
+    description: 'A stale `expectedDeploymentId`: the error, and the lane’s current deployment to re-read.',
+    allOf: [ref('Error'), object({ current: nullable(ref('DeploymentEvent')) })],
+  },
+  ApiKey: object({
+    id: string(),
+    name: string('Recorded as the actor of everything the key does.'),
+    role: string('', { enum: ['viewer', 'deployer', 'admin'] }),
+    createdAt: time(),
+    createdBy: string(),
+    revokedAt: nullable(time()),
+    revokedBy: nullable(string()),
+  }),
+};

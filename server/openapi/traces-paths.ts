@@ -1,0 +1,173 @@
+import {
+  arrayOf,
+  boolean,
+  freeObject,
+  integer,
+  json,
+  nullable,
+  number,
+  object,
+  operation,
+  pathParam,
+  query,
+  ref,
+  string,
+  time,
+  windowParams,
+  type Feature,
+} from './openapi-helpers.js';
+
+const tag = 'traces';
+const attributes = { type: 'object', additionalProperties: { type: 'string' } };
+
+export const tracesFeature: Feature = {
+  tag: {
+    name: tag,
+    description:
+      'OTLP/HTTP ingestion on the collector port and reading traces back. Spans keep their attributes as the OpenTelemetry ClickHouse exporter stores them, plus the normalised LLM fields.',
+  },
+  schemas: {
+    TraceSummary: object({
+      traceId: string(),
+      rootSpanName: string(),
+      serviceName: string(),
+      start: time(),
+      startUnixNano: string('Start in nanoseconds since the epoch, as a decimal string.'),
+      durationMs: number(),
+      spanCount: integer(),
+      generationCount: integer('Spans that are LLM generations.'),
+      hasError: boolean(),
+      environments: arrayOf(string()),
+      prompts: arrayOf(object({ name: string(), version: string() })),
+      models: arrayOf(string()),
+      inputTokens: nullable(integer()),
+      outputTokens: nullable(integer()),
+      costUsd: nullable(number()),
+    }),
+    TraceSpan: object({
+      traceId: string(),
+      spanId: string(),
+      parentSpanId: string(),
+      traceState: string(),
+      name: string(),
+      kind: string(),
+      serviceName: string(),
+      scope: object({ name: string(), version: string() }),
+      start: time(),
+      startUnixNano: string(),
+      durationNs: integer(),
+      durationMs: number(),
+      status: object({ code: string(), message: string() }),
+      attributes,
+      resourceAttributes: attributes,
+      events: arrayOf(object({ time: time(), timeUnixNano: string(), name: string(), attributes })),
+      links: arrayOf(object({ traceId: string(), spanId: string(), traceState: string(), attributes })),
+      llm: object(
+        {
+          environment: string(),
+          promptName: string(),
+          promptVersion: string(),
+          versionInferred: boolean('The version was taken from the deployment history, not the span.'),
+          model: string(),
+          provider: string(),
+          operation: string(),
+          isGeneration: boolean(),
+          inputTokens: nullable(integer()),
+          outputTokens: nullable(integer()),
+          cachedInputTokens: nullable(integer()),
+          costUsd: nullable(number('Cost in USD; null when the model’s price is unknown.')),
+          quality: nullable(number('Quality score 0..1 carried by the span.')),
+          isError: boolean(),
+        },
+        [],
+        'The normalised LLM fields.',
+      ),
+    }),
+  },
+  paths: {
+    '/v1/traces': {
+      servers: [{ url: 'http://localhost:4318', description: 'Collector port (OTLP_PORT)' }],
+      post: {
+        ...operation({
+          tag,
+          auth: false,
+          id: 'exportTraces',
+          summary: 'OTLP/HTTP trace export',
+          description:
+            'An OTLP ExportTraceServiceRequest as `application/x-protobuf` or `application/json`, optionally `Content-Encoding: gzip`; the answer is in the request’s encoding. Spans that fail validation are reported in `partial_success`. 400: undecodable data (do not retry); 401: missing ingest key (when INGEST_KEYS is set); 413: body over OTLP_MAX_BODY_BYTES after decompression; 415: unsupported content type or encoding; 503 with `Retry-After`: buffer full or store failure (retry).',
+          body: {
+            required: true,
+            content: {
+              'application/x-protobuf': { schema: { type: 'string', format: 'binary' } },
+              'application/json': { schema: freeObject('OTLP JSON encoding of ExportTraceServiceRequest.') },
+            },
+          },
+          responses: {
+            200: {
+              description: 'Accepted (stored before the answer); `partialSuccess` when some spans were rejected.',
+              content: {
+                'application/json': { schema: freeObject() },
+                'application/x-protobuf': { schema: { type: 'string', format: 'binary' } },
+              },
+            },
+            400: { description: 'Undecodable request (google.rpc.Status).' },
+            401: { description: 'Missing or unknown ingest key.' },
+            413: { description: 'Request body too large.' },
+            415: { description: 'Unsupported Content-Type or Content-Encoding.' },
+            503: { description: 'Buffer full or store failed; retry after `Retry-After` seconds.' },
+          },
+        }),
+        security: [{}, { ingestKey: [] }],
+      },
+    },
+    '/api/v1/traces': {
+      get: operation({
+        tag,
+        id: 'listTraces',
+        summary: 'Traces in a time window, newest first, paginated',
+        params: [
+          query('environment', 'Only traces with a span in this environment.'),
+          query('prompt', 'Only traces with a span of this prompt.'),
+          query('version', 'Only traces with a span of this prompt version.'),
+          query('model', 'Only traces with a span using this model.'),
+          query('status', '`ok` or `error`.', { type: 'string', enum: ['ok', 'error'] }),
+          ...windowParams('1 hour'),
+          query('limit', 'Page size, 1–500 (default 50).', { type: 'integer', minimum: 1, maximum: 500 }),
+          query('cursor', 'The `nextCursor` of the previous page.'),
+          query('minDurationMs', 'Shortest trace duration.', { type: 'number', minimum: 0 }),
+          query('maxDurationMs', 'Longest trace duration.', { type: 'number', minimum: 0 }),
+        ],
+        responses: {
+          200: json(
+            'One page of traces.',
+            object({
+              traces: arrayOf(ref('TraceSummary')),
+              nextCursor: nullable(string('Pass as `cursor` for the next (older) page; null on the last page.')),
+              window: object({ from: time(), to: time() }),
+            }),
+          ),
+        },
+        errors: [400],
+      }),
+    },
+    '/api/v1/traces/{traceId}': {
+      get: operation({
+        tag,
+        id: 'getTrace',
+        summary: 'Every span of one trace',
+        params: [pathParam('traceId', '32 hexadecimal digits.')],
+        responses: {
+          200: json(
+            'The trace.',
+            object({
+              traceId: string(),
+              spans: arrayOf(ref('TraceSpan')),
+              truncated: boolean('The trace has more spans than the API returns (10,000).'),
+            }),
+          ),
+        },
+        errors: [400, 404],
+      }),
+    },
+  },
+};
