@@ -39,7 +39,9 @@ export class ResolveCache {
     const generation = this.generations.get(key) ?? 0;
     const readAt = Date.now();
     const state = deriveLaneState(await laneEvents(this.store, prompt, environment));
-    if ((this.generations.get(key) ?? 0) === generation) this.lanes.set(key, { state, readAt });
+    // Empty lanes are not kept: resolving made-up names must not grow memory.
+    const unchanged = (this.generations.get(key) ?? 0) === generation;
+    if (unchanged && state.latest !== null) this.lanes.set(key, { state, readAt });
     return state;
   }
 
