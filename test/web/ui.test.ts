@@ -202,6 +202,14 @@ describe('the web UI', () => {
       .getByText('gen_ai.prompt.version')
       .waitFor();
     await screenshot(page, 'trace');
+    // Back and forward move between the views the URL describes.
+    await page.goBack();
+    await page.waitForURL(/\/traces\?/);
+    await page.goBack();
+    await page.waitForURL(/\/environments\/production\?range=1h$/);
+    await page.getByRole('button', { name: /Deployment v2 · external/ }).waitFor();
+    await page.goForward();
+    await page.getByRole('link', { name: 'POST /answer' }).first().waitFor();
   });
 
   it('lists both versions with their numbers on the compare page', async () => {
@@ -232,6 +240,7 @@ describe('the web UI', () => {
     await page.getByRole('option', { name: /chat gpt-4o-mini/ }).click();
     await page.getByText(XSS_SCRIPT).first().waitFor();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
+    await screenshot(page, 'xss-trace');
     await page.goto(url(`/traces?environment=development&range=1h`));
     await page.getByRole('link', { name: XSS_IMG }).waitFor();
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();

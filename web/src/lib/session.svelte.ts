@@ -1,4 +1,4 @@
-import { onUnauthorized } from './api.js';
+import { currentKey, onUnauthorized } from './api.js';
 import { clearKey, saveKey } from './api-key.js';
 import type { Me, Role } from './api-types.js';
 
@@ -15,7 +15,8 @@ class Session {
   constructor() {
     onUnauthorized((error) => {
       this.needsKey = true;
-      this.message = error.message;
+      // A first visit presents no key: ask for one without calling it wrong.
+      this.message = currentKey() === undefined ? undefined : error.message;
     });
   }
 
