@@ -7,12 +7,12 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChdbStore } from '../server/store/chdb-store.js';
 import { ExportTraceServiceResponse } from '../collector/otlp/proto-schema.js';
 import { encodeLlmBatch } from './llm-batch.js';
-import { peakRssMb, startServerProcess } from './server-process.js';
+import { cpuSeconds, peakRssMb, startServerProcess } from './server-process.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -72,11 +72,13 @@ async function worker(index: number, deadline: number): Promise<void> {
 }
 
 const started = performance.now();
+const cpuBefore = cpuSeconds(pid);
 await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => worker(i, started + SECONDS * 1000)));
 const elapsedS = (performance.now() - started) / 1000;
 agent.destroy();
 
 const peakMb = peakRssMb(pid);
+const serverCpuS = cpuSeconds(pid) - cpuBefore;
 server.child.kill('SIGTERM');
 await server.exited;
 
@@ -88,6 +90,10 @@ rmSync(dataDir, { recursive: true, force: true });
 latenciesMs.sort((a, b) => a - b);
 const p99 = latenciesMs[Math.min(latenciesMs.length - 1, Math.floor(latenciesMs.length * 0.99))] ?? NaN;
 const spansPerS = acknowledged / elapsedS;
+console.log(
+  `server CPU ${serverCpuS.toFixed(1)} s = ${((serverCpuS * 1e6) / Math.max(1, acknowledged)).toFixed(1)} µs per span ` +
+    `(load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`,
+);
 console.log(
   `${latenciesMs.length} requests (${failed} not 200), ${acknowledged} spans acknowledged, ${stored} stored in ${elapsedS.toFixed(1)}s`,
 );

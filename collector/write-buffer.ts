@@ -44,8 +44,11 @@ interface Waiter {
 }
 
 /**
- * Group commit: rows from concurrent requests are inserted together — when FLUSH_SPANS rows wait, when the oldest
- * has waited FLUSH_INTERVAL_MS, or at close — one insert at a time. `write()` resolves only once the insert carrying
+ * Group commit: rows from concurrent requests are inserted together, one insert at a time — as soon as FLUSH_SPANS
+ * rows wait, otherwise at most one insert per FLUSH_INTERVAL_MS (counted from the start of the previous one), and
+ * at close. Under load each insert takes what arrived during the previous one, so batches grow with the load and
+ * no request waits on an idle timer; when quiet, a lone request is inserted at once and the store sees at most
+ * one small part per interval. `write()` resolves only once the insert carrying
  * its rows has succeeded, so an acknowledged span is stored; if the insert fails, every request in it fails (the
  * OTLP client retries). Memory is bounded: beyond `maxRows` a write is refused at once, never queued.
  */
@@ -57,6 +60,7 @@ export class WriteBuffer<T> {
   private timer: NodeJS.Timeout | undefined;
   private due = false;
   private closed = false;
+  private lastFlushAt = -Infinity;
 
   constructor(private readonly options: WriteBufferOptions<T>) {}
 
@@ -72,9 +76,7 @@ export class WriteBuffer<T> {
     for (const row of rows) this.pending.push(row);
     const stored = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.updateGauge();
-    if (this.pending.length >= this.options.flushRows) this.due = true;
-    else this.timer ??= setTimeout(() => this.onTimer(), this.options.flushIntervalMs);
-    this.flushIfDue();
+    this.scheduleFlush();
     return stored;
   }
 
@@ -84,6 +86,14 @@ export class WriteBuffer<T> {
     this.due = true;
     this.flushIfDue();
     while (this.inFlight) await this.inFlight;
+  }
+
+  /** Flush now when enough rows wait, the interval since the last flush has passed, or closing; else set a timer. */
+  private scheduleFlush(): void {
+    const wait = this.lastFlushAt + this.options.flushIntervalMs - performance.now();
+    if (this.closed || this.pending.length >= this.options.flushRows || wait <= 0) this.due = true;
+    else this.timer ??= setTimeout(() => this.onTimer(), wait);
+    this.flushIfDue();
   }
 
   private onTimer(): void {
@@ -102,6 +112,7 @@ export class WriteBuffer<T> {
     this.pending = [];
     this.waiters = [];
     this.inFlightRows = rows.length;
+    this.lastFlushAt = performance.now();
     this.inFlight = this.insert(rows, waiters);
   }
 
@@ -125,11 +136,7 @@ export class WriteBuffer<T> {
       this.inFlight = undefined;
       this.inFlightRows = 0;
       this.updateGauge();
-      if (this.pending.length > 0) {
-        if (this.closed || this.pending.length >= this.options.flushRows) this.due = true;
-        else this.timer ??= setTimeout(() => this.onTimer(), this.options.flushIntervalMs);
-      }
-      this.flushIfDue();
+      if (this.pending.length > 0) this.scheduleFlush();
     }
   }
 

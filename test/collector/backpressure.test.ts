@@ -45,6 +45,8 @@ async function storedSpans(traceId: string): Promise<number> {
 }
 
 it('answers 503 with Retry-After when the buffer is full, and acknowledges the waiting batch only once stored', async () => {
+  // A lone request is inserted at once; the next waits for the flush interval (1.5 s) — long enough to fill up.
+  expect((await postTraces(tl.otlpUrl, batch(newTraceId(), 1))).status).toBe(200);
   const first = newTraceId();
   const pending = postTraces(tl.otlpUrl, batch(first, 8));
   await eventually(async () => ((await collectorCounters()).bufferedSpans === 8 ? true : undefined));
