@@ -59,7 +59,9 @@ if (args['api-url'] && !args['otlp-url']) fail('--api-url needs --otlp-url (the 
 let tracelane: Tracelane | undefined;
 if (!args['api-url']) {
   if (args.reset) rmSync(args['data-dir'], { recursive: true, force: true });
-  const config = loadConfig({ ...process.env, DATA_DIR: args['data-dir'], CLICKHOUSE_URL: '' });
+  // Judged every 10 s rather than every minute, so the regression is flagged as soon as the story reaches it.
+  const defaults = { ANALYSIS_INTERVAL_MS: '10000' };
+  const config = loadConfig({ ...defaults, ...process.env, DATA_DIR: args['data-dir'], CLICKHOUSE_URL: '' });
   tracelane = await startTracelane(config, createLogger(config.LOG_FORMAT));
 }
 const apiUrl = args['api-url'] ?? (tracelane as Tracelane).apiUrl;

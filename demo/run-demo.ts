@@ -80,10 +80,12 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
       version: 1,
       snapshot: await api.get<ResolvedPrompt['snapshot']>(`/api/v1/prompts/${PROMPT}/versions/1`),
     };
+    // Both environments at once: their exports share the collector's group commits.
     const replay = async (window: { from: number; to: number }, rnd: () => number) => {
-      let n = 0;
-      for (const env of ENVIRONMENTS) n += await backfill(services[env], v1, window, TRAFFIC[env], rnd, () => closing);
-      return n;
+      const counts = await Promise.all(
+        ENVIRONMENTS.map((env) => backfill(services[env], v1, window, TRAFFIC[env], rnd, () => closing)),
+      );
+      return counts.reduce((a, b) => a + b, 0);
     };
     const recent = { from: Math.max(history.from, history.to - HOUR), to: history.to };
     say(`[demo] ${await replay(recent, random)} tickets of the last hour sent over OTLP`);
