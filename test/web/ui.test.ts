@@ -175,6 +175,10 @@ describe('the web UI', () => {
     await page.getByRole('button', { name: /Deployment v1 · rollback · local/ }).waitFor();
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     await screenshot(page, 'oncall-after-rollback');
+    await page.getByLabel('Split by version').check();
+    await page.getByText('Latency p95 by version (ms)').waitFor();
+    expect(page.url()).toContain('split=version');
+    await screenshot(page, 'oncall-by-version');
   });
 
   it('opens the traces behind a time range dragged on a chart, and a trace from there', async () => {

@@ -1,5 +1,5 @@
 import type { Timeseries, TimeseriesPoint } from './api-types.js';
-import { SERIES } from './colors.js';
+import { SERIES, versionColor } from './colors.js';
 import type { Unit } from './units.js';
 
 /** One stacked chart of the on-call view: its title, unit and lines. */
@@ -12,12 +12,18 @@ export interface MetricChart {
 
 type Pick = (p: TimeseriesPoint) => number | null;
 
-const LINE_DEFS: {
+interface ChartDef {
   id: string;
   title: string;
   unit: Unit;
   lines: { label: string; color: string; dash?: number[]; pick: Pick }[];
-}[] = [
+  /** Split by version: one line per version of this value. */
+  perVersion: { title: string; pick: Pick };
+}
+
+const CI_COLOR = '#9fb6d6';
+
+const LINE_DEFS: ChartDef[] = [
   {
     id: 'latency',
     title: 'Latency (ms)',
@@ -27,18 +33,21 @@ const LINE_DEFS: {
       { label: 'p95', color: SERIES.p95, pick: (p) => p.latencyP95Ms },
       { label: 'p99', color: SERIES.p99, pick: (p) => p.latencyP99Ms },
     ],
+    perVersion: { title: 'Latency p95 by version (ms)', pick: (p) => p.latencyP95Ms },
   },
   {
     id: 'errors',
     title: 'Error rate (%)',
     unit: 'percent',
     lines: [{ label: 'error rate', color: SERIES.errors, pick: (p) => p.errorRate }],
+    perVersion: { title: 'Error rate by version (%)', pick: (p) => p.errorRate },
   },
   {
     id: 'cost',
     title: 'Cost per request ($)',
     unit: 'usd',
     lines: [{ label: 'cost / request', color: SERIES.cost, pick: (p) => p.costPerRequest }],
+    perVersion: { title: 'Cost per request by version ($)', pick: (p) => p.costPerRequest },
   },
   {
     id: 'tokens',
@@ -48,6 +57,7 @@ const LINE_DEFS: {
       { label: 'input', color: SERIES.input, pick: (p) => p.inputTokensPerRequest },
       { label: 'output', color: SERIES.output, pick: (p) => p.outputTokensPerRequest },
     ],
+    perVersion: { title: 'Output tokens per request by version', pick: (p) => p.outputTokensPerRequest },
   },
   {
     id: 'quality',
@@ -55,15 +65,17 @@ const LINE_DEFS: {
     unit: 'score',
     lines: [
       { label: 'quality', color: SERIES.quality, pick: (p) => p.quality },
-      { label: '95% low', color: '#9fb6d6', dash: [3, 3], pick: (p) => p.qualityLow },
-      { label: '95% high', color: '#9fb6d6', dash: [3, 3], pick: (p) => p.qualityHigh },
+      { label: '95% low', color: CI_COLOR, dash: [3, 3], pick: (p) => p.qualityLow },
+      { label: '95% high', color: CI_COLOR, dash: [3, 3], pick: (p) => p.qualityHigh },
     ],
+    perVersion: { title: 'Quality by version (mean score, 0–1)', pick: (p) => p.quality },
   },
   {
     id: 'requests',
     title: 'Requests per bucket',
     unit: 'count',
     lines: [{ label: 'requests', color: SERIES.requests, pick: (p) => p.requests }],
+    perVersion: { title: 'Requests per bucket by version', pick: (p) => p.requests },
   },
 ];
 
@@ -83,6 +95,26 @@ export function metricCharts(ts: Timeseries): MetricChart[] {
       color: line.color,
       ...(line.dash ? { dash: line.dash } : {}),
       points: points.map((p) => ({ x: Date.parse(p.time) + half, y: line.pick(p) })),
+    })),
+  }));
+}
+
+const UNKNOWN_VERSION_COLOR = '#8a96a3';
+
+/**
+ * The same charts from a series grouped by version (`groupBy=version`): one line per version in that version's
+ * colour, so a canary's arms or the switch from one version to the next read at a glance.
+ */
+export function metricChartsByVersion(ts: Timeseries): MetricChart[] {
+  const half = (ts.stepSeconds * 1000) / 2;
+  return LINE_DEFS.map((def) => ({
+    id: def.id,
+    title: def.perVersion.title,
+    unit: def.unit,
+    lines: ts.series.map((s) => ({
+      label: s.version ? `v${s.version}` : 'unknown version',
+      color: s.version ? versionColor(s.version) : UNKNOWN_VERSION_COLOR,
+      points: s.points.map((p) => ({ x: Date.parse(p.time) + half, y: def.perVersion.pick(p) })),
     })),
   }));
 }
