@@ -268,6 +268,7 @@ describe('the web UI', () => {
     await screenshot(page, 'oncall-narrow');
     await page.goto(url('/'));
     await page.getByRole('region', { name: ENV }).waitFor();
+    await page.getByText('Loading trends…').first().waitFor({ state: 'detached' });
     await screenshot(page, 'overview-narrow');
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(errors).toEqual([]);
