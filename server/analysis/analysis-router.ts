@@ -4,9 +4,30 @@ import { notFound } from '../http/errors.js';
 import { findDeploymentEvent, laneEvents } from '../registry/deployment-queries.js';
 import { findEnvironment } from '../registry/environment-queries.js';
 import type { Store } from '../store/store.js';
-import { analysisHistory, lastKnownGood, latestAnalysis } from './analyses-store.js';
+import {
+  analysisHistory,
+  lastKnownGood,
+  latestAnalysis,
+  type HistoryEntry,
+  type LastKnownGood,
+} from './analyses-store.js';
 import { analyzeDeployment, type DeploymentAnalysis } from './analyze-deployment.js';
 import { requiredString } from './query-params.js';
+
+/** `GET /api/v1/deployments/{id}/analysis`. */
+export interface AnalysisResponse extends DeploymentAnalysis {
+  /** False when the loop has not stored an evaluation yet and this one was computed for the request. */
+  stored: boolean;
+  history: HistoryEntry[];
+  lastKnownGood: LastKnownGood | null;
+}
+
+/** `GET /api/v1/prompts/{name}/last-good`. */
+export interface LastGoodResponse {
+  prompt: string;
+  environment: string;
+  lastKnownGood: LastKnownGood | null;
+}
 
 /** A deployment never evaluated by the loop (older than the feature, or not yet): judged now, not stored. */
 async function analyzeNow(store: Store, id: string): Promise<DeploymentAnalysis> {
@@ -32,13 +53,19 @@ export function analysisRouter(ctx: Pick<ApiContext, 'store'>): Router {
       analysisHistory(ctx.store, id),
       lastKnownGood(ctx.store, analysis.environment, analysis.prompt),
     ]);
-    res.json({ ...analysis, stored: stored !== undefined, history, lastKnownGood: good });
+    const body: AnalysisResponse = { ...analysis, stored: stored !== undefined, history, lastKnownGood: good };
+    res.json(body);
   });
 
   router.get('/prompts/:name/last-good', async (req, res) => {
     const environment = requiredString(req.query, 'environment');
     const prompt = req.params.name;
-    res.json({ prompt, environment, lastKnownGood: await lastKnownGood(ctx.store, environment, prompt) });
+    const body: LastGoodResponse = {
+      prompt,
+      environment,
+      lastKnownGood: await lastKnownGood(ctx.store, environment, prompt),
+    };
+    res.json(body);
   });
   return router;
 }

@@ -12,8 +12,9 @@ import {
 /**
  * The per-arm aggregates a deployment is judged on, computed in ClickHouse from raw generation spans (exact
  * windows, exact counts): counts, errors, sums and sums of squares, latency quantile sketches, a sample of raw
- * latencies for Mann-Whitney (all of them up to LATENCY_SAMPLE_LIMIT per arm, a uniform sample beyond), and the
- * counts above the pooled p95 / p99 of both arms. Posted scores add to the arms' quality.
+ * latencies for Mann-Whitney (all of them up to LATENCY_SAMPLE_LIMIT per arm, a uniform sample beyond), and — only
+ * when an arm has more requests than the sample holds — the exact counts above the pooled p95 / p99 of both arms
+ * (a second pass); otherwise the statistics count them from the complete samples. Posted scores add to quality.
  */
 export const LATENCY_SAMPLE_LIMIT = 50_000;
 
@@ -22,6 +23,8 @@ export interface ArmsRequest {
   prompt: string;
   candidate: ArmWindow;
   baseline: ArmWindow | null;
+  /** Raw latencies kept per arm; default LATENCY_SAMPLE_LIMIT. */
+  sampleLimit?: number;
 }
 
 export interface Arms {
@@ -72,13 +75,19 @@ const moments = (x: string) =>
   `count(${x}) AS ${x}N, sum(ifNull(${x}, 0)) AS ${x}Sum, sum(ifNull(${x} * ${x}, 0)) AS ${x}SumSq`;
 
 const SPAN_ARMS_SQL = `
-  WITH (SELECT quantilesDD(0.01, 0.95, 0.99)(latency) FROM (${SPAN_ROWS}) WHERE arm != '') AS pooled
   SELECT arm, count() AS n, sum(isError) AS errors,
     quantilesDD(0.01, 0.5, 0.95, 0.99)(latency) AS q,
     groupArraySample({sampleLimit:UInt32}, 7)(latency) AS samples,
-    countIf(latency > pooled[1]) AS aboveP95, countIf(latency > pooled[2]) AS aboveP99,
     ${moments('cost')}, ${moments('inputTokens')}, ${moments('outputTokens')}, ${moments('quality')},
     groupUniqArray(20)(model) AS models
+  FROM (${SPAN_ROWS})
+  WHERE arm != ''
+  GROUP BY arm`;
+
+/** Second pass, only when an arm outgrew the sample: requests above the pooled p95 / p99 of both arms. */
+const POOLED_COUNTS_SQL = `
+  WITH (SELECT quantilesDD(0.01, 0.95, 0.99)(latency) FROM (${SPAN_ROWS}) WHERE arm != '') AS pooled
+  SELECT arm, countIf(latency > pooled[1]) AS aboveP95, countIf(latency > pooled[2]) AS aboveP99
   FROM (${SPAN_ROWS})
   WHERE arm != ''
   GROUP BY arm`;
@@ -90,11 +99,15 @@ const SCORE_ARMS_SQL = `
   GROUP BY arm`;
 
 type MomentsOf<K extends string> = Record<`${K}N` | `${K}Sum` | `${K}SumSq`, number>;
-type SpanArmRow = { arm: string; n: number; errors: number; q: number[]; samples: number[] } & {
-  aboveP95: number;
-  aboveP99: number;
+type SpanArmRow = {
+  arm: string;
+  n: number;
+  errors: number;
+  q: number[];
+  samples: number[];
   models: string[];
 } & MomentsOf<'cost' | 'inputTokens' | 'outputTokens' | 'quality'>;
+type PooledCountsRow = { arm: string; aboveP95: number; aboveP99: number };
 type ScoreArmRow = { arm: string } & MomentsOf<'value'>;
 
 const sums = <K extends string>(row: MomentsOf<K>, key: K): MomentSums => ({
@@ -102,9 +115,17 @@ const sums = <K extends string>(row: MomentsOf<K>, key: K): MomentSums => ({
   sum: row[`${key}Sum`],
   sumSq: row[`${key}SumSq`],
 });
-const add = (a: MomentSums, b: MomentSums): MomentSums => ({ n: a.n + b.n, sum: a.sum + b.sum, sumSq: a.sumSq + b.sumSq });
+const add = (a: MomentSums, b: MomentSums): MomentSums => ({
+  n: a.n + b.n,
+  sum: a.sum + b.sum,
+  sumSq: a.sumSq + b.sumSq,
+});
 
-function toArm(row: SpanArmRow | undefined, scores: ScoreArmRow | undefined): ArmSummary {
+function toArm(
+  row: SpanArmRow | undefined,
+  scores: ScoreArmRow | undefined,
+  counts: PooledCountsRow | undefined,
+): ArmSummary {
   const scoreSums = scores ? sums(scores, 'value') : EMPTY_SUMS;
   if (!row) return { ...EMPTY_ARM, quality: scoreSums };
   return {
@@ -115,9 +136,9 @@ function toArm(row: SpanArmRow | undefined, scores: ScoreArmRow | undefined): Ar
       p95: row.q[1] ?? NaN,
       p99: row.q[2] ?? NaN,
       samples: Float64Array.from(row.samples),
-      aboveP95Pooled: row.aboveP95,
-      aboveP99Pooled: row.aboveP99,
-      pooledCountsBaselineScale: 1,
+      ...(counts
+        ? { aboveP95Pooled: counts.aboveP95, aboveP99Pooled: counts.aboveP99, pooledCountsBaselineScale: 1 }
+        : {}),
     },
     cost: sums(row, 'cost'),
     inputTokens: sums(row, 'inputTokens'),
@@ -139,17 +160,21 @@ export async function queryArms(store: Store, req: ArmsRequest): Promise<Arms> {
     baselineTo: baseline.to,
     scanFrom: req.baseline ? Math.min(baseline.from, req.candidate.from) : req.candidate.from,
     scanTo: Math.max(baseline.to, req.candidate.to),
-    sampleLimit: LATENCY_SAMPLE_LIMIT,
+    sampleLimit: req.sampleLimit ?? LATENCY_SAMPLE_LIMIT,
   };
   const [spanRows, scoreRows] = await Promise.all([
     store.query<SpanArmRow>(SPAN_ARMS_SQL, params),
     store.query<ScoreArmRow>(SCORE_ARMS_SQL, params),
   ]);
+  // With every latency in the samples the statistics count above the pooled quantiles exactly themselves.
+  const sampled = spanRows.some((r) => r.n > r.samples.length);
+  const countRows = sampled ? await store.query<PooledCountsRow>(POOLED_COUNTS_SQL, params) : [];
   const span = (arm: string) => spanRows.find((r) => r.arm === arm);
   const score = (arm: string) => scoreRows.find((r) => r.arm === arm);
+  const counts = (arm: string) => countRows.find((r) => r.arm === arm);
   return {
-    baseline: toArm(span('baseline'), score('baseline')),
-    candidate: toArm(span('candidate'), score('candidate')),
+    baseline: toArm(span('baseline'), score('baseline'), counts('baseline')),
+    candidate: toArm(span('candidate'), score('candidate'), counts('candidate')),
     candidateModels: span('candidate')?.models ?? [],
   };
 }

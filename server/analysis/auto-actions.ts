@@ -65,7 +65,13 @@ export async function applyAutoActions(deps: AutoActionDeps, input: AutoActionIn
     deps.log.warn('automatic rollback', { deploymentId: deployment.id, rollbackId: write.event.id });
     return { action: 'rollback', event: write.event };
   }
-  if (canary && environment.policies.autoPromote && analysis.bakeEnded && analysis.verdict === 'pass' && analysis.complete) {
+  if (
+    canary &&
+    environment.policies.autoPromote &&
+    analysis.bakeEnded &&
+    analysis.verdict === 'pass' &&
+    analysis.complete
+  ) {
     const write = await deps.registry.promote({
       deploymentId: deployment.id,
       reason: `automatic promotion: the canary passed its bake window (${analysis.reason})`,

@@ -39,7 +39,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The first later event that ends the deployment (for a canary, re-weighting the same candidate does not). */
 export function endingEvent(deployment: DeploymentEvent, later: readonly DeploymentEvent[]): DeploymentEvent | null {
-  const reweights = (e: DeploymentEvent) => deployment.kind === 'canary_start' && e.kind === 'canary_start' && e.version === deployment.version;
+  const reweights = (e: DeploymentEvent) =>
+    deployment.kind === 'canary_start' && e.kind === 'canary_start' && e.version === deployment.version;
   return later.find((e) => e.id !== deployment.id && !reweights(e)) ?? null;
 }
 
@@ -65,7 +66,9 @@ export function planAnalysis(
   const canary = deployment.kind === 'canary_start';
   let baseline: ArmWindow | null = null;
   if (previous !== null && previous !== deployment.version) {
-    baseline = canary ? { version: previous, from, to } : { version: previous, from: switchAt - (to - from), to: switchAt };
+    baseline = canary
+      ? { version: previous, from, to }
+      : { version: previous, from: switchAt - (to - from), to: switchAt };
   }
   const span = (w: ArmWindow) => `version ${w.version}, ${iso(w.from)} – ${iso(w.to)}`;
   return {

@@ -1,7 +1,9 @@
 import type { Comparison, CompareRow } from './compare-query.js';
 
 /** The comparison as CSV (RFC 4180), one line per row; offline results as "category passed/items" pairs. */
-const COLUMNS: [string, (r: CompareRow) => unknown][] = [
+type Cell = string | number | null | undefined;
+
+const COLUMNS: [string, (r: CompareRow) => Cell][] = [
   ['version', (r) => r.version],
   ['model', (r) => r.model ?? ''],
   ['requests', (r) => r.requests],
@@ -24,7 +26,7 @@ const COLUMNS: [string, (r: CompareRow) => unknown][] = [
 ];
 
 /** Quotes a field when needed, and defuses spreadsheet formulas (a leading = + - @ gets a quote mark). */
-export function csvField(value: unknown): string {
+export function csvField(value: Cell): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;

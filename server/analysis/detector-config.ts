@@ -1,5 +1,10 @@
 import type { Environment } from '../registry/environment-queries.js';
-import { defaultDetectorConfig, mergeDetectorConfig, type DetectorConfig, type DetectorConfigOverrides } from '../stats/index.js';
+import {
+  defaultDetectorConfig,
+  mergeDetectorConfig,
+  type DetectorConfig,
+  type DetectorConfigOverrides,
+} from '../stats/index.js';
 
 export interface ResolvedDetectorConfig {
   config: DetectorConfig;

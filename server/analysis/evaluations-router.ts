@@ -6,7 +6,7 @@ import { requireRole } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
 import type { Store } from '../store/store.js';
 import { parseBody } from './body-schema.js';
-import { latestOfflineRuns } from './offline-evaluations-query.js';
+import { latestOfflineRuns, type OfflineRun } from './offline-evaluations-query.js';
 
 const item = z.strictObject({
   id: z.string().min(1).max(200),
@@ -22,6 +22,12 @@ const evaluationBody = z.strictObject({
   dataset: z.string().max(200).default(''),
   items: z.array(item).min(1, 'must hold at least one item').max(10_000),
 });
+
+/** `POST /api/v1/evaluations` response: the run with its per-category summary. */
+export interface EvaluationRunResponse extends OfflineRun {
+  id: string;
+  prompt: string;
+}
 
 async function versionExists(store: Store, prompt: string, version: number): Promise<boolean> {
   const rows = await store.query<{ n: number }>(
@@ -60,8 +66,10 @@ export function evaluationsRouter(ctx: Pick<ApiContext, 'store'>): Router {
         actor: res.locals.actor.name,
       })),
     );
-    const [run] = await latestOfflineRuns(ctx.store, body.prompt, [body.version]);
-    res.status(201).json({ id: runId, prompt: body.prompt, ...run });
+    const run = (await latestOfflineRuns(ctx.store, body.prompt, [body.version])).find((r) => r.runId === runId);
+    if (!run) throw new Error(`evaluation run ${runId} was stored but cannot be read back`);
+    const response: EvaluationRunResponse = { id: runId, prompt: body.prompt, ...run };
+    res.status(201).json(response);
   });
   return router;
 }

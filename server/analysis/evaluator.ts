@@ -37,7 +37,9 @@ export interface Evaluator {
 /** A `canary_start` that only re-weights the canary already running belongs to the first one. */
 function isReweight(deployment: DeploymentEvent, before: readonly DeploymentEvent[]): boolean {
   const previous = before.at(-1);
-  return deployment.kind === 'canary_start' && previous?.kind === 'canary_start' && previous.version === deployment.version;
+  return (
+    deployment.kind === 'canary_start' && previous?.kind === 'canary_start' && previous.version === deployment.version
+  );
 }
 
 export function createEvaluator(deps: EvaluatorDeps): Evaluator {

@@ -31,7 +31,11 @@ interface Row extends CategoryResult {
 }
 
 /** The latest run of each version (all versions when `versions` is empty), categories in name order. */
-export async function latestOfflineRuns(store: Store, prompt: string, versions: readonly number[]): Promise<OfflineRun[]> {
+export async function latestOfflineRuns(
+  store: Store,
+  prompt: string,
+  versions: readonly number[],
+): Promise<OfflineRun[]> {
   const rows = await store.query<Row>(
     `SELECT run_id AS runId, version, any(dataset) AS dataset, max(created_at) AS createdAt, category,
             count() AS items, countIf(score >= {pass:Float64}) AS passed, avg(score) AS meanScore
@@ -46,7 +50,16 @@ export async function latestOfflineRuns(store: Store, prompt: string, versions: 
   );
   const runs = new Map<string, OfflineRun>();
   for (const { runId, version, dataset, createdAt, ...category } of rows) {
-    const run = runs.get(runId) ?? { runId, version, dataset, createdAt, items: 0, passed: 0, meanScore: 0, categories: [] };
+    const run = runs.get(runId) ?? {
+      runId,
+      version,
+      dataset,
+      createdAt,
+      items: 0,
+      passed: 0,
+      meanScore: 0,
+      categories: [],
+    };
     run.meanScore = (run.meanScore * run.items + category.meanScore * category.items) / (run.items + category.items);
     run.items += category.items;
     run.passed += category.passed;

@@ -58,7 +58,13 @@ export async function queryRegressions(store: Store, filter: RegressionFilter): 
     return {
       status: resolved ? 'resolved' : 'open',
       resolvedBy: resolved
-        ? { id: r.resolvedId, kind: r.resolvedKind, version: r.resolvedVersion, time: r.resolvedTime, actor: r.resolvedActor }
+        ? {
+            id: r.resolvedId,
+            kind: r.resolvedKind,
+            version: r.resolvedVersion,
+            time: r.resolvedTime,
+            actor: r.resolvedActor,
+          }
         : null,
       analysis: JSON.parse(r.report) as DeploymentAnalysis,
     };

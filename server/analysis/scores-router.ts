@@ -8,12 +8,34 @@ import { findScoreTarget } from './score-target-query.js';
 
 const scoreBody = z.strictObject({
   traceId: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hexadecimal characters'),
-  spanId: z.string().regex(/^[0-9a-fA-F]{16}$/, 'must be 16 hexadecimal characters').optional(),
+  spanId: z
+    .string()
+    .regex(/^[0-9a-fA-F]{16}$/, 'must be 16 hexadecimal characters')
+    .optional(),
   name: z.string().trim().min(1, 'must not be empty').max(100),
   value: z.union([z.number().min(0).max(1), z.boolean()], { error: 'must be a number from 0 to 1, or a boolean' }),
   source: z.enum(['user', 'evaluator', 'human']),
   comment: z.string().max(2000).optional(),
 });
+
+/** A stored score, as `POST /api/v1/scores` returns it. */
+export interface Score {
+  id: string;
+  traceId: string;
+  spanId: string;
+  name: string;
+  /** 0..1 (booleans stored as 1 / 0). */
+  value: number;
+  source: 'user' | 'evaluator' | 'human';
+  comment: string;
+  /** Copied from the span the score is attributed to; version '' when the span had none (inferred at query time). */
+  environment: string;
+  prompt: string;
+  version: string;
+  model: string;
+  spanTime: string;
+  createdAt: string;
+}
 
 /**
  * `POST /api/v1/scores` — a quality score for a trace, possibly long after it ran. It is attributed to the
@@ -26,7 +48,7 @@ export function scoresRouter(ctx: Pick<ApiContext, 'store'>): Router {
     const body = parseBody(scoreBody, req.body);
     const traceId = body.traceId.toLowerCase();
     const target = await findScoreTarget(ctx.store, traceId, body.spanId?.toLowerCase());
-    const score = {
+    const score: Score = {
       id: `score_${randomUUID()}`,
       traceId,
       spanId: target.spanId,

@@ -2,7 +2,7 @@ import type { Store } from '../store/store.js';
 import type { DeploymentEvent } from '../registry/deployment-event.js';
 import { listDeploymentEvents } from '../registry/deployment-queries.js';
 import { metricValues, type MetricValues } from './metric-values.js';
-import { EMPTY_ROLLUP_SUMS, queryRollups, type GroupKey } from './rollup-query.js';
+import { EMPTY_ROLLUP_SUMS, queryRollups, type GroupKey, type RollupRow } from './rollup-query.js';
 
 /** Metrics of one environment + prompt over a window at a step, per version or model, from the rollups. */
 export interface TimeseriesRequest {
@@ -63,10 +63,10 @@ export async function queryTimeseries(store: Store, req: TimeseriesRequest): Pro
       offset: 0,
     }),
   ]);
-  const groups = new Map<string, Map<number, (typeof rows)[number]>>();
+  const groups = new Map<string, Map<number, RollupRow>>();
   for (const row of rows) {
     const key = req.groupBy === 'model' ? row.model : row.version;
-    const byBucket = groups.get(key) ?? new Map();
+    const byBucket = groups.get(key) ?? new Map<number, RollupRow>();
     byBucket.set(row.bucket, row);
     groups.set(key, byBucket);
   }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvaluator, type Evaluator } from '../../server/analysis/evaluator.js';
 import { silentLogger } from '../../server/log.js';
 import { createRegistry } from '../../server/registry/registry.js';
+import type { LastGoodResponse } from '../../server/analysis/analysis-router.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 import { getJson, query } from './http.js';
 import { RegistryFixture } from './registry-fixture.js';
@@ -26,19 +27,32 @@ beforeAll(async () => {
   tl = await startTestTracelane({ ANALYSIS_INTERVAL_MS: '3600000' });
   const registry = new RegistryFixture(tl.apiUrl);
   await registry.prompt(prompt, 2);
-  await registry.environment(env, { autoPromote: true, canary: { percent: 50, bakeMinutes: 5 }, detector: { skipMinutesAfterSwitch: 0 } });
+  await registry.environment(env, {
+    autoPromote: true,
+    canary: { percent: 50, bakeMinutes: 5 },
+    detector: { skipMinutesAfterSwitch: 0 },
+  });
   await registry.external(prompt, env, 1, Date.now() - 60 * MIN);
   const canary = await registry.deploy(prompt, env, 2, 50);
-  canaryId = canary.id as string;
-  start = Date.parse(canary.time as string);
+  canaryId = canary.id;
+  start = Date.parse(canary.time);
   // Both arms over the 5-minute canary window (the same profile: an A/A comparison), plus unversioned spans.
   const random = seededRandom(5);
   const rows = [];
   for (let i = 0; i < 5000; i++) {
     const time = start + 1 + (i * 5 * MIN) / 5000;
-    rows.push(generationSpan({ environment: env, prompt, version: String(1 + (i % 2)), time, ...drawRequest(random, BASE_PROFILE) }));
+    rows.push(
+      generationSpan({
+        environment: env,
+        prompt,
+        version: String(1 + (i % 2)),
+        time,
+        ...drawRequest(random, BASE_PROFILE),
+      }),
+    );
   }
-  for (let i = 0; i < 50; i++) rows.push(generationSpan({ environment: env, prompt, time: start + 1000 + i, latencyMs: 90_000 }));
+  for (let i = 0; i < 50; i++)
+    rows.push(generationSpan({ environment: env, prompt, time: start + 1000 + i, latencyMs: 90_000 }));
   await tl.store.insert('otel_traces', rows);
   evaluator = createEvaluator({
     store: tl.store,
@@ -59,7 +73,11 @@ describe('a canary', () => {
     const outcome = (await evaluator.evaluateNow()).find((o) => o.analysis.deploymentId === canaryId);
     expect(outcome?.action).toBeNull();
     expect(outcome?.analysis).toMatchObject({ mode: 'canary', final: false, version: 2, previousVersion: 1 });
-    expect(outcome?.analysis.baseline).toMatchObject({ version: 1, from: outcome?.analysis.candidate.from, to: outcome?.analysis.candidate.to });
+    expect(outcome?.analysis.baseline).toMatchObject({
+      version: 1,
+      from: outcome?.analysis.candidate.from,
+      to: outcome?.analysis.candidate.to,
+    });
     // 3 of 5 minutes: 1,500 requests per arm; the 50 unversioned (very slow) spans are in neither arm.
     expect(outcome?.analysis.candidate.requests).toBe(1500);
     expect(outcome?.analysis.baseline.requests).toBe(1500);
@@ -71,12 +89,22 @@ describe('a canary', () => {
     expect(outcome?.analysis).toMatchObject({ verdict: 'pass', final: true, complete: true, bakeEnded: true });
     expect(outcome?.action?.action).toBe('promote');
     expect(outcome?.action?.event).toMatchObject({ kind: 'canary_promote', version: 2, actor: 'auto-promote' });
-    const resolved = await getJson(tl.apiUrl, `/api/v1/prompts/${prompt}/resolve?${query({ environment: env })}`);
+    const resolved = await getJson<{ version: number }>(
+      tl.apiUrl,
+      `/api/v1/prompts/${prompt}/resolve?${query({ environment: env })}`,
+    );
     expect(resolved.body.version).toBe(2);
-    const good = await getJson(tl.apiUrl, `/api/v1/prompts/${prompt}/last-good?${query({ environment: env })}`);
-    expect(good.body).toMatchObject({ prompt, environment: env, lastKnownGood: { deploymentId: canaryId, version: 2 } });
-    const missing = await getJson(tl.apiUrl, `/api/v1/prompts/${prompt}/last-good`);
+    const good = await getJson<LastGoodResponse>(
+      tl.apiUrl,
+      `/api/v1/prompts/${prompt}/last-good?${query({ environment: env })}`,
+    );
+    expect(good.body).toMatchObject({
+      prompt,
+      environment: env,
+      lastKnownGood: { deploymentId: canaryId, version: 2 },
+    });
+    const missing = await getJson<LastGoodResponse>(tl.apiUrl, `/api/v1/prompts/${prompt}/last-good`);
     expect(missing.status).toBe(400);
-    expect(missing.body.error.field).toBe('environment');
+    expect(missing.body.error?.field).toBe('environment');
   });
 });

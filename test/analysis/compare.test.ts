@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Comparison, CompareRow } from '../../server/analysis/compare-query.js';
+import type { EvaluationRunResponse } from '../../server/analysis/evaluations-router.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 import { getJson, postJson, query } from './http.js';
 import { deploymentEvent, generationSpan, hex } from './span-factory.js';
@@ -11,12 +13,24 @@ const prompt = `billing-${hex(3)}`;
 const window = { environment: env, prompt, from: T0, to: T0 + 60 * MIN };
 
 const items = (category: string, passed: number, total: number) =>
-  Array.from({ length: total }, (_, i) => ({ id: `${category}-${i}`, category, expected: 'a', actual: 'b', score: i < passed }));
+  Array.from({ length: total }, (_, i) => ({
+    id: `${category}-${i}`,
+    category,
+    expected: 'a',
+    actual: 'b',
+    score: i < passed,
+  }));
 
 beforeAll(async () => {
   tl = await startTestTracelane();
   const version = (v: number) => ({
-    prompt, version: v, id: `pv_${hex(4)}`, snapshot: '{}', content_hash: hex(8), commit_message: '', author: 't',
+    prompt,
+    version: v,
+    id: `pv_${hex(4)}`,
+    snapshot: '{}',
+    content_hash: hex(8),
+    commit_message: '',
+    author: 't',
     created_at: '2026-01-01 00:00:00',
   });
   await tl.store.insert('prompt_versions', [version(1), version(2)]);
@@ -26,8 +40,25 @@ beforeAll(async () => {
   ]);
   const base = { environment: env, prompt };
   await tl.store.insert('otel_traces', [
-    generationSpan({ ...base, time: T0 + 1 * MIN, version: '1', costUsd: 0.01, inputTokens: 100, outputTokens: 20, quality: 0.9 }),
-    generationSpan({ ...base, time: T0 + 2 * MIN, version: '1', costUsd: 0.03, inputTokens: 300, outputTokens: 40, quality: 0.7, error: true }),
+    generationSpan({
+      ...base,
+      time: T0 + 1 * MIN,
+      version: '1',
+      costUsd: 0.01,
+      inputTokens: 100,
+      outputTokens: 20,
+      quality: 0.9,
+    }),
+    generationSpan({
+      ...base,
+      time: T0 + 2 * MIN,
+      version: '1',
+      costUsd: 0.03,
+      inputTokens: 300,
+      outputTokens: 40,
+      quality: 0.7,
+      error: true,
+    }),
     generationSpan({ ...base, time: T0 + 31 * MIN, costUsd: 0.05, model: 'gpt-4o' }),
     generationSpan({ ...base, time: T0 + 32 * MIN, version: '2', costUsd: 0.07, model: 'gpt-4o-mini' }),
   ]);
@@ -39,8 +70,11 @@ afterAll(async () => {
 
 describe('offline evaluations and GET /api/v1/compare', () => {
   it('stores an offline run and summarises it per category', async () => {
-    const v1 = await postJson(tl.apiUrl, '/api/v1/evaluations', {
-      prompt, version: 1, dataset: 'golden', items: [...items('billing', 4, 5), ...items('refunds', 3, 3)],
+    const v1 = await postJson<EvaluationRunResponse>(tl.apiUrl, '/api/v1/evaluations', {
+      prompt,
+      version: 1,
+      dataset: 'golden',
+      items: [...items('billing', 4, 5), ...items('refunds', 3, 3)],
     });
     expect(v1.status).toBe(201);
     expect(v1.body).toMatchObject({ prompt, version: 1, dataset: 'golden', items: 8, passed: 7 });
@@ -50,7 +84,10 @@ describe('offline evaluations and GET /api/v1/compare', () => {
       { category: 'refunds', items: 3, passed: 3, meanScore: 1 },
     ]);
     const v2 = await postJson(tl.apiUrl, '/api/v1/evaluations', {
-      prompt, version: 2, dataset: 'golden', items: [...items('billing', 2, 5), ...items('refunds', 3, 3)],
+      prompt,
+      version: 2,
+      dataset: 'golden',
+      items: [...items('billing', 2, 5), ...items('refunds', 3, 3)],
     });
     expect(v2.status).toBe(201);
   });
@@ -72,27 +109,27 @@ describe('offline evaluations and GET /api/v1/compare', () => {
   });
 
   it('lines versions up with their live metrics and offline results', async () => {
-    const { status, body } = await getJson(tl.apiUrl, '/api/v1/compare?' + query(window));
+    const { status, body } = await getJson<Comparison>(tl.apiUrl, '/api/v1/compare?' + query(window));
     expect(status).toBe(200);
-    expect(body.rows.map((r: { version: string }) => r.version)).toEqual(['1', '2']);
-    const [v1, v2] = body.rows;
+    expect(body.rows.map((r) => r.version)).toEqual(['1', '2']);
+    const [v1, v2] = body.rows as [CompareRow, CompareRow];
     expect(v1).toMatchObject({ requests: 2, errors: 1, errorRate: 0.5, scoredCount: 2, totalCost: 0.04 });
     expect(v1.costPerRequest).toBeCloseTo(0.02, 10);
     expect(v1.inputTokensPerRequest).toBeCloseTo(200, 10);
     expect(v1.quality).toBeCloseTo(0.8, 10);
-    expect(v1.offline.categories.map((c: { category: string; passed: number; items: number }) => `${c.category} ${c.passed}/${c.items}`)).toEqual([
+    expect(v1.offline?.categories.map((c) => `${c.category} ${c.passed}/${c.items}`)).toEqual([
       'billing 4/5',
       'refunds 3/3',
     ]);
     // Version 2: one explicit span plus one whose version is inferred from the deployment at minute 30.
     expect(v2).toMatchObject({ requests: 2, inferredRequests: 1, errorRate: 0, quality: null, scoredCount: 0 });
     expect(v2.costPerRequest).toBeCloseTo(0.06, 10);
-    expect(v2.offline.categories[0]).toMatchObject({ category: 'billing', passed: 2, items: 5 });
+    expect(v2.offline?.categories[0]).toMatchObject({ category: 'billing', passed: 2, items: 5 });
   });
 
   it('splits rows per model on request', async () => {
-    const { body } = await getJson(tl.apiUrl, '/api/v1/compare?' + query({ ...window, groupBy: 'model' }));
-    expect(body.rows.map((r: { version: string; model: string; requests: number }) => [r.version, r.model, r.requests])).toEqual([
+    const { body } = await getJson<Comparison>(tl.apiUrl, '/api/v1/compare?' + query({ ...window, groupBy: 'model' }));
+    expect(body.rows.map((r) => [r.version, r.model, r.requests])).toEqual([
       ['1', 'gpt-4o-mini', 2],
       ['2', 'gpt-4o', 1],
       ['2', 'gpt-4o-mini', 1],
@@ -113,6 +150,6 @@ describe('offline evaluations and GET /api/v1/compare', () => {
   it('requires the environment and prompt', async () => {
     const res = await getJson(tl.apiUrl, '/api/v1/compare?' + query({ prompt }));
     expect(res.status).toBe(400);
-    expect(res.body.error.field).toBe('environment');
+    expect(res.body.error?.field).toBe('environment');
   });
 });

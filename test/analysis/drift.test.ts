@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnalysisResponse } from '../../server/analysis/analysis-router.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 import { getJson } from './http.js';
 import { RegistryFixture } from './registry-fixture.js';
@@ -17,10 +18,19 @@ const prompt = `writer-${hex(4)}`;
 const peer = `summarizer-${hex(4)}`;
 const ids: Record<string, string> = {};
 
-async function traffic(env: string, name: string, version: string, from: number, to: number, p: TrafficProfile, seed: number) {
+async function traffic(
+  env: string,
+  name: string,
+  version: string,
+  from: number,
+  to: number,
+  p: TrafficProfile,
+  seed: number,
+) {
   const random = seededRandom(seed);
   const rows = [];
-  for (let t = from; t < to; t += MIN / 120) rows.push(generationSpan({ environment: env, prompt: name, version, time: t, ...drawRequest(random, p) }));
+  for (let t = from; t < to; t += MIN / 120)
+    rows.push(generationSpan({ environment: env, prompt: name, version, time: t, ...drawRequest(random, p) }));
   await tl.store.insert('otel_traces', rows);
 }
 
@@ -29,10 +39,13 @@ beforeAll(async () => {
   const registry = new RegistryFixture(tl.apiUrl);
   await registry.prompt(prompt, 2);
   const slow = { ...BASE_PROFILE, latencyMs: BASE_PROFILE.latencyMs * 1.7 };
-  for (const [env, driftCorrection] of [[`drift-on-${hex(3)}`, true], [`drift-off-${hex(3)}`, false]] as const) {
+  for (const [env, driftCorrection] of [
+    [`drift-on-${hex(3)}`, true],
+    [`drift-off-${hex(3)}`, false],
+  ] as const) {
     await registry.environment(env, { detector: { driftCorrection } });
     await registry.external(prompt, env, 1, SWITCH - 120 * MIN);
-    ids[String(driftCorrection)] = (await registry.external(prompt, env, 2, SWITCH)).id as string;
+    ids[String(driftCorrection)] = (await registry.external(prompt, env, 2, SWITCH)).id;
     // The deployed prompt and a peer on the same model both slow down at the switch.
     await traffic(env, prompt, '1', SWITCH - 30 * MIN, SWITCH, BASE_PROFILE, 1);
     await traffic(env, prompt, '2', SWITCH, SWITCH + 30 * MIN, slow, 2);
@@ -46,11 +59,11 @@ afterAll(async () => {
 });
 
 const latencyVerdicts = async (id: string) => {
-  const { status, body } = await getJson(tl.apiUrl, `/api/v1/deployments/${id}/analysis`);
+  const { status, body } = await getJson<AnalysisResponse>(tl.apiUrl, `/api/v1/deployments/${id}/analysis`);
   expect(status).toBe(200);
   expect(body.stored).toBe(false); // never evaluated by the loop: computed on request
-  const metrics = body.metrics.filter((m: { name: string }) => m.name.startsWith('latency_p'));
-  return { body, metrics: metrics as { name: string; verdict: string; drift?: { value: number; peers: number } }[] };
+  const metrics = body.metrics.filter((m) => m.name.startsWith('latency_p'));
+  return { body, metrics };
 };
 
 describe('drift correction', () => {

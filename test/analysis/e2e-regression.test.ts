@@ -1,6 +1,8 @@
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { api, resources, tracing } from '@opentelemetry/sdk-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnalysisResponse } from '../../server/analysis/analysis-router.js';
+import type { DeploymentEvent } from '../../server/registry/deployment-event.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 import { getJson, query } from './http.js';
 import { RegistryFixture } from './registry-fixture.js';
@@ -19,6 +21,10 @@ const SWITCH = Date.now() - 25 * MIN;
 const env = `e2e-${hex(4)}`;
 const prompt = `support-${hex(4)}`;
 const PER_MINUTE = 110;
+
+interface Deployments {
+  deployments: DeploymentEvent[];
+}
 
 const hr = (ms: number): api.HrTime => [Math.floor(ms / 1000), (ms % 1000) * 1e6];
 
@@ -87,23 +93,32 @@ afterAll(async () => {
 describe('a regressed deployment, end to end', () => {
   it('is rolled back automatically and judged fail on the right metrics', async () => {
     const rollback = await waitFor('the automatic rollback', async () => {
-      const { body } = await getJson(tl.apiUrl, `/api/v1/deployments?${query({ prompt, environment: env })}`);
-      return (body.deployments as { kind: string }[]).find((e) => e.kind === 'rollback') as Record<string, any> | undefined;
+      const { body } = await getJson<Deployments>(
+        tl.apiUrl,
+        `/api/v1/deployments?${query({ prompt, environment: env })}`,
+      );
+      return body.deployments.find((e) => e.kind === 'rollback');
     });
     expect(rollback).toMatchObject({ kind: 'rollback', version: 1, actor: 'auto-rollback' });
     expect(rollback.reason).toMatch(/consecutive failing evaluations/);
     expect(rollback.reason).toMatch(/quality 0\.\d+ → 0\.\d+ \(−0\.1\d+\)/);
 
-    const resolved = await getJson(tl.apiUrl, `/api/v1/prompts/${prompt}/resolve?${query({ environment: env })}`);
+    const resolved = await getJson<{ version: number }>(
+      tl.apiUrl,
+      `/api/v1/prompts/${prompt}/resolve?${query({ environment: env })}`,
+    );
     expect(resolved.status).toBe(200);
     expect(resolved.body.version).toBe(1);
 
-    const deployments = await getJson(tl.apiUrl, `/api/v1/deployments?${query({ prompt, environment: env, kind: 'external' })}`);
-    const v2 = deployments.body.deployments.find((e: { version: number }) => e.version === 2);
-    const { body: analysis } = await getJson(tl.apiUrl, `/api/v1/deployments/${v2.id}/analysis`);
+    const deployments = await getJson<Deployments>(
+      tl.apiUrl,
+      `/api/v1/deployments?${query({ prompt, environment: env, kind: 'external' })}`,
+    );
+    const v2 = deployments.body.deployments.find((e) => e.version === 2)!;
+    const { body: analysis } = await getJson<AnalysisResponse>(tl.apiUrl, `/api/v1/deployments/${v2.id}/analysis`);
     expect(analysis.verdict).toBe('fail');
     expect(analysis.failing).toEqual(['quality']);
-    const verdicts = Object.fromEntries(analysis.metrics.map((m: { name: string; verdict: string }) => [m.name, m.verdict]));
+    const verdicts = Object.fromEntries(analysis.metrics.map((m) => [m.name, m.verdict]));
     expect(verdicts).toMatchObject({
       quality: 'fail',
       cost_per_request: 'fail',
@@ -113,7 +128,7 @@ describe('a regressed deployment, end to end', () => {
       input_tokens: 'pass',
       output_tokens: 'pass',
     });
-    const failing = analysis.history.filter((h: { verdict: string }) => h.verdict === 'fail');
+    const failing = analysis.history.filter((h) => h.verdict === 'fail');
     expect(failing.length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProductEvent } from '../../server/events/event-bus.js';
 import { silentLogger } from '../../server/log.js';
+import { queryArms } from '../../server/analysis/arm-aggregates-query.js';
 import { createEvaluator, type Evaluator } from '../../server/analysis/evaluator.js';
 import { createRegistry } from '../../server/registry/registry.js';
+import type { AnalysisResponse } from '../../server/analysis/analysis-router.js';
+import type { RegressionsResponse } from '../../server/analysis/regressions-router.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 import { getJson, query } from './http.js';
 import { RegistryFixture } from './registry-fixture.js';
@@ -45,9 +48,15 @@ beforeAll(async () => {
   await registry.prompt(prompt, 2);
   await registry.environment(env, { autoRollback: true, detector: { minMinutesBeforeAutoRollback: 10 } });
   await registry.external(prompt, env, 1, T1 - 180 * MIN);
-  v2Id = (await registry.external(prompt, env, 2, T1)).id as string;
+  v2Id = (await registry.external(prompt, env, 2, T1)).id;
   await traffic('1', T1 - 60 * MIN, T1, BASE_PROFILE, 1);
-  await traffic('2', T1, T1 + 60 * MIN, { ...BASE_PROFILE, quality: BASE_PROFILE.quality - 0.15, costUsd: BASE_PROFILE.costUsd * 1.6 }, 2);
+  await traffic(
+    '2',
+    T1,
+    T1 + 60 * MIN,
+    { ...BASE_PROFILE, quality: BASE_PROFILE.quality - 0.15, costUsd: BASE_PROFILE.costUsd * 1.6 },
+    2,
+  );
   evaluator = createEvaluator({
     store: tl.store,
     bus: tl.bus,
@@ -70,7 +79,13 @@ describe('the evaluation loop', () => {
     const outcome = outcomes.find((o) => o.analysis.deploymentId === v2Id);
     expect(outcome?.action).toBeNull();
     const analysis = outcome!.analysis;
-    expect(analysis).toMatchObject({ verdict: 'fail', mode: 'before_after', final: false, version: 2, previousVersion: 1 });
+    expect(analysis).toMatchObject({
+      verdict: 'fail',
+      mode: 'before_after',
+      final: false,
+      version: 2,
+      previousVersion: 1,
+    });
     const verdicts = Object.fromEntries(analysis.metrics.map((m) => [m.name, m.verdict]));
     expect(verdicts).toEqual({
       error_rate: 'pass',
@@ -92,10 +107,18 @@ describe('the evaluation loop', () => {
     expect(cost.effect).toBeGreaterThan(1.45);
     expect(cost.effect).toBeLessThan(1.75);
     // The baseline is version 1 in the 18 minutes before the switch; the candidate skips the first 2 minutes.
-    expect(analysis.candidate).toMatchObject({ from: new Date(T1 + 2 * MIN).toISOString(), to: new Date(clock).toISOString() });
+    expect(analysis.candidate).toMatchObject({
+      from: new Date(T1 + 2 * MIN).toISOString(),
+      to: new Date(clock).toISOString(),
+    });
     expect(analysis.baseline).toMatchObject({ version: 1, from: new Date(T1 - 18 * MIN).toISOString() });
     expect(regressionEvents()).toHaveLength(1);
-    expect(regressionEvents()[0]?.data).toMatchObject({ verdict: 'fail', version: 2, previousVersion: 1, environment: env });
+    expect(regressionEvents()[0]?.data).toMatchObject({
+      verdict: 'fail',
+      version: 2,
+      previousVersion: 1,
+      environment: env,
+    });
     expect((regressionEvents()[0]?.data.worstMetric as { name: string }).name).toBe('quality');
   });
 
@@ -108,23 +131,33 @@ describe('the evaluation loop', () => {
     expect(outcome?.action?.event).toMatchObject({ kind: 'rollback', version: 1, actor: 'auto-rollback' });
     expect(outcome?.action?.event.reason).toMatch(/quality 0\.8\d+ → 0\.\d+ \(−0\.1\d+\)/);
     expect(regressionEvents()).toHaveLength(1); // a repeated fail is not a new regression
-    const resolved = await getJson(tl.apiUrl, `/api/v1/prompts/${prompt}/resolve?${query({ environment: env })}`);
+    const resolved = await getJson<{ version: number }>(
+      tl.apiUrl,
+      `/api/v1/prompts/${prompt}/resolve?${query({ environment: env })}`,
+    );
     expect(resolved.body.version).toBe(1);
   });
 
   it('keeps the evaluation history, with a final evaluation once the window has closed', async () => {
     clock = T1 + 31 * MIN; // the bake window (30 min) is over
     await evaluator.evaluateNow();
-    const { status, body } = await getJson(tl.apiUrl, `/api/v1/deployments/${v2Id}/analysis`);
+    const { status, body } = await getJson<AnalysisResponse>(tl.apiUrl, `/api/v1/deployments/${v2Id}/analysis`);
     expect(status).toBe(200);
     expect(body.stored).toBe(true);
-    expect(body.history.map((h: { verdict: string; final: boolean }) => [h.verdict, h.final])).toEqual([
+    expect(body.history.map((h) => [h.verdict, h.final])).toEqual([
       ['fail', false],
       ['fail', false],
       ['fail', true],
     ]);
-    expect(body.metrics.map((m: { name: string }) => m.name)).toEqual([
-      'error_rate', 'latency_p50', 'latency_p95', 'latency_p99', 'cost_per_request', 'input_tokens', 'output_tokens', 'quality',
+    expect(body.metrics.map((m) => m.name)).toEqual([
+      'error_rate',
+      'latency_p50',
+      'latency_p95',
+      'latency_p99',
+      'cost_per_request',
+      'input_tokens',
+      'output_tokens',
+      'quality',
     ]);
     expect(body.lastKnownGood).toBeNull(); // version 1 had nothing to be compared with: inconclusive
     // Nothing is left to evaluate: the deployment has its final verdict.
@@ -133,7 +166,7 @@ describe('the evaluation loop', () => {
   });
 
   it('lists the regression as resolved, worst metric first', async () => {
-    const all = await getJson(tl.apiUrl, `/api/v1/regressions?${query({ environment: env })}`);
+    const all = await getJson<RegressionsResponse>(tl.apiUrl, `/api/v1/regressions?${query({ environment: env })}`);
     expect(all.status).toBe(200);
     expect(all.body.regressions).toHaveLength(1);
     expect(all.body.regressions[0]).toMatchObject({
@@ -143,16 +176,38 @@ describe('the evaluation loop', () => {
       resolvedBy: { kind: 'rollback', version: 1, actor: 'auto-rollback' },
       worstMetric: { name: 'quality' },
     });
-    expect(all.body.regressions[0].metrics.map((m: { name: string }) => m.name)).toEqual(['quality', 'cost_per_request']);
-    const open = await getJson(tl.apiUrl, `/api/v1/regressions?${query({ environment: env, status: 'open' })}`);
+    expect(all.body.regressions[0]?.metrics.map((m) => m.name)).toEqual(['quality', 'cost_per_request']);
+    const open = await getJson<RegressionsResponse>(
+      tl.apiUrl,
+      `/api/v1/regressions?${query({ environment: env, status: 'open' })}`,
+    );
     expect(open.body.regressions).toEqual([]);
-    const bad = await getJson(tl.apiUrl, `/api/v1/regressions?${query({ status: 'closed' })}`);
+    const bad = await getJson<RegressionsResponse>(tl.apiUrl, `/api/v1/regressions?${query({ status: 'closed' })}`);
     expect(bad.status).toBe(400);
-    expect(bad.body.error.field).toBe('status');
+    expect(bad.body.error?.field).toBe('status');
+  });
+
+  it('counts requests above the pooled p95 / p99 in SQL once an arm outgrows its latency sample', async () => {
+    const arms = await queryArms(tl.store, {
+      environment: env,
+      prompt,
+      candidate: { version: 2, from: T1 + 2 * MIN, to: T1 + 20 * MIN },
+      baseline: { version: 1, from: T1 - 18 * MIN, to: T1 },
+      sampleLimit: 500,
+    });
+    for (const arm of [arms.baseline, arms.candidate]) {
+      expect(arm.n).toBe(2700);
+      expect(arm.latency.samples).toHaveLength(500);
+      // Same latency profile in both arms: about 5% and 1% of each arm above the pooled p95 and p99.
+      expect(arm.latency.aboveP95Pooled! / arm.n).toBeGreaterThan(0.03);
+      expect(arm.latency.aboveP95Pooled! / arm.n).toBeLessThan(0.07);
+      expect(arm.latency.aboveP99Pooled! / arm.n).toBeLessThan(0.02);
+    }
+    expect(arms.candidateModels).toEqual(['gpt-4o-mini']);
   });
 
   it('answers 404 for an unknown deployment', async () => {
-    const { status } = await getJson(tl.apiUrl, `/api/v1/deployments/${hex(8)}/analysis`);
+    const { status } = await getJson<AnalysisResponse>(tl.apiUrl, `/api/v1/deployments/${hex(8)}/analysis`);
     expect(status).toBe(404);
   });
 });

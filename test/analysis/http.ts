@@ -1,23 +1,31 @@
-/** Small JSON-over-HTTP helpers for the analysis tests. */
-export interface JsonResponse {
+/** Small JSON-over-HTTP helpers for the analysis tests; `T` is the route's documented response type. */
+export interface ErrorBody {
+  error?: { code: string; message: string; field?: string };
+}
+
+export interface JsonResponse<T> {
   status: number;
-  // Response bodies are checked field by field in the tests.
-  body: Record<string, any>;
+  body: T & ErrorBody;
 }
 
-export async function getJson(baseUrl: string, path: string, headers: Record<string, string> = {}): Promise<JsonResponse> {
-  const res = await fetch(baseUrl + path, { headers });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+export async function getJson<T>(baseUrl: string, path: string): Promise<JsonResponse<T>> {
+  const res = await fetch(baseUrl + path);
+  return { status: res.status, body: (await res.json()) as T & ErrorBody };
 }
 
-export async function postJson(baseUrl: string, path: string, body: unknown): Promise<JsonResponse> {
+export async function postJson<T>(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+  method = 'POST',
+): Promise<JsonResponse<T>> {
   const res = await fetch(baseUrl + path, {
-    method: 'POST',
+    method,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, any>) };
+  return { status: res.status, body: (text === '' ? {} : JSON.parse(text)) as T & ErrorBody };
 }
 
 export const query = (params: Record<string, string | number | undefined>) =>

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Score } from '../../server/analysis/scores-router.js';
+import type { Timeseries } from '../../server/analysis/timeseries-query.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 import { getJson, postJson, query } from './http.js';
 import { deploymentEvent, generationSpan, hex } from './span-factory.js';
@@ -12,7 +14,8 @@ const traceId = hex(16);
 const spanId = hex(8);
 
 const scoreCount = async () =>
-  (await tl.store.query<{ n: number }>('SELECT count() AS n FROM scores WHERE environment = {env:String}', { env }))[0]?.n;
+  (await tl.store.query<{ n: number }>('SELECT count() AS n FROM scores WHERE environment = {env:String}', { env }))[0]
+    ?.n;
 
 beforeAll(async () => {
   tl = await startTestTracelane();
@@ -30,7 +33,7 @@ afterAll(async () => {
 
 describe('POST /api/v1/scores', () => {
   it('attributes a late score to the trace’s generation span, its version and its minute', async () => {
-    const { status, body } = await postJson(tl.apiUrl, '/api/v1/scores', {
+    const { status, body } = await postJson<Score>(tl.apiUrl, '/api/v1/scores', {
       traceId: traceId.toUpperCase(),
       name: 'helpfulness',
       value: 0.4,
@@ -38,21 +41,36 @@ describe('POST /api/v1/scores', () => {
       comment: 'partly answered',
     });
     expect(status).toBe(201);
-    expect(body).toMatchObject({ traceId, spanId, environment: env, prompt, version: '', value: 0.4, source: 'evaluator' });
+    expect(body).toMatchObject({
+      traceId,
+      spanId,
+      environment: env,
+      prompt,
+      version: '',
+      value: 0.4,
+      source: 'evaluator',
+    });
     expect(body.id).toMatch(/^score_/);
 
-    const thumbs = await postJson(tl.apiUrl, '/api/v1/scores', { traceId, spanId, name: 'thumbs', value: true, source: 'user' });
+    const thumbs = await postJson<Score>(tl.apiUrl, '/api/v1/scores', {
+      traceId,
+      spanId,
+      name: 'thumbs',
+      value: true,
+      source: 'user',
+    });
     expect(thumbs.status).toBe(201);
     expect(thumbs.body.value).toBe(1);
 
     // Quality of minute 5 = span quality 0.8 plus the two scores 0.4 and 1, all counted for the inferred version 4.
-    const series = await getJson(
+    const series = await getJson<Timeseries>(
       tl.apiUrl,
-      '/api/v1/metrics/timeseries?' + query({ environment: env, prompt, from: T0, to: T0 + 10 * MIN, step: '1m', groupBy: 'version' }),
+      '/api/v1/metrics/timeseries?' +
+        query({ environment: env, prompt, from: T0, to: T0 + 10 * MIN, step: '1m', groupBy: 'version' }),
     );
     expect(series.status).toBe(200);
-    expect(series.body.series.map((s: { version: string }) => s.version)).toEqual(['4']);
-    const point = series.body.series[0].points[5];
+    expect(series.body.series.map((s) => s.version)).toEqual(['4']);
+    const point = series.body.series[0]!.points[5]!;
     expect(point.scoredCount).toBe(3);
     expect(point.quality).toBeCloseTo((0.8 + 0.4 + 1) / 3, 10);
   });
@@ -81,12 +99,23 @@ describe('POST /api/v1/scores', () => {
 
   it('answers 404 for an unknown trace or span, storing nothing', async () => {
     const before = await scoreCount();
-    const unknownTrace = await postJson(tl.apiUrl, '/api/v1/scores', { traceId: hex(16), name: 'q', value: 1, source: 'user' });
+    const unknownTrace = await postJson(tl.apiUrl, '/api/v1/scores', {
+      traceId: hex(16),
+      name: 'q',
+      value: 1,
+      source: 'user',
+    });
     expect(unknownTrace.status).toBe(404);
-    expect(unknownTrace.body.error.field).toBe('traceId');
-    const unknownSpan = await postJson(tl.apiUrl, '/api/v1/scores', { traceId, spanId: hex(8), name: 'q', value: 1, source: 'user' });
+    expect(unknownTrace.body.error?.field).toBe('traceId');
+    const unknownSpan = await postJson(tl.apiUrl, '/api/v1/scores', {
+      traceId,
+      spanId: hex(8),
+      name: 'q',
+      value: 1,
+      source: 'user',
+    });
     expect(unknownSpan.status).toBe(404);
-    expect(unknownSpan.body.error.field).toBe('spanId');
+    expect(unknownSpan.body.error?.field).toBe('spanId');
     expect(await scoreCount()).toBe(before);
   });
 });

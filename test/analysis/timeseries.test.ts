@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Timeseries } from '../../server/analysis/timeseries-query.js';
+import { getJson, query } from './http.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 import { deploymentEvent, generationSpan, hex } from './span-factory.js';
 
@@ -9,27 +11,58 @@ const T0 = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3 * 3_600_000;
 const env = `ts-${hex(4)}`;
 const prompt = 'support-bot';
 
-async function get(path: string) {
-  const res = await fetch(tl.apiUrl + path);
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
+const get = (path: string) => getJson<Timeseries>(tl.apiUrl, path);
 
-const url = (params: Record<string, string | number>) =>
-  '/api/v1/metrics/timeseries?' + new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+const url = (params: Record<string, string | number>) => '/api/v1/metrics/timeseries?' + query(params);
 
 beforeAll(async () => {
   tl = await startTestTracelane();
   await tl.store.insert('deployment_events', [
     deploymentEvent({ time: T0, environment: env, prompt, version: 1 }),
     deploymentEvent({ time: T0 + 10 * MIN, environment: env, prompt, version: 2, previousVersion: 1 }),
-    deploymentEvent({ time: T0 + 20 * MIN, environment: env, prompt, version: 3, previousVersion: 2, kind: 'canary_start', canaryPercent: 10 }),
+    deploymentEvent({
+      time: T0 + 20 * MIN,
+      environment: env,
+      prompt,
+      version: 3,
+      previousVersion: 2,
+      kind: 'canary_start',
+      canaryPercent: 10,
+    }),
   ]);
   const base = { environment: env, prompt };
   await tl.store.insert('otel_traces', [
     // Minute 1, version 1: three requests with known numbers.
-    generationSpan({ ...base, time: T0 + MIN + 1000, version: '1', latencyMs: 100, costUsd: 0.01, inputTokens: 100, outputTokens: 10, quality: 0.5 }),
-    generationSpan({ ...base, time: T0 + MIN + 2000, version: '1', latencyMs: 200, costUsd: 0.02, inputTokens: 200, outputTokens: 30, quality: 1 }),
-    generationSpan({ ...base, time: T0 + MIN + 3000, version: '1', latencyMs: 300, costUsd: null, inputTokens: 300, outputTokens: null, error: true }),
+    generationSpan({
+      ...base,
+      time: T0 + MIN + 1000,
+      version: '1',
+      latencyMs: 100,
+      costUsd: 0.01,
+      inputTokens: 100,
+      outputTokens: 10,
+      quality: 0.5,
+    }),
+    generationSpan({
+      ...base,
+      time: T0 + MIN + 2000,
+      version: '1',
+      latencyMs: 200,
+      costUsd: 0.02,
+      inputTokens: 200,
+      outputTokens: 30,
+      quality: 1,
+    }),
+    generationSpan({
+      ...base,
+      time: T0 + MIN + 3000,
+      version: '1',
+      latencyMs: 300,
+      costUsd: null,
+      inputTokens: 300,
+      outputTokens: null,
+      error: true,
+    }),
     // Minute 12: no version on the spans → inferred as 2 (deployed at minute 10); another model too.
     generationSpan({ ...base, time: T0 + 12 * MIN, latencyMs: 400 }),
     generationSpan({ ...base, time: T0 + 12 * MIN + 5, latencyMs: 400, model: 'claude-sonnet-4' }),
@@ -52,10 +85,15 @@ describe('GET /api/v1/metrics/timeseries', () => {
     expect(status).toBe(200);
     expect(body.stepSeconds).toBe(60);
     expect(body.series).toHaveLength(1);
-    const points = body.series[0].points;
+    const points = body.series[0]!.points;
     expect(points).toHaveLength(30);
-    expect(points[0]).toMatchObject({ time: new Date(T0).toISOString(), requests: 0, errorRate: null, latencyP50Ms: null });
-    const m1 = points[1];
+    expect(points[0]).toMatchObject({
+      time: new Date(T0).toISOString(),
+      requests: 0,
+      errorRate: null,
+      latencyP50Ms: null,
+    });
+    const m1 = points[1]!;
     expect(m1).toMatchObject({
       requests: 3,
       errors: 1,
@@ -78,30 +116,27 @@ describe('GET /api/v1/metrics/timeseries', () => {
       expect(q).toBeLessThan(202);
     }
     expect(points[12]).toMatchObject({ requests: 2, inferredRequests: 2 });
-    expect(body.deployments.map((d: { version: number }) => d.version)).toEqual([1, 2, 3]);
+    expect(body.deployments.map((d) => d.version)).toEqual([1, 2, 3]);
     expect(body.deployments[2]).toMatchObject({ kind: 'canary_start', canaryPercent: 10, previousVersion: 2 });
   });
 
   it('attributes unversioned spans to the version deployed at their time, except during a canary', async () => {
-    const { body } = await get(url({ environment: env, prompt, from: T0, to: T0 + 30 * MIN, step: '1h', groupBy: 'version' }));
-    const byVersion = Object.fromEntries(
-      body.series.map((s: { version: string; points: { requests: number; inferredRequests: number }[] }) => [
-        s.version,
-        s.points[0],
-      ]),
+    const { body } = await get(
+      url({ environment: env, prompt, from: T0, to: T0 + 30 * MIN, step: '1h', groupBy: 'version' }),
     );
-    expect(Object.keys(byVersion).sort()).toEqual(['', '1', '2', '3']);
-    expect(byVersion['1']).toMatchObject({ requests: 3, inferredRequests: 0 });
-    expect(byVersion['2']).toMatchObject({ requests: 2, inferredRequests: 2 });
-    expect(byVersion['3']).toMatchObject({ requests: 1, inferredRequests: 0 });
-    expect(byVersion['']).toMatchObject({ requests: 1, inferredRequests: 0 });
+    const byVersion = new Map(body.series.map((s) => [s.version, s.points[0]] as const));
+    expect([...byVersion.keys()].sort()).toEqual(['', '1', '2', '3']);
+    expect(byVersion.get('1')).toMatchObject({ requests: 3, inferredRequests: 0 });
+    expect(byVersion.get('2')).toMatchObject({ requests: 2, inferredRequests: 2 });
+    expect(byVersion.get('3')).toMatchObject({ requests: 1, inferredRequests: 0 });
+    expect(byVersion.get('')).toMatchObject({ requests: 1, inferredRequests: 0 });
   });
 
   it('filters by an inferred version and groups by model', async () => {
     const { body } = await get(
       url({ environment: env, prompt, from: T0, to: T0 + 30 * MIN, step: '1h', version: '2', groupBy: 'model' }),
     );
-    expect(body.series.map((s: { model: string; points: { requests: number }[] }) => [s.model, s.points[0]?.requests])).toEqual([
+    expect(body.series.map((s) => [s.model, s.points[0]?.requests])).toEqual([
       ['claude-sonnet-4', 1],
       ['gpt-4o-mini', 1],
     ]);
