@@ -200,7 +200,10 @@ describe('the web UI', () => {
     await screenshot(page, 'traces');
     await firstTrace.click();
     await page.waitForURL(/\/traces\/[0-9a-f]{32}/);
-    await page.getByRole('option', { name: /chat gpt-4o-mini/ }).waitFor();
+    await page
+      .getByRole('group', { name: 'Spans of the trace' })
+      .getByRole('button', { name: /chat gpt-4o-mini/ })
+      .waitFor();
     await page
       .getByRole('region', { name: /Span chat gpt-4o-mini/ })
       .getByText('gen_ai.prompt.version')
@@ -241,7 +244,10 @@ describe('the web UI', () => {
   it('shows span names and attributes with script payloads as inert text', async () => {
     await page.goto(url(`/traces/${hostileTraceId}`));
     await page.getByRole('heading', { level: 1, name: XSS_IMG }).waitFor();
-    await page.getByRole('option', { name: /chat gpt-4o-mini/ }).click();
+    await page
+      .getByRole('group', { name: 'Spans of the trace' })
+      .getByRole('button', { name: /chat gpt-4o-mini/ })
+      .click();
     await page.getByText(XSS_SCRIPT).first().waitFor();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     await screenshot(page, 'xss-trace');
