@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import type { DeploymentAnalysis, TraceSpan, VersionDiff as Diff } from '../lib/api-types.js';
@@ -193,5 +196,19 @@ describe('VerdictBadge', () => {
     expect(render(VerdictBadge, { props: { verdict: 'fail' } }).body).toContain('failing');
     expect(render(VerdictBadge, { props: { verdict: 'none' } }).body).toContain('no verdict');
     expect(render(VerdictBadge, { props: { verdict: undefined } }).body).not.toContain('badge');
+  });
+});
+
+describe('every component', () => {
+  it('renders user data as text: no {@html} and no innerHTML anywhere in the UI', () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => /\.(svelte|ts)$/.test(f) && !f.endsWith('.test.ts'),
+    );
+    expect(files.length).toBeGreaterThan(30);
+    for (const file of files) {
+      const text = readFileSync(join(root, file), 'utf8');
+      expect(text, file).not.toMatch(/\{@html|innerHTML|outerHTML|insertAdjacentHTML/);
+    }
   });
 });
