@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { ChdbStore } from '../server/store/chdb-store.js';
 import { ExportTraceServiceResponse } from '../collector/otlp/proto-schema.js';
 import { encodeLlmBatch } from './llm-batch.js';
-import { cpuSeconds, peakRssMb, startServerProcess } from './server-process.js';
+import { cpuSeconds, cpuSecondsByThread, peakRssMb, startServerProcess } from './server-process.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -73,12 +73,17 @@ async function worker(index: number, deadline: number): Promise<void> {
 
 const started = performance.now();
 const cpuBefore = cpuSeconds(pid);
+const threadsBefore = cpuSecondsByThread(pid);
 await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => worker(i, started + SECONDS * 1000)));
 const elapsedS = (performance.now() - started) / 1000;
 agent.destroy();
 
 const peakMb = peakRssMb(pid);
 const serverCpuS = cpuSeconds(pid) - cpuBefore;
+const threadCpuS = [...cpuSecondsByThread(pid)]
+  .map(([name, s]) => [name, s - (threadsBefore.get(name) ?? 0)] as const)
+  .filter(([, s]) => s >= 0.05)
+  .sort((a, b) => b[1] - a[1]);
 server.child.kill('SIGTERM');
 await server.exited;
 
@@ -93,6 +98,9 @@ const spansPerS = acknowledged / elapsedS;
 console.log(
   `server CPU ${serverCpuS.toFixed(1)} s = ${((serverCpuS * 1e6) / Math.max(1, acknowledged)).toFixed(1)} µs per span ` +
     `(load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`,
+);
+console.log(
+  `  by thread (µs per span): ${threadCpuS.map(([name, s]) => `${name} ${((s * 1e6) / Math.max(1, acknowledged)).toFixed(1)}`).join(', ')}`,
 );
 console.log(
   `${latenciesMs.length} requests (${failed} not 200), ${acknowledged} spans acknowledged, ${stored} stored in ${elapsedS.toFixed(1)}s`,

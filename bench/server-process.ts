@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -48,8 +48,28 @@ export function peakRssMb(pid: number): number {
   return match ? Number(match[1]) / 1024 : NaN;
 }
 
-/** CPU time a process has used so far (user + system, all threads), in seconds, from /proc. */
-export function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+/** CPU time a process (all threads) or one of its threads has used so far (user + system), in seconds, from /proc. */
+export function cpuSeconds(pid: number, tid?: string): number {
+  const path = tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`;
+  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/**
+ * CPU time so far by thread name (user + system, seconds), e.g. the main JavaScript thread versus chDB's insert,
+ * merge and background threads; trailing thread numbers are dropped so a pool shows as one entry.
+ */
+export function cpuSecondsByThread(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8')
+        .trim()
+        .replace(/[\d:]+$/, '');
+      byName.set(name, (byName.get(name) ?? 0) + cpuSeconds(pid, tid));
+    } catch {
+      // the thread ended between listing and reading
+    }
+  }
+  return byName;
 }

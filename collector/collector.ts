@@ -7,7 +7,7 @@ import { CollectorMetrics } from './metrics.js';
 import { createNormalizer } from './normalize/pipeline.js';
 import { loadPriceTable } from './pricing/price-table.js';
 import { tracesHandler } from './receiver/traces-handler.js';
-import type { SpanRow } from './rows/span-row.js';
+import { SPAN_COLUMNS, type SpanRow } from './rows/span-row.js';
 import { WriteBuffer } from './write-buffer.js';
 
 /** The OTLP collector: `POST /v1/traces` on OTLP_PORT, normalising spans and writing them through a buffer. */
@@ -36,7 +36,7 @@ export function createCollector({ config, store, log }: CollectorOptions): Colle
     prices: loadPriceTable(config.PRICES_FILE),
   });
   const buffer = new WriteBuffer<SpanRow>({
-    insert: (rows) => store.insert('otel_traces', rows),
+    insert: (rows) => store.insert('otel_traces', rows, SPAN_COLUMNS),
     flushRows: config.BUFFER_FLUSH_SPANS,
     flushIntervalMs: config.BUFFER_FLUSH_INTERVAL_MS,
     maxRows: config.BUFFER_MAX_SPANS,

@@ -1,4 +1,5 @@
 import type { LlmFields } from '../normalize/llm-fields.js';
+import type { Column } from '../../server/store/store.js';
 import type { Attributes, Scope, Span } from '../otlp/span.js';
 
 /**
@@ -43,6 +44,45 @@ export interface SpanRow {
   Quality: number | null;
   IsError: 0 | 1;
 }
+
+/** Every column of a SpanRow with its type, so the store can ship batches in binary (Store.insert's `columns`). */
+export const SPAN_COLUMNS: readonly Column[] = [
+  { name: 'Timestamp', type: 'DateTime64(9)' },
+  { name: 'TraceId', type: 'String' },
+  { name: 'SpanId', type: 'String' },
+  { name: 'ParentSpanId', type: 'String' },
+  { name: 'TraceState', type: 'String' },
+  { name: 'SpanName', type: 'String' },
+  { name: 'SpanKind', type: 'String' },
+  { name: 'ServiceName', type: 'String' },
+  { name: 'ResourceAttributes', type: 'Map(String, String)' },
+  { name: 'ScopeName', type: 'String' },
+  { name: 'ScopeVersion', type: 'String' },
+  { name: 'SpanAttributes', type: 'Map(String, String)' },
+  { name: 'Duration', type: 'UInt64' },
+  { name: 'StatusCode', type: 'String' },
+  { name: 'StatusMessage', type: 'String' },
+  { name: 'Events.Timestamp', type: 'Array(DateTime64(9))' },
+  { name: 'Events.Name', type: 'Array(String)' },
+  { name: 'Events.Attributes', type: 'Array(Map(String, String))' },
+  { name: 'Links.TraceId', type: 'Array(String)' },
+  { name: 'Links.SpanId', type: 'Array(String)' },
+  { name: 'Links.TraceState', type: 'Array(String)' },
+  { name: 'Links.Attributes', type: 'Array(Map(String, String))' },
+  { name: 'Environment', type: 'String' },
+  { name: 'PromptName', type: 'String' },
+  { name: 'PromptVersion', type: 'String' },
+  { name: 'Model', type: 'String' },
+  { name: 'Provider', type: 'String' },
+  { name: 'Operation', type: 'String' },
+  { name: 'IsGeneration', type: 'UInt8' },
+  { name: 'InputTokens', type: 'Nullable(UInt64)' },
+  { name: 'OutputTokens', type: 'Nullable(UInt64)' },
+  { name: 'CachedInputTokens', type: 'Nullable(UInt64)' },
+  { name: 'CostUsd', type: 'Nullable(Float64)' },
+  { name: 'Quality', type: 'Nullable(Float64)' },
+  { name: 'IsError', type: 'UInt8' },
+];
 
 export function spanRow(resource: Attributes, scope: Scope, span: Span, llm: LlmFields): SpanRow {
   return {

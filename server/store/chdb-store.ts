@@ -1,11 +1,16 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Session } from 'chdb';
-import { SESSION_SETTINGS, StoreError, toJsonEachRow, type Params, type Store } from './store.js';
+import { encodeNative } from './native-format.js';
+import { SESSION_SETTINGS, StoreError, toJsonEachRow, type Column, type Params, type Store } from './store.js';
 
 /** The embedded store: ClickHouse running inside this process on a local data folder. */
 export class ChdbStore implements Store {
   readonly backend = 'chdb';
   private readonly session: Session;
+  private insertDir: string | undefined;
+  private insertFiles = 0;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -14,9 +19,7 @@ export class ChdbStore implements Store {
   }
 
   async query<T>(sql: string, params: Params = {}): Promise<T[]> {
-    const result = await this.run(() =>
-      this.session.queryBindAsync(sql, params, { format: 'JSONEachRow' }),
-    );
+    const result = await this.run(() => this.session.queryBindAsync(sql, params, { format: 'JSONEachRow' }));
     const text = result.text();
     if (text === '') return [];
     return text
@@ -25,8 +28,9 @@ export class ChdbStore implements Store {
       .map((line) => JSON.parse(line) as T);
   }
 
-  async insert(table: string, rows: readonly object[]): Promise<void> {
+  async insert(table: string, rows: readonly object[], columns?: readonly Column[]): Promise<void> {
     if (rows.length === 0) return;
+    if (columns) return this.insertNative(table, rows, columns);
     const values = Buffer.from(toJsonEachRow(rows));
     await this.run(() => this.session.insert({ table, values, format: 'JSONEachRow' }));
   }
@@ -37,7 +41,26 @@ export class ChdbStore implements Store {
 
   close(): Promise<void> {
     this.session.close();
+    if (this.insertDir) rmSync(this.insertDir, { recursive: true, force: true });
     return Promise.resolve();
+  }
+
+  /**
+   * chDB's insert API takes text formats only, so the Native block goes through a private temporary file that the
+   * engine reads with `INSERT … FROM INFILE` (the file is only a hand-over: it is removed once the insert ends).
+   */
+  private async insertNative(table: string, rows: readonly object[], columns: readonly Column[]): Promise<void> {
+    const body = encodeNative(columns, rows);
+    this.insertDir ??= mkdtempSync(join(tmpdir(), 'tracelane-insert-'));
+    const file = join(this.insertDir, `${++this.insertFiles}.native`);
+    writeFileSync(file, body);
+    try {
+      const names = columns.map((c) => identifier(c.name)).join(', ');
+      const path = file.replaceAll('\\', '\\\\').replaceAll("'", "\\'");
+      await this.exec(`INSERT INTO ${identifier(table)} (${names}) FROM INFILE '${path}' FORMAT Native`);
+    } finally {
+      unlinkSync(file);
+    }
   }
 
   private async run<T>(op: () => Promise<T>): Promise<T> {
@@ -48,4 +71,10 @@ export class ChdbStore implements Store {
       throw new StoreError((err as Error).message, code, { cause: err });
     }
   }
+}
+
+/** A table or column name, back-quoted; names come from code, and anything unusual is refused. */
+function identifier(name: string): string {
+  if (!/^[A-Za-z_][\w.]*$/.test(name)) throw new StoreError(`invalid identifier ${JSON.stringify(name)}`);
+  return '`' + name + '`';
 }

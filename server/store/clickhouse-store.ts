@@ -33,7 +33,7 @@ export class ClickHouseStore implements Store {
 
   async insert(table: string, rows: readonly object[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.run(() => this.client.insert({ table, values: rows as object[], format: 'JSONEachRow' }));
+    await this.run(() => this.client.insert({ table, values: rows, format: 'JSONEachRow' }));
   }
 
   async exec(sql: string, params: Params = {}): Promise<void> {

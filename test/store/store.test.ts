@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChdbStore } from '../../server/store/chdb-store.js';
 import { ClickHouseStore } from '../../server/store/clickhouse-store.js';
 import { applyRetention, migrate } from '../../server/store/migrate.js';
-import { StoreError, type Store } from '../../server/store/store.js';
+import { StoreError, type Column, type Store } from '../../server/store/store.js';
 import { startClickHouseFixture, type ClickHouseFixture } from '../fixtures/clickhouse-http-fixture.js';
 import { tempDataDir } from '../helpers/tracelane.js';
 
@@ -132,6 +132,48 @@ describe.each(backends)('store on $name', (backend) => {
     expect(rows).toEqual([
       { name: NASTY, attr: NASTY, ts: '2025-11-21T10:00:00.123456789Z', ns, dur: 2_000_000_000, cost: null },
     ]);
+  });
+
+  it('stores a typed insert (declared columns, Native on the embedded store) exactly as a JSON insert', async () => {
+    const columns: Column[] = [
+      { name: 'Timestamp', type: 'DateTime64(9)' },
+      { name: 'TraceId', type: 'String' },
+      { name: 'SpanName', type: 'String' },
+      { name: 'ResourceAttributes', type: 'Map(String, String)' },
+      { name: 'SpanAttributes', type: 'Map(String, String)' },
+      { name: 'Duration', type: 'UInt64' },
+      { name: 'Events.Timestamp', type: 'Array(DateTime64(9))' },
+      { name: 'Events.Name', type: 'Array(String)' },
+      { name: 'Events.Attributes', type: 'Array(Map(String, String))' },
+      { name: 'IsGeneration', type: 'UInt8' },
+      { name: 'InputTokens', type: 'Nullable(UInt64)' },
+      { name: 'CostUsd', type: 'Nullable(Float64)' },
+    ];
+    const resource = { 'service.name': NASTY, [NASTY]: '' };
+    const rows = [0, 1, 2].map((i) => ({
+      Timestamp: ['1763719200123456789', '1763719200000000001', '2200000000999999999'][i]!,
+      TraceId: `${trace}-${i}`,
+      SpanName: i === 0 ? NASTY : 'x'.repeat(63 + i * 40) + (i === 2 ? 'é' : ''),
+      ResourceAttributes: resource,
+      SpanAttributes: i === 1 ? {} : { [NASTY]: NASTY, 'gen_ai.usage.input_tokens': String(i) },
+      Duration: 2 ** 53 - i,
+      'Events.Timestamp': i === 2 ? [] : ['1763719200123456789', '1000000000000000001'],
+      'Events.Name': i === 2 ? [] : [NASTY, ''],
+      'Events.Attributes': i === 2 ? [] : [{ k: NASTY }, {}],
+      IsGeneration: i % 2,
+      InputTokens: i === 1 ? null : 2 ** 40 + i,
+      CostUsd: i === 1 ? null : 0.1 + i,
+    }));
+    await store.exec('CREATE TABLE IF NOT EXISTS typed_json AS otel_traces');
+    await store.exec('CREATE TABLE IF NOT EXISTS typed_native AS otel_traces');
+    await store.insert('typed_json', rows);
+    await store.insert('typed_native', rows, columns);
+    const read = (table: string) =>
+      store.query(`SELECT *, toString(toUnixTimestamp64Nano(Timestamp)) AS ns FROM ${table} ORDER BY TraceId`);
+    const [fromJson, fromNative] = await Promise.all([read('typed_json'), read('typed_native')]);
+    expect(fromJson).toHaveLength(3);
+    expect(fromNative).toEqual(fromJson);
+    expect(fromNative[0]).toMatchObject({ SpanName: NASTY, ns: rows[0]!.Timestamp, InputTokens: 2 ** 40 });
   });
 
   it('binds arrays, nulls and epoch-millisecond times, and never lets a value change the query', async () => {
