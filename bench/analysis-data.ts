@@ -42,8 +42,7 @@ const SQL = `
       toUInt64(400 * exp(0.2 * randNormal(0, 1))) AS input_tokens,
       toUInt64(120 * exp(0.3 * randNormal(0, 1))) AS output_tokens,
       cityHash64(n, 16) % 10 < 3 AS scored,
-      -- The value under a NULL must be 0: the rollup view sums assumeNotNull(Quality).
-      if(scored, if(scored, least(1, greatest(0, 0.85 + 0.15 * randNormal(0, 1))), 0), NULL) AS quality
+      if(scored, least(1, greatest(0, 0.85 + 0.15 * randNormal(0, 1))), NULL) AS quality
     FROM numbers({batch:UInt64})
   )`;
 

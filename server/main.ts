@@ -8,7 +8,11 @@ const log = createLogger(config.LOG_FORMAT);
 const tracelane = await startTracelane(config, log);
 log.info(`Tracelane UI and API on ${tracelane.apiUrl}`);
 log.info(`OTLP/HTTP collector on ${tracelane.otlpUrl}/v1/traces`);
-log.info(config.CLICKHOUSE_URL ? `store: ClickHouse at ${config.CLICKHOUSE_URL}` : `store: embedded chDB in ${config.DATA_DIR}`);
+log.info(
+  config.CLICKHOUSE_URL
+    ? `store: ClickHouse at ${config.CLICKHOUSE_URL}`
+    : `store: embedded chDB in ${config.DATA_DIR}`,
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -88,7 +88,9 @@ const rank = (role: Role) => ROLES.indexOf(role);
 export function requireRole(role: Role): RequestHandler {
   return (_req, res, next) => {
     if (rank(res.locals.actor.role) < rank(role)) {
-      throw forbidden(`this action needs the ${role} role; key "${res.locals.actor.name}" has ${res.locals.actor.role}`);
+      throw forbidden(
+        `this action needs the ${role} role; key "${res.locals.actor.name}" has ${res.locals.actor.role}`,
+      );
     }
     next();
   };

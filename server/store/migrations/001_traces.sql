@@ -113,17 +113,17 @@ SELECT
     sum(Duration / 1e6) AS LatencyMsSum,
     quantilesDDState(0.01, 0.5, 0.95, 0.99)(Duration / 1e6) AS LatencyMsQuantiles,
     count(CostUsd) AS CostCount,
-    sum(assumeNotNull(CostUsd)) AS CostSum,
-    sum(pow(assumeNotNull(CostUsd), 2)) AS CostSumSq,
+    sum(ifNull(CostUsd, 0)) AS CostSum,
+    sum(pow(ifNull(CostUsd, 0), 2)) AS CostSumSq,
     count(InputTokens) AS InputTokensCount,
-    sum(toFloat64(assumeNotNull(InputTokens))) AS InputTokensSum,
-    sum(pow(toFloat64(assumeNotNull(InputTokens)), 2)) AS InputTokensSumSq,
+    sum(toFloat64(ifNull(InputTokens, 0))) AS InputTokensSum,
+    sum(pow(toFloat64(ifNull(InputTokens, 0)), 2)) AS InputTokensSumSq,
     count(OutputTokens) AS OutputTokensCount,
-    sum(toFloat64(assumeNotNull(OutputTokens))) AS OutputTokensSum,
-    sum(pow(toFloat64(assumeNotNull(OutputTokens)), 2)) AS OutputTokensSumSq,
+    sum(toFloat64(ifNull(OutputTokens, 0))) AS OutputTokensSum,
+    sum(pow(toFloat64(ifNull(OutputTokens, 0)), 2)) AS OutputTokensSumSq,
     count(Quality) AS QualityCount,
-    sum(assumeNotNull(Quality)) AS QualitySum,
-    sum(pow(assumeNotNull(Quality), 2)) AS QualitySumSq
+    sum(ifNull(Quality, 0)) AS QualitySum,
+    sum(pow(ifNull(Quality, 0), 2)) AS QualitySumSq
 FROM otel_traces
 WHERE IsGeneration = 1 AND PromptName != ''
 GROUP BY Minute, Environment, PromptName, PromptVersion, Model;
