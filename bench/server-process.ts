@@ -16,10 +16,12 @@ export interface ServerProcess {
 
 /**
  * Starts `node --import tsx server/main.ts` (the node process itself, so its pid is the server's) with the given
- * environment on free ports, and resolves once both addresses are printed.
+ * environment on free ports, and resolves once both addresses are printed. With BENCH_CPU_PROF=<dir> the server
+ * writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
  */
 export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', OTLP_PORT: '0', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'inherit', 'pipe'],

@@ -27,16 +27,17 @@ export const PROMPT_VERSION_KEYS = [
 /** Langfuse's Vercel AI SDK integration passes `metadata: { langfusePrompt: prompt.toJSON() }`: {"name","version"}. */
 const LANGFUSE_PROMPT_METADATA = 'ai.telemetry.metadata.langfusePrompt';
 
-function langfusePrompt(attributes: Attributes): { name: string; version: string } {
-  const prompt = jsonObjectAttribute(attributes, LANGFUSE_PROMPT_METADATA);
-  const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
-  return { name: text(prompt?.name), version: text(prompt?.version) };
+/** `name` or `version` of Langfuse's prompt metadata, '' when absent (the common case costs one lookup). */
+function langfusePrompt(attributes: Attributes, part: 'name' | 'version'): string {
+  if (attributes[LANGFUSE_PROMPT_METADATA] === undefined) return '';
+  const value = jsonObjectAttribute(attributes, LANGFUSE_PROMPT_METADATA)?.[part];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
 
 /** The prompt from the configured keys and the known conventions, then from Langfuse's Vercel metadata. */
 function promptField(input: SpanInput, keys: readonly string[], part: 'name' | 'version'): string {
   return (
-    spanThenResource(input, keys) || langfusePrompt(input.span.attributes)[part] || langfusePrompt(input.resource)[part]
+    spanThenResource(input, keys) || langfusePrompt(input.span.attributes, part) || langfusePrompt(input.resource, part)
   );
 }
 

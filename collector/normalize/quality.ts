@@ -9,7 +9,6 @@ import { parseAmount } from './lookup.js';
 const EVALUATION_EVENT = 'gen_ai.evaluation.result';
 const EVALUATION_SCORE = 'gen_ai.evaluation.score.value';
 const OPENINFERENCE_SCORE = /^(?:annotations\.\d+\.annotation|evaluations\.\d+\.evaluation)\.score$/;
-const OPENINFERENCE_PREFIXES = ['annotations.', 'evaluations.'];
 
 export function readQuality(extraKeys: readonly string[]): NormalizeStep {
   return {
@@ -35,7 +34,8 @@ function attributeScores(input: SpanInput, extraKeys: readonly string[]): number
   const attributes = input.span.attributes;
   const keys = [...extraKeys];
   for (const key in attributes) {
-    if (OPENINFERENCE_PREFIXES.some((p) => key.startsWith(p)) && OPENINFERENCE_SCORE.test(key)) keys.push(key);
+    const candidate = key.startsWith('annotations.') || key.startsWith('evaluations.');
+    if (candidate && OPENINFERENCE_SCORE.test(key)) keys.push(key);
   }
   return keys.map((key) => parseAmount(attributes[key])).filter((n): n is number => n !== null);
 }

@@ -30,7 +30,10 @@ export const CACHED_INPUT_TOKEN_KEYS = [
 export const readTokens: NormalizeStep = {
   name: 'readTokens',
   apply: (input) => {
-    const langfuse = langfuseUsage(jsonObjectAttribute(input.span.attributes, LANGFUSE_USAGE));
+    const langfuse =
+      input.span.attributes[LANGFUSE_USAGE] === undefined
+        ? NO_USAGE
+        : langfuseUsage(jsonObjectAttribute(input.span.attributes, LANGFUSE_USAGE));
     return {
       inputTokens: firstCount(input, INPUT_TOKEN_KEYS) ?? langfuse.inputTokens,
       outputTokens: firstCount(input, OUTPUT_TOKEN_KEYS) ?? langfuse.outputTokens,
@@ -40,6 +43,7 @@ export const readTokens: NormalizeStep = {
 };
 
 const LANGFUSE_USAGE = 'langfuse.observation.usage_details';
+const NO_USAGE = { inputTokens: null, outputTokens: null, cachedInputTokens: null } as const;
 
 /**
  * Langfuse `usage_details` is a JSON map of usage types to counts. Langfuse counts every key starting with "input"
@@ -53,14 +57,13 @@ export function langfuseUsage(
   let input: number | null = null;
   let output: number | null = null;
   let cached: number | null = null;
-  const add = (sum: number | null, n: number) => (sum ?? 0) + n;
   for (const [key, value] of Object.entries(details ?? {})) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) continue;
     const isCacheRead = key.includes('cache_read') || key.includes('cached');
     if (key.startsWith('input') || key === 'prompt_tokens' || /^cache_\w*input_tokens$/.test(key))
-      input = add(input, value);
-    else if (key.startsWith('output') || key === 'completion_tokens') output = add(output, value);
-    if (isCacheRead) cached = add(cached, value);
+      input = (input ?? 0) + value;
+    else if (key.startsWith('output') || key === 'completion_tokens') output = (output ?? 0) + value;
+    if (isCacheRead) cached = (cached ?? 0) + value;
   }
   return { inputTokens: input, outputTokens: output, cachedInputTokens: cached };
 }
