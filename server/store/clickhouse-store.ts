@@ -6,7 +6,15 @@ export interface ClickHouseOptions {
   username: string;
   password: string;
   database: string;
+  /** Set in cluster mode (CLICKHOUSE_CLUSTER): the tables are Distributed over replicated local tables. */
+  cluster?: string;
 }
+
+/**
+ * Settings for Distributed tables: an insert returns only once the rows are on their shards (so a 200 from the
+ * collector and a registry write mean "stored"), and a JOIN or IN over two Distributed tables is run as GLOBAL.
+ */
+export const CLUSTER_SETTINGS = { distributed_foreground_insert: 1, distributed_product_mode: 'global' } as const;
 
 /** The server store: a ClickHouse server or cluster reached with the official client over HTTP. */
 export class ClickHouseStore implements Store {
@@ -19,7 +27,7 @@ export class ClickHouseStore implements Store {
       username: options.username,
       password: options.password,
       database: options.database,
-      clickhouse_settings: { ...SESSION_SETTINGS, async_insert: 0 },
+      clickhouse_settings: { ...SESSION_SETTINGS, async_insert: 0, ...(options.cluster ? CLUSTER_SETTINGS : {}) },
       request_timeout: 60_000,
     });
   }

@@ -11,6 +11,7 @@ export function openStore(config: Config): Store {
       username: config.CLICKHOUSE_USER,
       password: config.CLICKHOUSE_PASSWORD,
       database: config.CLICKHOUSE_DATABASE,
+      cluster: config.CLICKHOUSE_CLUSTER || undefined,
     });
   }
   return new ChdbStore(config.DATA_DIR);

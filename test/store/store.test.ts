@@ -232,6 +232,29 @@ describe.each(backends)('store on $name', (backend) => {
   });
 });
 
+describe('clickhouse backend in cluster mode', () => {
+  it('inserts synchronously into Distributed tables and runs joins of them as GLOBAL', async () => {
+    const dir = tempDataDir();
+    const fixture = await startClickHouseFixture(dir);
+    const store = new ClickHouseStore({
+      url: fixture.url,
+      username: fixture.user,
+      password: fixture.password,
+      database: 'default',
+      cluster: 'tracelane',
+    });
+    await store.query('SELECT 1');
+    expect(fixture.lastSettings).toMatchObject({
+      distributed_foreground_insert: '1',
+      distributed_product_mode: 'global',
+      session_timezone: 'UTC',
+    });
+    await store.close();
+    await fixture.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('clickhouse backend when the server is unreachable', () => {
   it('fails with a StoreError instead of hanging', async () => {
     const store = new ClickHouseStore({
