@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentEvent, Verdict } from './api-types.js';
 import { failingWindows, markerLabel, markerStyle, stackFlags } from './markers.js';
+import { deploymentEvent } from './test-fixtures.js';
 
-const event = (id: string, minute: number, overrides: Partial<DeploymentEvent> = {}): DeploymentEvent => ({
-  id,
-  time: new Date(Date.UTC(2026, 0, 1, 12, minute)).toISOString(),
-  environment: 'production',
-  prompt: 'support',
-  version: 2,
-  previousVersion: 1,
-  kind: 'deploy',
-  canaryPercent: null,
-  actor: 'alice',
-  reason: '',
-  ...overrides,
-});
+const event = (id: string, minute: number, overrides: Partial<DeploymentEvent> = {}): DeploymentEvent =>
+  deploymentEvent({ id, time: new Date(Date.UTC(2026, 0, 1, 12, minute)).toISOString(), ...overrides });
 
 describe('deployment markers', () => {
   it('styles rollbacks, automatic rollbacks, canaries and external deployments apart from deploys', () => {

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DeploymentEvent, LaneSummary } from './api-types.js';
+import type { LaneSummary } from './api-types.js';
 import { rollbackTarget } from './rollback-target.js';
+import { deploymentEvent as event } from './test-fixtures.js';
 
-const event = (overrides: Partial<DeploymentEvent>): DeploymentEvent => ({
-  id: 'd2',
-  time: '2026-01-01T12:00:00.000Z',
-  environment: 'production',
-  prompt: 'support',
-  version: 2,
-  previousVersion: 1,
-  kind: 'deploy',
-  canaryPercent: null,
-  actor: 'alice',
-  reason: '',
-  ...overrides,
-});
 const lane = (version: number, canary: LaneSummary['canary'] = null): LaneSummary => ({
   environment: 'production',
   version,
