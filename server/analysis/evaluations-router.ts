@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { ApiContext } from '../app.js';
 import { requireRole } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
+import { parseBody } from '../http/validation.js';
 import type { Store } from '../store/store.js';
-import { parseBody } from './body-schema.js';
 import { latestOfflineRuns, type OfflineRun } from './offline-evaluations-query.js';
 
 const item = z.strictObject({

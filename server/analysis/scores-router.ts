@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiContext } from '../app.js';
 import { requireRole } from '../http/auth.js';
-import { parseBody } from './body-schema.js';
+import { parseBody } from '../http/validation.js';
 import { findScoreTarget } from './score-target-query.js';
 
 const scoreBody = z.strictObject({

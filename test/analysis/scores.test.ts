@@ -88,7 +88,7 @@ describe('POST /api/v1/scores', () => {
       [{ ...good, spanId: '123' }, 'spanId'],
       [{ ...good, name: '' }, 'name'],
       [{ ...good, comment: 'x'.repeat(2001) }, 'comment'],
-      [{ ...good, extra: 1 }, ''],
+      [{ ...good, extra: 1 }, 'extra'],
     ];
     for (const [payload, field] of cases) {
       const { status, body } = await postJson(tl.apiUrl, '/api/v1/scores', payload);
