@@ -4,8 +4,11 @@ import { badRequest } from '../http/errors.js';
 export const STEPS: Readonly<Record<string, number>> = {
   '1m': 60,
   '5m': 300,
+  '10m': 600,
   '15m': 900,
+  '30m': 1800,
   '1h': 3600,
+  '3h': 10_800,
   '6h': 21_600,
   '1d': 86_400,
 };

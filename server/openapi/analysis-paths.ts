@@ -47,7 +47,7 @@ export const analysisFeature: Feature = {
           ...windowParams('24 hours'),
           query(
             'step',
-            'Bucket size: 1m, 5m, 15m, 1h, 6h or 1d, or the same in seconds (default: the smallest giving at most 500 points; at most 1500 points).',
+            'Bucket size: 1m, 5m, 10m, 15m, 30m, 1h, 3h, 6h or 1d, or the same in seconds (default: the smallest giving at most 500 points; at most 1500 points).',
             {
               type: 'string',
               examples: ['5m', '300'],

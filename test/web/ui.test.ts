@@ -139,6 +139,20 @@ describe('the web UI', () => {
     await screenshot(page, 'overview');
   });
 
+  it('investigates the regression in a window around its deployment, with the panel open', async () => {
+    await page
+      .getByRole('region', { name: /Open regressions/ })
+      .getByRole('link', { name: 'Investigate' })
+      .click();
+    await page.getByRole('complementary', { name: 'Deployment' }).getByRole('table').waitFor();
+    const params = new URL(page.url()).searchParams;
+    expect(params.get('deployment')).toBe(v2DeploymentId);
+    // v2 went out 25 minutes ago: the view starts an hour before it (not the overview's 6 hours) and ends now.
+    expect(Math.abs(Date.parse(params.get('from') ?? '') - (T1 - 60 * MIN))).toBeLessThan(1000);
+    expect(Date.parse(params.get('to') ?? '')).toBeGreaterThan(T1 + 25 * MIN - 1000);
+    expect(await page.getByRole('combobox', { name: 'Time range' }).inputValue()).toBe('custom');
+  });
+
   it('opens the deployment panel from the chart marker, with baseline against candidate per metric', async () => {
     await page.goto(url(`/prompts/${PROMPT}/environments/${ENV}?range=1h`));
     const flag = page.getByRole('button', { name: /Deployment v2 · external/ });

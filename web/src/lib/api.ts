@@ -191,6 +191,8 @@ export const api = {
       version?: string;
       model?: string;
       groupBy?: 'version' | 'model';
+      /** Bucket size (`1m`, `10m`, …); the server picks one for the window when absent. */
+      step?: string;
     },
     signal?: AbortSignal,
   ) => request<Timeseries>('GET', '/metrics/timeseries', { query: { ...q, from: iso(q.from), to: iso(q.to) }, signal }),

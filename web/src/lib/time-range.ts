@@ -57,9 +57,33 @@ export function rangeLabel(range: TimeRange, format: (ms: number) => string): st
   return `${format(range.from)} → ${format(range.to)}`;
 }
 
-/** A window around an instant (a deployment): `before` earlier and `after` later, clipped to `now`. */
-export function windowAround(at: number, now: number, before = 2 * 3_600_000, after = 2 * 3_600_000): Window {
-  return { from: at - before, to: Math.max(at + 60_000, Math.min(now, at + after)) };
+const HOUR = 3_600_000;
+
+/**
+ * The window that shows a deployment at `at` in context: before it, twice its age (at least an hour, at most six),
+ * so the time since it is a third of the view or less; after it, as much again, up to `now`.
+ */
+export function windowAround(at: number, now: number): Window {
+  const span = Math.min(6 * HOUR, Math.max(HOUR, 2 * (now - at)));
+  return { from: at - span, to: Math.max(at + 60_000, Math.min(now, at + span)) };
+}
+
+/** The named steps `GET /metrics/timeseries` accepts, in seconds. */
+const STEPS: readonly (readonly [string, number])[] = [
+  ['1m', 60],
+  ['5m', 300],
+  ['10m', 600],
+  ['30m', 1800],
+  ['1h', 3600],
+  ['3h', 10_800],
+  ['6h', 21_600],
+  ['1d', 86_400],
+];
+
+/** The finest step giving at most `maxPoints` points over the window: a trend line, not minute-by-minute noise. */
+export function trendStep(window: Window, maxPoints = 60): string {
+  const fits = STEPS.find(([, seconds]) => (window.to - window.from) / (seconds * 1000) <= maxPoints);
+  return (fits ?? STEPS[STEPS.length - 1]!)[0];
 }
 
 /**
