@@ -79,13 +79,18 @@ const LINE_DEFS: ChartDef[] = [
   },
 ];
 
+/** A value of each point, placed in the middle of its bucket. */
+function plot(points: TimeseriesPoint[], stepSeconds: number, pick: Pick): MetricChart['lines'][number]['points'] {
+  const half = (stepSeconds * 1000) / 2;
+  return points.map((p) => ({ x: Date.parse(p.time) + half, y: pick(p) }));
+}
+
 /**
  * The on-call view's charts from an ungrouped time series: latency quantiles, error rate, cost, tokens, quality
  * and traffic. Points sit in the middle of their bucket.
  */
 export function metricCharts(ts: Timeseries): MetricChart[] {
   const points = ts.series[0]?.points ?? [];
-  const half = (ts.stepSeconds * 1000) / 2;
   return LINE_DEFS.map((def) => ({
     id: def.id,
     title: def.title,
@@ -94,7 +99,7 @@ export function metricCharts(ts: Timeseries): MetricChart[] {
       label: line.label,
       color: line.color,
       ...(line.dash ? { dash: line.dash } : {}),
-      points: points.map((p) => ({ x: Date.parse(p.time) + half, y: line.pick(p) })),
+      points: plot(points, ts.stepSeconds, line.pick),
     })),
   }));
 }
@@ -106,7 +111,6 @@ const UNKNOWN_VERSION_COLOR = '#8a96a3';
  * colour, so a canary's arms or the switch from one version to the next read at a glance.
  */
 export function metricChartsByVersion(ts: Timeseries): MetricChart[] {
-  const half = (ts.stepSeconds * 1000) / 2;
   return LINE_DEFS.map((def) => ({
     id: def.id,
     title: def.perVersion.title,
@@ -114,7 +118,7 @@ export function metricChartsByVersion(ts: Timeseries): MetricChart[] {
     lines: ts.series.map((s) => ({
       label: s.version ? `v${s.version}` : 'unknown version',
       color: s.version ? versionColor(s.version) : UNKNOWN_VERSION_COLOR,
-      points: s.points.map((p) => ({ x: Date.parse(p.time) + half, y: def.perVersion.pick(p) })),
+      points: plot(s.points, ts.stepSeconds, def.perVersion.pick),
     })),
   }));
 }
