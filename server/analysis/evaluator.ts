@@ -7,6 +7,7 @@ import type { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 import { latestAnalysis, saveAnalysis } from './analyses-store.js';
 import { analyzeDeployment, type DeploymentAnalysis } from './analyze-deployment.js';
+import { isVerdictChange, publishAnalysisUpdated } from './analysis-updated-event.js';
 import { applyAutoActions, type AutoAction } from './auto-actions.js';
 import { detectorConfigFor } from './detector-config.js';
 import { pendingDeployments } from './pending-deployments-query.js';
@@ -54,6 +55,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
     const previous = await latestAnalysis(deps.store, deployment.id);
     const analysis = await analyzeDeployment(deps.store, deployment, later, environment, now);
     await saveAnalysis(deps.store, analysis);
+    if (isVerdictChange(previous, analysis)) publishAnalysisUpdated(deps.bus, previous, analysis);
     if (isNewRegression(previous, analysis)) publishRegression(deps.bus, analysis);
     const action = await applyAutoActions(deps, {
       deployment,

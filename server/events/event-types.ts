@@ -8,6 +8,7 @@ export const EVENT_TYPES = [
   'deployment_request.approved',
   'deployment_request.rejected',
   'regression.detected',
+  'analysis.updated',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -16,7 +16,10 @@ export const eventsFeature: Feature = {
         type: string('Event type.', { enum: [...EVENT_TYPES] }),
         time: time('When the event was published.'),
         data: freeObject(
-          'The object the event is about, as the API returns it: a deployment event for `deployment.created`, a review request for `deployment_request.*`, the verdict and worst metric for `regression.detected`.',
+          [
+            'The object the event is about, as the API returns it: a deployment event for `deployment.created`, a review request for `deployment_request.*`, the verdict and worst metric for `regression.detected`.',
+            "`analysis.updated` is published whenever a deployment's stored verdict changes (its first verdict included) or becomes final, regressions or not (inconclusive → pass, fail → pass): `{deploymentId, prompt, environment, version, verdict, previousVerdict (null for the first), evaluatedAt, final}`.",
+          ].join('\n\n'),
         ),
       },
       [],

@@ -71,6 +71,8 @@ afterAll(async () => {
 });
 
 const regressionEvents = () => events.filter((e) => e.type === 'regression.detected' && e.data.deploymentId === v2Id);
+const updates = (id: string) =>
+  events.filter((e) => e.type === 'analysis.updated' && e.data.deploymentId === id).map((e) => e.data);
 
 describe('the evaluation loop', () => {
   it('judges the deployment fail on the planted regressions and pass on the unchanged metrics', async () => {
@@ -120,6 +122,18 @@ describe('the evaluation loop', () => {
       environment: env,
     });
     expect((regressionEvents()[0]?.data.worstMetric as { name: string }).name).toBe('quality');
+    expect(updates(v2Id)).toEqual([
+      {
+        deploymentId: v2Id,
+        prompt,
+        environment: env,
+        version: 2,
+        verdict: 'fail',
+        previousVerdict: null,
+        evaluatedAt: new Date(clock).toISOString(),
+        final: false,
+      },
+    ]);
   });
 
   it('rolls back automatically after the second consecutive failing evaluation', async () => {
@@ -131,6 +145,7 @@ describe('the evaluation loop', () => {
     expect(outcome?.action?.event).toMatchObject({ kind: 'rollback', version: 1, actor: 'auto-rollback' });
     expect(outcome?.action?.event.reason).toMatch(/quality 0\.8\d+ → 0\.\d+ \(−0\.1\d+\)/);
     expect(regressionEvents()).toHaveLength(1); // a repeated fail is not a new regression
+    expect(updates(v2Id)).toHaveLength(1); // nor an update: the stored verdict did not change
     const resolved = await getJson<{ version: number }>(
       tl.apiUrl,
       `/api/v1/prompts/${prompt}/resolve?${query({ environment: env })}`,
@@ -148,6 +163,12 @@ describe('the evaluation loop', () => {
       ['fail', false],
       ['fail', false],
       ['fail', true],
+    ]);
+    // The verdict became final: no new regression, but an update for the views showing it.
+    expect(regressionEvents()).toHaveLength(1);
+    expect(updates(v2Id).map((u) => [u.previousVerdict, u.verdict, u.final])).toEqual([
+      [null, 'fail', false],
+      ['fail', 'fail', true],
     ]);
     expect(body.metrics.map((m) => m.name)).toEqual([
       'error_rate',

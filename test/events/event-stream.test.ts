@@ -45,6 +45,16 @@ describe('GET /api/v1/events', () => {
     client.close();
   });
 
+  it('filters on analysis.updated, the verdict-change event', async () => {
+    const client = await open('?types=analysis.updated');
+    t.bus.publish('regression.detected', { verdict: 'fail' });
+    const wanted = t.bus.publish('analysis.updated', { verdict: 'pass', previousVerdict: 'fail' });
+    const message = await client.nextEvent();
+    expect(message.id).toBe(wanted.id);
+    expect(message.event).toBe('analysis.updated');
+    client.close();
+  });
+
   it('replays what a reconnecting client missed after its Last-Event-ID', async () => {
     const first = t.bus.publish('deployment.created', { n: 1 });
     const second = t.bus.publish('deployment.created', { n: 2 });

@@ -28,14 +28,14 @@ describe('webhook subscriptions API', () => {
   it('creates a subscription, returns its id and generated secret once, and lists it without the secret', async () => {
     const created = await call('POST', '/webhooks', {
       url: 'https://hooks.example.com/tracelane',
-      events: ['deployment.created', 'regression.detected', 'deployment.created'],
+      events: ['deployment.created', 'regression.detected', 'analysis.updated', 'deployment.created'],
       description: 'release channel',
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       id: expect.stringMatching(/^wh_/) as unknown,
       url: 'https://hooks.example.com/tracelane',
-      events: ['deployment.created', 'regression.detected'],
+      events: ['deployment.created', 'regression.detected', 'analysis.updated'],
       description: 'release channel',
       createdBy: 'ops',
       secret: expect.stringMatching(/^whsec_[0-9a-f]{64}$/) as unknown,

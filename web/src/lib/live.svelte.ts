@@ -11,6 +11,7 @@ export const LIVE_TYPES = [
   'deployment_request.approved',
   'deployment_request.rejected',
   'regression.detected',
+  'analysis.updated',
   'stream.reset',
 ] as const;
 
