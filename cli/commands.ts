@@ -40,6 +40,8 @@ const enc = encodeURIComponent;
 const dep = (b: Answer) => `(deployment ${b.id})`;
 const lane = (b: Answer) => `${b.prompt} in ${b.environment}`;
 const v = (n: number | null | undefined) => (n === null || n === undefined ? 'nothing' : `v${n}`);
+/** A 200 to a deploy or rollback: the lane already ran the target, so no event was recorded. */
+const unchanged = (b: Answer) => `nothing to do: ${lane(b)} already runs ${v(b.version)} ${dep(b)}`;
 
 function wholeNumber(value: string, name: string): number {
   if (!/^[1-9][0-9]*$/.test(value)) throw new UsageError(`${name} must be a version number (1, 2, …); got "${value}"`);
@@ -67,7 +69,7 @@ function describeDeploy(status: number, b: Answer): string {
   if (status === 202) {
     return `review requested: ${b.environment} is protected, so deploying ${b.prompt} ${v(b.version)} waits for another key to approve request ${b.id}`;
   }
-  if (status === 200) return `nothing to do: ${lane(b)} already runs ${v(b.version)} ${dep(b)}`;
+  if (status === 200) return unchanged(b);
   if (b.kind === 'canary_start') {
     return `canary started: ${lane(b)} sends ${b.canaryPercent}% of traffic to ${v(b.version)}, the rest to ${v(b.previousVersion)} ${dep(b)}`;
   }
@@ -111,7 +113,7 @@ export const COMMANDS: Record<string, Command> = {
       }),
       describe: (status, b) =>
         status === 200
-          ? `nothing to do: ${lane(b)} already runs ${v(b.version)} ${dep(b)}`
+          ? unchanged(b)
           : `rolled back ${lane(b)} to ${v(b.version)} (was ${v(b.previousVersion)}) ${dep(b)}`,
     }),
   },
