@@ -1,27 +1,30 @@
 import { Router } from 'express';
 import type { ApiContext } from '../app.js';
 import { optionalEnum, optionalString, timeWindow } from './query-params.js';
-import type { MetricVerdict, Verdict } from '../stats/index.js';
+import type { MetricVerdict } from '../stats/index.js';
+import type { DeploymentAnalysis } from './analyze-deployment.js';
 import { queryRegressions, type Regression } from './regressions-query.js';
 import { byWorst } from './worst-metric.js';
 
 const DAY_MS = 86_400_000;
 
-/** One entry of `GET /api/v1/regressions`. */
-export interface RegressionEntry {
+/** One entry of `GET /api/v1/regressions`: the deployment's latest analysis, without its arms and details. */
+export interface RegressionEntry extends Pick<
+  DeploymentAnalysis,
+  | 'deploymentId'
+  | 'environment'
+  | 'prompt'
+  | 'kind'
+  | 'version'
+  | 'previousVersion'
+  | 'deployedAt'
+  | 'evaluatedAt'
+  | 'verdict'
+  | 'reason'
+  | 'worstMetric'
+> {
   status: Regression['status'];
   resolvedBy: Regression['resolvedBy'];
-  deploymentId: string;
-  environment: string;
-  prompt: string;
-  kind: string;
-  version: number;
-  previousVersion: number | null;
-  deployedAt: string;
-  evaluatedAt: string;
-  verdict: Verdict;
-  reason: string;
-  worstMetric: MetricVerdict | null;
   /** The failing and warning metrics, worst first. */
   metrics: MetricVerdict[];
 }
