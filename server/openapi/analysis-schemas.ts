@@ -1,3 +1,4 @@
+import { METRIC_NAMES } from '../stats/thresholds.js';
 import {
   arrayOf,
   boolean,
@@ -14,16 +15,6 @@ import {
 /** The analysis objects: metric values, verdicts, deployment analyses, comparisons, scores, offline evaluations. */
 
 const VERDICTS = ['pass', 'warn', 'fail', 'inconclusive'];
-const METRIC_NAMES = [
-  'error_rate',
-  'latency_p50',
-  'latency_p95',
-  'latency_p99',
-  'cost_per_request',
-  'input_tokens',
-  'output_tokens',
-  'quality',
-];
 const maybe = (description: string) => nullable(number(description));
 
 /** The numbers of one group of requests, shared by time-series points and comparison rows. */

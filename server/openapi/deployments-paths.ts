@@ -1,3 +1,5 @@
+import { DEPLOYMENT_KINDS } from '../registry/deployment-event.js';
+import { REQUEST_STATUSES } from '../registry/request-queries.js';
 import {
   arrayOf,
   input,
@@ -79,7 +81,7 @@ export const deploymentsFeature: Feature = {
           query('environment', 'Environment name.'),
           query('kind', 'Event kind.', {
             type: 'string',
-            enum: ['deploy', 'rollback', 'canary_start', 'canary_promote', 'canary_abort', 'external'],
+            enum: DEPLOYMENT_KINDS,
           }),
           ...windowParams('all time'),
           ...pageParams,
@@ -165,7 +167,7 @@ export const deploymentsFeature: Feature = {
         id: 'listDeploymentRequests',
         summary: 'Review requests, newest first',
         params: [
-          query('status', 'Request status.', { type: 'string', enum: ['pending', 'approved', 'rejected'] }),
+          query('status', 'Request status.', { type: 'string', enum: REQUEST_STATUSES }),
           query('prompt', 'Prompt name.'),
           query('environment', 'Environment name.'),
           ...pageParams,

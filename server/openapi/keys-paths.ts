@@ -1,3 +1,4 @@
+import { ROLES } from '../http/auth.js';
 import {
   arrayOf,
   input,
@@ -40,7 +41,7 @@ export const keysFeature: Feature = {
           input(
             {
               name: string('Key name, at most 64 characters.', { maxLength: 64 }),
-              role: string('', { enum: ['viewer', 'deployer', 'admin'] }),
+              role: string('', { enum: ROLES }),
             },
             ['name', 'role'],
           ),

@@ -1,3 +1,7 @@
+import { ROLES } from '../http/auth.js';
+import { DEPLOYMENT_KINDS } from '../registry/deployment-event.js';
+import { REQUEST_STATUSES } from '../registry/request-queries.js';
+import { MESSAGE_ROLES } from '../registry/version-snapshot.js';
 import {
   arrayOf,
   boolean,
@@ -29,11 +33,9 @@ export const canaryPercentSchema = number('Share of traffic for the candidate, g
   exclusiveMinimum: 0,
   exclusiveMaximum: 100,
 });
-const DEPLOYMENT_KINDS = ['deploy', 'rollback', 'canary_start', 'canary_promote', 'canary_abort', 'external'];
-
 const message: Schema = object(
   {
-    role: string('', { enum: ['system', 'developer', 'user', 'assistant', 'tool'] }),
+    role: string('', { enum: MESSAGE_ROLES }),
     content: {
       anyOf: [string('Text with `{{variable}}` placeholders.'), arrayOf(freeObject(), 'Structured content parts.')],
     },
@@ -213,7 +215,7 @@ export const registrySchemas: Record<string, Schema> = {
     version: integer(),
     canaryPercent: nullable(number()),
     reason: string(),
-    status: string('', { enum: ['pending', 'approved', 'rejected'] }),
+    status: string('', { enum: REQUEST_STATUSES }),
     requestedBy: string(),
     requestedAt: time(),
     reviewedBy: nullable(string()),
@@ -229,7 +231,7 @@ export const registrySchemas: Record<string, Schema> = {
   ApiKey: object({
     id: string(),
     name: string('Recorded as the actor of everything the key does.'),
-    role: string('', { enum: ['viewer', 'deployer', 'admin'] }),
+    role: string('', { enum: ROLES }),
     createdAt: time(),
     createdBy: string(),
     revokedAt: nullable(time()),

@@ -1,3 +1,4 @@
+import { ROLES } from '../http/auth.js';
 import { boolean, freeObject, json, object, operation, string, type Feature } from './openapi-helpers.js';
 
 const tag = 'system';
@@ -52,8 +53,11 @@ export const systemFeature: Feature = {
             'The key’s name (recorded as the actor of its actions) and role.',
             object({
               name: string(),
-              role: string('', { enum: ['viewer', 'deployer', 'admin'] }),
+              role: string('', { enum: ROLES }),
               authEnabled: boolean(),
+              otlpEndpoint: string(
+                'Base URL of the OTLP/HTTP collector as the caller reaches it (traces go to `<otlpEndpoint>/v1/traces`): the address it listens on, or the host name of this request when it listens on every interface.',
+              ),
             }),
           ),
         },
