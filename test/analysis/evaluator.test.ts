@@ -4,6 +4,7 @@ import { silentLogger } from '../../server/log.js';
 import { queryArms } from '../../server/analysis/arm-aggregates-query.js';
 import { createEvaluator, type Evaluator } from '../../server/analysis/evaluator.js';
 import { createRegistry } from '../../server/registry/registry.js';
+import { METRIC_NAMES } from '../../server/stats/index.js';
 import type { AnalysisResponse } from '../../server/analysis/analysis-router.js';
 import type { RegressionsResponse } from '../../server/analysis/regressions-router.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
@@ -170,16 +171,7 @@ describe('the evaluation loop', () => {
       [null, 'fail', false],
       ['fail', 'fail', true],
     ]);
-    expect(body.metrics.map((m) => m.name)).toEqual([
-      'error_rate',
-      'latency_p50',
-      'latency_p95',
-      'latency_p99',
-      'cost_per_request',
-      'input_tokens',
-      'output_tokens',
-      'quality',
-    ]);
+    expect(body.metrics.map((m) => m.name)).toEqual(METRIC_NAMES); // every metric, in the spec's order
     expect(body.lastKnownGood).toBeNull(); // version 1 had nothing to be compared with: inconclusive
     // Nothing is left to evaluate: the deployment has its final verdict.
     clock = T1 + 32 * MIN;

@@ -3,6 +3,7 @@ import {
   defaultDetectorConfig,
   judgeDeployment,
   mergeDetectorConfig,
+  METRIC_NAMES,
   shouldAutoRollback,
   type DeploymentVerdict,
   type EvaluationRecord,
@@ -34,17 +35,7 @@ function metric(name: MetricName, verdict: Verdict, reason = `${name} is ${verdi
 
 /** All eight metrics passing, except the given verdicts. */
 function metrics(overrides: Partial<Record<MetricName, Verdict>>): MetricVerdict[] {
-  const names: MetricName[] = [
-    'error_rate',
-    'latency_p50',
-    'latency_p95',
-    'latency_p99',
-    'cost_per_request',
-    'input_tokens',
-    'output_tokens',
-    'quality',
-  ];
-  return names.map((name) => metric(name, overrides[name] ?? 'pass'));
+  return METRIC_NAMES.map((name) => metric(name, overrides[name] ?? 'pass'));
 }
 
 describe('judgeDeployment', () => {
