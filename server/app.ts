@@ -26,6 +26,8 @@ export interface ApiContext {
   keys: KeyRing;
   /** The collector's counters (same process in embedded mode), for /api/v1/health and /metrics. */
   metrics: CollectorMetrics;
+  /** Where the collector listens (`address` 0.0.0.0 or :: on every interface), for the UI's first-trace help. */
+  collectorAddress: { address: string; port: number };
 }
 
 /** The API and web UI application (on PORT). Each feature contributes one router under /api/v1. */

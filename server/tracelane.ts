@@ -39,7 +39,6 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   await ensureDefaultEnvironments(store);
   const keys = combinedKeyRing(parseApiKeys(config.API_KEYS), store);
   const collector = createCollector({ config, store, log });
-  const api = createApiApp({ config, store, log, bus, keys, metrics: collector.metrics });
   const webhooks = startWebhookDispatcher({ config, store, log, bus });
   const analysis = startAnalysisLoop({ config, store, log, bus });
 
@@ -49,8 +48,10 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   if (config.INGEST_KEYS.length === 0) log.warn('no INGEST_KEYS configured: the collector listens on loopback only');
 
   const selfTracing = startSelfTracing(config, log);
-  const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost);
   const otlpServer = await listen(selfTracing.instrument(collector.app, 'collector'), config.OTLP_PORT, otlpHost);
+  const collectorAddress = otlpServer.address() as AddressInfo; // the UI shows where to send traces
+  const api = createApiApp({ config, store, log, bus, keys, metrics: collector.metrics, collectorAddress });
+  const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost);
   return {
     apiUrl: urlOf(apiServer),
     otlpUrl: urlOf(otlpServer),

@@ -38,7 +38,8 @@ beforeAll(async () => {
   // the two Express apps exactly as Tracelane builds them
   const collector = createCollector({ config: t.config, store: t.store, log: silentLogger });
   const keys = staticKeyRing(parseApiKeys(t.config.API_KEYS));
-  const api = createApiApp({ ...t, log: silentLogger, keys, metrics: collector.metrics });
+  const collectorAddress = { address: '127.0.0.1', port: 4318 };
+  const api = createApiApp({ ...t, log: silentLogger, keys, metrics: collector.metrics, collectorAddress });
   registered = [...new Set([...routesOf(api), ...routesOf(collector.app)])]; // GET /metrics is on both ports
   close = () => collector.close();
 });

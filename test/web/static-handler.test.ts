@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { otlpEndpoint } from '../../server/web/me-router.js';
 import { createWebHandler } from '../../server/web/static-handler.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 
@@ -73,9 +74,18 @@ describe('the UI on the API port', () => {
 
   it('tells the UI who the key belongs to (GET /api/v1/me), and 401 without a key', async () => {
     const me = await fetch(`${tl.apiUrl}/api/v1/me`, { headers: { authorization: 'Bearer viewer-key' } });
-    expect(await me.json()).toEqual({ name: 'ann', role: 'viewer', authEnabled: true });
+    const otlpEndpoint = tl.otlpUrl; // the collector listens on loopback here (no INGEST_KEYS)
+    expect(await me.json()).toEqual({ name: 'ann', role: 'viewer', authEnabled: true, otlpEndpoint });
     const admin = await fetch(`${tl.apiUrl}/api/v1/me`, { headers: { 'x-api-key': 'admin-key' } });
-    expect(await admin.json()).toEqual({ name: 'ops', role: 'admin', authEnabled: true });
+    expect(await admin.json()).toEqual({ name: 'ops', role: 'admin', authEnabled: true, otlpEndpoint });
     expect((await fetch(`${tl.apiUrl}/api/v1/me`)).status).toBe(401);
+  });
+
+  it('gives the collector address as the browser reaches it when the collector listens on every interface', () => {
+    expect(otlpEndpoint({ address: '0.0.0.0', port: 4318 }, 'tracelane.internal')).toBe(
+      'http://tracelane.internal:4318',
+    );
+    expect(otlpEndpoint({ address: '::', port: 4000 }, '::1')).toBe('http://[::1]:4000');
+    expect(otlpEndpoint({ address: '10.0.0.5', port: 4318 }, 'localhost')).toBe('http://10.0.0.5:4318');
   });
 });

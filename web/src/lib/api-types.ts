@@ -6,7 +6,6 @@ import type { AnalysisResponse } from '../../../server/analysis/analysis-router.
 import type { RegressionEntry } from '../../../server/analysis/regressions-router.js';
 import type { SnapshotDiff } from '../../../server/registry/diff.js';
 import type { MetricVerdict } from '../../../server/stats/judge-metric.js';
-import type { Role } from '../../../server/http/auth.js';
 import type { TracePage as TraceListPage } from '../../../server/traces/list-traces.js';
 
 export type { Role } from '../../../server/http/auth.js';
@@ -28,13 +27,7 @@ export type { CompareRow, Comparison } from '../../../server/analysis/compare-qu
 export type { DeploymentRequest } from '../../../server/registry/request-queries.js';
 export type { Trace, TraceSpan } from '../../../server/traces/get-trace.js';
 export type { TraceSummary } from '../../../server/traces/list-traces.js';
-
-/** `GET /api/v1/me`. */
-export interface Me {
-  name: string;
-  role: Role;
-  authEnabled: boolean;
-}
+export type { MeResponse as Me } from '../../../server/web/me-router.js';
 
 /** `GET /api/v1/prompts/{name}/diff`: which versions were compared (and through which environment), and how. */
 export interface VersionDiff extends SnapshotDiff {
