@@ -33,10 +33,16 @@ const live = async (prompt: string) =>
 const trail = async (prompt: string) =>
   (await viewer.get<{ deployments: DeploymentEvent[] }>(`/api/v1/deployments?prompt=${enc(prompt)}`)).body.deployments;
 
+/** A new prompt with versions 1 and 2, version 1 deployed to (protected) production by the admin. */
+const liveAtV1 = async () => {
+  const prompt = await promptWithVersions(admin, 2);
+  await admin.post('/api/v1/deployments', { prompt, environment: 'production', version: 1 });
+  return prompt;
+};
+
 describe('review before release', () => {
   it('turns a deployer’s deploy into a pending request that another key approves, which deploys it', async () => {
-    const prompt = await promptWithVersions(admin, 2);
-    await admin.post('/api/v1/deployments', { prompt, environment: 'production', version: 1 });
+    const prompt = await liveAtV1();
     const asked = await alice.post<DeploymentRequest>('/api/v1/deployments', {
       prompt,
       environment: 'production',
@@ -76,8 +82,7 @@ describe('review before release', () => {
   });
 
   it('changes nothing on rejection, and keeps both outcomes in the request trail', async () => {
-    const prompt = await promptWithVersions(admin, 2);
-    await admin.post('/api/v1/deployments', { prompt, environment: 'production', version: 1 });
+    const prompt = await liveAtV1();
     const asked = await alice.post<DeploymentRequest>('/api/v1/deployments', {
       prompt,
       environment: 'production',
@@ -101,8 +106,7 @@ describe('review before release', () => {
   });
 
   it('rolls a protected environment back at once, and lets an admin deploy directly', async () => {
-    const prompt = await promptWithVersions(admin, 2);
-    await admin.post('/api/v1/deployments', { prompt, environment: 'production', version: 1 });
+    const prompt = await liveAtV1();
     const direct = await admin.post<DeploymentEvent>('/api/v1/deployments', {
       prompt,
       environment: 'production',
