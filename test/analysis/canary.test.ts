@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvaluator, type Evaluator } from '../../server/analysis/evaluator.js';
-import { silentLogger } from '../../server/log.js';
-import { createRegistry } from '../../server/registry/registry.js';
+import type { Evaluator } from '../../server/analysis/evaluator.js';
 import type { LastGoodResponse } from '../../server/analysis/analysis-router.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 import { getJson, query } from './http.js';
 import { RegistryFixture } from './registry-fixture.js';
 import { generationSpan, hex } from './span-factory.js';
+import { testEvaluator } from './test-evaluator.js';
 import { BASE_PROFILE, drawRequest, seededRandom } from './traffic.js';
 
 /**
@@ -54,13 +53,7 @@ beforeAll(async () => {
   for (let i = 0; i < 50; i++)
     rows.push(generationSpan({ environment: env, prompt, time: start + 1000 + i, latencyMs: 90_000 }));
   await tl.store.insert('otel_traces', rows);
-  evaluator = createEvaluator({
-    store: tl.store,
-    bus: tl.bus,
-    log: silentLogger,
-    registry: createRegistry({ store: tl.store, bus: tl.bus, log: silentLogger }),
-    now: () => clock,
-  });
+  evaluator = testEvaluator(tl, () => clock);
 });
 
 afterAll(async () => {

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProductEvent } from '../../server/events/event-bus.js';
-import { silentLogger } from '../../server/log.js';
 import { queryArms } from '../../server/analysis/arm-aggregates-query.js';
-import { createEvaluator, type Evaluator } from '../../server/analysis/evaluator.js';
-import { createRegistry } from '../../server/registry/registry.js';
+import type { Evaluator } from '../../server/analysis/evaluator.js';
 import { METRIC_NAMES } from '../../server/stats/index.js';
 import type { AnalysisResponse } from '../../server/analysis/analysis-router.js';
 import type { RegressionsResponse } from '../../server/analysis/regressions-router.js';
@@ -11,6 +9,7 @@ import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js'
 import { getJson, query } from './http.js';
 import { RegistryFixture } from './registry-fixture.js';
 import { generationSpan, hex } from './span-factory.js';
+import { testEvaluator } from './test-evaluator.js';
 import { BASE_PROFILE, drawRequest, seededRandom, type TrafficProfile } from './traffic.js';
 
 /**
@@ -58,13 +57,7 @@ beforeAll(async () => {
     { ...BASE_PROFILE, quality: BASE_PROFILE.quality - 0.15, costUsd: BASE_PROFILE.costUsd * 1.6 },
     2,
   );
-  evaluator = createEvaluator({
-    store: tl.store,
-    bus: tl.bus,
-    log: silentLogger,
-    registry: createRegistry({ store: tl.store, bus: tl.bus, log: silentLogger }),
-    now: () => clock,
-  });
+  evaluator = testEvaluator(tl, () => clock);
 });
 
 afterAll(async () => {
