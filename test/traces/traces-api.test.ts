@@ -1,24 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TracePage, TraceSummary } from '../../server/traces/list-traces.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 import { jsonRequest, jsonSpan, newSpanId, newTraceId, nowNs, postTraces } from '../collector/otlp-request.js';
 
 /** `GET /api/v1/traces` (window, filters, keyset pages, validation) and `GET /api/v1/traces/{traceId}`. */
-interface Summary {
-  traceId: string;
-  rootSpanName: string;
-  serviceName: string;
-  startUnixNano: string;
-  durationMs: number;
-  spanCount: number;
-  generationCount: number;
-  hasError: boolean;
-  environments: string[];
-  prompts: { name: string; version: string }[];
-  models: string[];
-  inputTokens: number | null;
-  outputTokens: number | null;
-  costUsd: number | null;
-}
 
 let tl: TestTracelane;
 const traces: Record<string, { traceId: string; startNs: string }> = {};
@@ -74,14 +59,10 @@ const list = async (query = '') => {
   const res = await fetch(`${tl.apiUrl}/api/v1/traces${query}`);
   return {
     status: res.status,
-    body: (await res.json()) as {
-      traces: Summary[];
-      nextCursor: string | null;
-      error?: { message: string; field?: string };
-    },
+    body: (await res.json()) as TracePage & { error?: { message: string; field?: string } },
   };
 };
-const keysOf = (rows: Summary[]) =>
+const keysOf = (rows: TraceSummary[]) =>
   rows.map((r) => Object.keys(traces).find((k) => traces[k]!.traceId === r.traceId)).sort();
 
 beforeAll(async () => {
