@@ -63,7 +63,7 @@ async function worker(index: number, deadline: number): Promise<void> {
     const res = await send(batches[i % DISTINCT_BATCHES]!);
     latenciesMs.push(performance.now() - started);
     if (res.status !== 200) {
-      failed++;
+      if (failed++ === 0) console.log(`first failure: ${res.status} ${res.body.toString('latin1').slice(0, 300)}`);
       continue;
     }
     const response = ExportTraceServiceResponse.decode(res.body) as {

@@ -58,16 +58,16 @@ export function cpuSeconds(pid: number, tid?: string): number {
 }
 
 /**
- * CPU time so far by thread name (user + system, seconds), e.g. the main JavaScript thread versus chDB's insert,
- * merge and background threads; trailing thread numbers are dropped so a pool shows as one entry.
+ * CPU time so far by thread name (user + system, seconds): `main` is the main JavaScript thread; `node` its worker
+ * threads (and V8's helpers); the rest chDB's insert, merge and background threads. Trailing thread numbers are
+ * dropped so a pool shows as one entry.
  */
 export function cpuSecondsByThread(pid: number): Map<string, number> {
   const byName = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8')
-        .trim()
-        .replace(/[\d:]+$/, '');
+      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const name = tid === String(pid) ? 'main' : comm.replace(/[\d:]+$/, '');
       byName.set(name, (byName.get(name) ?? 0) + cpuSeconds(pid, tid));
     } catch {
       // the thread ended between listing and reading

@@ -1,76 +1,128 @@
-import type { LlmFields, SpanInput } from './normalize/llm-fields.js';
-import type { CollectorMetrics } from './metrics.js';
-import type { Span, TraceExport } from './otlp/span.js';
+import { createNormalizer, type NormalizeOptions } from './normalize/pipeline.js';
+import { decodeJsonTraces } from './otlp/json-codec.js';
+import { decodeProtobufTraces } from './otlp/protobuf-codec.js';
+import type { LlmFields } from './normalize/llm-fields.js';
+import type { Attributes, Scope, Span, TraceExport } from './otlp/span.js';
+import { loadPriceTable } from './pricing/price-table.js';
+import { SpanBlock } from './rows/span-block.js';
 import { spanRow, type SpanRow } from './rows/span-row.js';
 import { truncateResourceValues, truncateSpanValues } from './validate/truncate-values.js';
 import { checkSpan, DROP_REASONS, spanLimits, type DropReason } from './validate/validate-span.js';
-import { BufferClosedError, BufferFullError, StoreWriteError, type WriteBuffer } from './write-buffer.js';
 
-export interface IngestOptions {
-  buffer: WriteBuffer<SpanRow>;
-  normalize: (input: SpanInput) => LlmFields;
-  metrics: CollectorMetrics;
+/** The encoding of a request body, and so of its response. */
+export type OtlpEncoding = 'protobuf' | 'json';
+
+/** Everything one export request needs besides its body; plain data, so it can be handed to a worker thread. */
+export interface IngestSettings {
+  promptNameKeys: readonly string[];
+  promptVersionKeys: readonly string[];
+  environmentKeys: readonly string[];
+  qualityKeys: readonly string[];
+  /** PRICES_FILE ('' for the shipped prices only). */
+  pricesFile: string;
   maxAttributes: number;
   maxValueChars: number;
   retentionDays: number;
+  /** 'native': the accepted spans come back as one Native block (Store.insertNative); 'rows': as SpanRow objects. */
+  output: 'native' | 'rows';
 }
 
-/** What the client is told on success: how many spans were rejected and why (empty when all were stored). */
-export interface IngestResult {
-  rejectedSpans: number;
-  errorMessage: string;
+/** The spans of one request that passed validation, ready for the write buffer. */
+export type SpanBatch = { native: Uint8Array; rows?: undefined } | { rows: SpanRow[]; native?: undefined };
+
+/** One request after decoding, validation and normalisation. */
+export interface IngestedExport {
+  batch: SpanBatch;
+  accepted: number;
+  received: number;
+  rejected: Partial<Record<DropReason, number>>;
+  truncated: number;
+  /** The partial-success message ('' when every span was stored whole). */
+  message: string;
 }
 
 /**
- * One export request, after decoding: validate each span (dropping invalid ones with a counted reason), truncate
- * absurd values, normalise, build rows, and wait until the write buffer has stored them. Throws the buffer's
- * refusal (full, closing) or the store's failure; the receiver answers those 503 for the client to retry.
+ * The collector's per-request work, free of I/O and shared state so that it runs in worker threads: decode the body
+ * (throws OtlpDecodeError), validate each span (dropping invalid ones with a counted reason), truncate absurd
+ * values, normalise, and build the rows — as one Native block when the store takes those.
  */
-export function createIngest(options: IngestOptions): (request: TraceExport) => Promise<IngestResult> {
-  const { buffer, normalize, metrics } = options;
-  return async (request) => {
-    const limits = spanLimits(options.maxAttributes, options.retentionDays, Date.now());
-    const rows: SpanRow[] = [];
-    const rejected = new Rejections();
-    let truncated = 0;
-    for (const resourceSpans of request) {
-      truncated += truncateResourceValues(resourceSpans, options.maxValueChars);
-      for (const { scope, spans } of resourceSpans.scopeSpans) {
-        for (const span of spans) {
-          metrics.spansReceived++;
-          const reason = checkSpan(span, limits);
-          if (reason) {
-            metrics.rejectSpan(reason);
-            rejected.add(reason, span);
-            continue;
-          }
-          truncated += truncateSpanValues(span, options.maxValueChars);
-          const llm = normalize({ span, resource: resourceSpans.resource });
-          rows.push(spanRow(resourceSpans.resource, scope, span, llm));
+export function createExportIngest(
+  settings: IngestSettings,
+): (body: Uint8Array, encoding: OtlpEncoding) => IngestedExport {
+  const normalize = createNormalizer(normalizeOptions(settings));
+  return (body, encoding) => {
+    const request =
+      encoding === 'protobuf' ? decodeProtobufTraces(body) : decodeJsonTraces(Buffer.from(body).toString('utf8'));
+    const accepted = settings.output === 'native' ? new SpanBlock() : new SpanRows();
+    const result = validateAndNormalize(request, normalize, settings, accepted);
+    const batch: SpanBatch = accepted instanceof SpanBlock ? { native: accepted.encode() } : { rows: accepted.rows };
+    return { batch, accepted: accepted.length, ...result };
+  };
+}
+
+function normalizeOptions(settings: IngestSettings): NormalizeOptions {
+  return {
+    promptNameKeys: settings.promptNameKeys,
+    promptVersionKeys: settings.promptVersionKeys,
+    environmentKeys: settings.environmentKeys,
+    qualityKeys: settings.qualityKeys,
+    prices: loadPriceTable(settings.pricesFile),
+  };
+}
+
+function validateAndNormalize(
+  request: TraceExport,
+  normalize: ReturnType<typeof createNormalizer>,
+  settings: IngestSettings,
+  accepted: SpanBlock | SpanRows,
+): Omit<IngestedExport, 'batch' | 'accepted'> {
+  const limits = spanLimits(settings.maxAttributes, settings.retentionDays, Date.now());
+  const rejected = new Rejections();
+  let received = 0;
+  let truncated = 0;
+  for (const resourceSpans of request) {
+    truncated += truncateResourceValues(resourceSpans, settings.maxValueChars);
+    for (const { scope, spans } of resourceSpans.scopeSpans) {
+      for (const span of spans) {
+        received++;
+        const reason = checkSpan(span, limits);
+        if (reason) {
+          rejected.add(reason, span);
+          continue;
         }
+        truncated += truncateSpanValues(span, settings.maxValueChars);
+        accepted.add(resourceSpans.resource, scope, span, normalize({ span, resource: resourceSpans.resource }));
       }
     }
-    metrics.valuesTruncated += truncated;
-    try {
-      await buffer.write(rows);
-    } catch (err) {
-      if (err instanceof BufferFullError) metrics.refuseSpans('buffer_full', rows.length);
-      if (err instanceof BufferClosedError) metrics.refuseSpans('shutting_down', rows.length);
-      if (err instanceof StoreWriteError) metrics.refuseSpans('store_error', rows.length);
-      throw err;
-    }
-    metrics.spansAccepted += rows.length;
-    const warning =
-      truncated > 0
-        ? `${truncated} attribute values longer than ${options.maxValueChars} characters were truncated`
-        : '';
-    return { rejectedSpans: rejected.total, errorMessage: [rejected.message(), warning].filter(Boolean).join('; ') };
+  }
+  const warning =
+    truncated > 0
+      ? `${truncated} attribute values longer than ${settings.maxValueChars} characters were truncated`
+      : '';
+  return {
+    received,
+    rejected: rejected.counts(),
+    truncated,
+    message: [rejected.message(), warning].filter(Boolean).join('; '),
   };
+}
+
+/** Accepted spans as row objects, for a store that takes rows (Store.insert). */
+class SpanRows {
+  readonly rows: SpanRow[] = [];
+
+  get length(): number {
+    return this.rows.length;
+  }
+
+  add(resource: Attributes, scope: Scope, span: Span, llm: LlmFields): void {
+    this.rows.push(spanRow(resource, scope, span, llm));
+  }
 }
 
 /** Rejected spans by reason, with the first example of each, for the partial-success message. */
 class Rejections {
-  total = 0;
+  private total = 0;
   private readonly byReason = new Map<DropReason, { count: number; example: Span }>();
 
   add(reason: DropReason, span: Span): void {
@@ -78,6 +130,12 @@ class Rejections {
     const entry = this.byReason.get(reason);
     if (entry) entry.count++;
     else this.byReason.set(reason, { count: 1, example: span });
+  }
+
+  counts(): Partial<Record<DropReason, number>> {
+    const counts: Partial<Record<DropReason, number>> = {};
+    for (const [reason, { count }] of this.byReason) counts[reason] = count;
+    return counts;
   }
 
   message(): string {

@@ -27,8 +27,8 @@ export class CollectorMetrics {
   private insertCount = 0;
   private insertSumS = 0;
 
-  rejectSpan(reason: DropReason): void {
-    this.spansRejected.set(reason, (this.spansRejected.get(reason) ?? 0) + 1);
+  rejectSpans(reason: DropReason, n: number): void {
+    this.spansRejected.set(reason, (this.spansRejected.get(reason) ?? 0) + n);
   }
 
   refuseSpans(reason: RefusalReason, n: number): void {

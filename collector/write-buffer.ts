@@ -26,8 +26,8 @@ export class StoreWriteError extends Error {
 }
 
 export interface WriteBufferOptions<T> {
-  /** Inserts one batch; a rejection fails every request whose rows were in it. */
-  insert(rows: T[]): Promise<void>;
+  /** Inserts the batches of several requests as one; a rejection fails every request in it. */
+  insert(batches: T[]): Promise<void>;
   /** Flush as soon as this many rows wait. */
   flushRows: number;
   /** Flush rows that have waited this long. */
@@ -48,12 +48,13 @@ interface Waiter {
  * rows wait, otherwise at most one insert per FLUSH_INTERVAL_MS (counted from the start of the previous one), and
  * at close. Under load each insert takes what arrived during the previous one, so batches grow with the load and
  * no request waits on an idle timer; when quiet, a lone request is inserted at once and the store sees at most
- * one small part per interval. `write()` resolves only once the insert carrying
- * its rows has succeeded, so an acknowledged span is stored; if the insert fails, every request in it fails (the
+ * one small part per interval. A request writes one batch (`T`: its rows, or its rows already encoded) with its row
+ * count. `write()` resolves only once the insert carrying its rows has succeeded, so an acknowledged span is stored; if the insert fails, every request in it fails (the
  * OTLP client retries). Memory is bounded: beyond `maxRows` a write is refused at once, never queued.
  */
 export class WriteBuffer<T> {
   private pending: T[] = [];
+  private pendingRows = 0;
   private waiters: Waiter[] = [];
   private inFlight: Promise<void> | undefined;
   private inFlightRows = 0;
@@ -65,15 +66,16 @@ export class WriteBuffer<T> {
   constructor(private readonly options: WriteBufferOptions<T>) {}
 
   get buffered(): number {
-    return this.pending.length + this.inFlightRows;
+    return this.pendingRows + this.inFlightRows;
   }
 
-  /** Resolves when `rows` are stored; throws BufferFullError or BufferClosedError at once when refused. */
-  write(rows: T[]): Promise<void> {
+  /** Resolves when the batch of `rows` rows is stored; throws BufferFullError or BufferClosedError when refused. */
+  write(batch: T, rows: number): Promise<void> {
     if (this.closed) throw new BufferClosedError();
-    if (rows.length === 0) return Promise.resolve();
-    if (this.buffered > 0 && this.buffered + rows.length > this.options.maxRows) throw new BufferFullError();
-    for (const row of rows) this.pending.push(row);
+    if (rows === 0) return Promise.resolve();
+    if (this.buffered > 0 && this.buffered + rows > this.options.maxRows) throw new BufferFullError();
+    this.pending.push(batch);
+    this.pendingRows += rows;
     const stored = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.updateGauge();
     this.scheduleFlush();
@@ -91,7 +93,7 @@ export class WriteBuffer<T> {
   /** Flush now when enough rows wait, the interval since the last flush has passed, or closing; else set a timer. */
   private scheduleFlush(): void {
     const wait = this.lastFlushAt + this.options.flushIntervalMs - performance.now();
-    if (this.closed || this.pending.length >= this.options.flushRows || wait <= 0) this.due = true;
+    if (this.closed || this.pendingRows >= this.options.flushRows || wait <= 0) this.due = true;
     else this.timer ??= setTimeout(() => this.onTimer(), wait);
     this.flushIfDue();
   }
@@ -107,27 +109,28 @@ export class WriteBuffer<T> {
     this.due = false;
     clearTimeout(this.timer);
     this.timer = undefined;
-    const rows = this.pending;
+    const batches = this.pending;
     const waiters = this.waiters;
+    this.inFlightRows = this.pendingRows;
     this.pending = [];
+    this.pendingRows = 0;
     this.waiters = [];
-    this.inFlightRows = rows.length;
     this.lastFlushAt = performance.now();
-    this.inFlight = this.insert(rows, waiters);
+    this.inFlight = this.insert(batches, waiters);
   }
 
-  private async insert(rows: T[], waiters: Waiter[]): Promise<void> {
+  private async insert(batches: T[], waiters: Waiter[]): Promise<void> {
     const { metrics } = this.options;
     const started = performance.now();
     try {
-      await this.options.insert(rows);
+      await this.options.insert(batches);
       metrics.flushes++;
       metrics.observeInsert((performance.now() - started) / 1000);
       for (const w of waiters) w.resolve();
     } catch (err) {
       metrics.flushErrors++;
       this.options.log.error('span insert failed; the requests get 503 and their clients retry', {
-        spans: rows.length,
+        spans: this.inFlightRows,
         error: (err as Error).message,
       });
       const failure = new StoreWriteError(err);

@@ -34,6 +34,8 @@ function attributeScores(input: SpanInput, extraKeys: readonly string[]): number
   const attributes = input.span.attributes;
   const keys = [...extraKeys];
   for (const key in attributes) {
+    const first = key.charCodeAt(0); // most keys start with neither letter: one comparison, not two prefix tests
+    if (first !== 97 /* a */ && first !== 101 /* e */) continue;
     const candidate = key.startsWith('annotations.') || key.startsWith('evaluations.');
     if (candidate && OPENINFERENCE_SCORE.test(key)) keys.push(key);
   }

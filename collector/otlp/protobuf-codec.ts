@@ -226,7 +226,7 @@ function readKeyValue(r: protobuf.Reader, attributes: Attributes): void {
   const end = embedded(r);
   while (r.pos < end) {
     const tag = r.uint32();
-    if (tag === tagOf(1, LENGTH)) key = r.string();
+    if (tag === tagOf(1, LENGTH)) key = attributeKeys.read(r);
     else if (tag === tagOf(2, LENGTH)) value = anyValue(r, false);
     else skip(r, tag);
   }
@@ -246,7 +246,7 @@ function anyValue(r: protobuf.Reader, json: boolean): string {
     const tag = r.uint32();
     switch (tag) {
       case tagOf(1, LENGTH):
-        text = json ? JSON.stringify(r.string()) : r.string();
+        text = json ? JSON.stringify(r.string()) : shortValues.read(r);
         break;
       case tagOf(2, VARINT):
         text = r.bool() ? 'true' : 'false';
@@ -313,6 +313,49 @@ function readJsonMember(r: protobuf.Reader): [string, string] {
   }
   close(r, end);
   return [key, value];
+}
+
+/**
+ * Strings that recur from span to span — attribute keys, and short values such as model, operation and route names —
+ * come from a cache keyed by a hash of their bytes (checked byte for byte) instead of being decoded into a new string
+ * each time; only short ASCII strings are cached, and a full cache starts over.
+ */
+class StringCache {
+  private readonly strings = new Map<number, string>();
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly size: number,
+  ) {}
+
+  read(r: protobuf.Reader): string {
+    const end = embedded(r);
+    const start = r.pos;
+    r.pos = end;
+    const buf = r.buf as Buffer;
+    if (end - start > this.maxBytes) return buf.toString('utf8', start, end);
+    let hash = end - start;
+    for (let i = start; i < end; i++) {
+      const byte = buf[i]!;
+      if (byte >= 0x80) return buf.toString('utf8', start, end);
+      hash = Math.imul(hash ^ byte, 0x01000193);
+    }
+    const cached = this.strings.get(hash);
+    if (cached !== undefined && sameAscii(cached, buf, start, end)) return cached;
+    const text = buf.toString('latin1', start, end);
+    if (this.strings.size >= this.size) this.strings.clear();
+    this.strings.set(hash, text);
+    return text;
+  }
+}
+
+const attributeKeys = new StringCache(96, 4096);
+const shortValues = new StringCache(24, 4096);
+
+function sameAscii(text: string, buf: Buffer, start: number, end: number): boolean {
+  if (text.length !== end - start) return false;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== buf[start + i]) return false;
+  return true;
 }
 
 /** A bytes field as lowercase hex, read in place. */

@@ -1,8 +1,7 @@
 import type { Response } from 'express';
 import { ExportTraceServiceResponse, RpcStatus } from '../otlp/proto-schema.js';
 
-/** The encoding of a request, and so of its response. */
-export type OtlpEncoding = 'protobuf' | 'json';
+import type { OtlpEncoding } from '../ingest.js';
 
 const CONTENT_TYPE: Record<OtlpEncoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 

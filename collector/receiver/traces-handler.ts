@@ -2,17 +2,21 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../../server/log.js';
 import type { CollectorMetrics } from '../metrics.js';
 import { OtlpDecodeError } from '../otlp/decode-error.js';
-import { decodeJsonTraces } from '../otlp/json-codec.js';
-import { decodeProtobufTraces } from '../otlp/protobuf-codec.js';
-import type { TraceExport } from '../otlp/span.js';
-import type { IngestResult } from '../ingest.js';
+import type { OtlpEncoding } from '../ingest.js';
 import { BufferClosedError, BufferFullError, StoreWriteError } from '../write-buffer.js';
 import { ingestKeyCheck } from './ingest-keys.js';
-import { sendExportResponse, sendRpcStatus, RPC, type OtlpEncoding } from './otlp-responses.js';
+import { sendExportResponse, sendRpcStatus, RPC } from './otlp-responses.js';
 import { BodyError, readBody } from './read-body.js';
 
+/** What the client is told on success: how many spans were rejected and why (empty when all were stored). */
+export interface IngestResult {
+  rejectedSpans: number;
+  errorMessage: string;
+}
+
 export interface TracesHandlerOptions {
-  ingest(request: TraceExport): Promise<IngestResult>;
+  /** Decodes, validates, normalises and stores one body; throws OtlpDecodeError or the write buffer's refusal. */
+  ingest(body: Uint8Array, encoding: OtlpEncoding): Promise<IngestResult>;
   ingestKeys: readonly string[];
   maxBodyBytes: number;
   metrics: CollectorMetrics;
@@ -68,8 +72,7 @@ export function tracesHandler(options: TracesHandlerOptions): RequestHandler {
     }
     try {
       const body = await readBody(req, contentEncoding === 'gzip', options.maxBodyBytes);
-      const request = encoding === 'protobuf' ? decodeProtobufTraces(body) : decodeJsonTraces(body.toString('utf8'));
-      const result = await options.ingest(request);
+      const result = await options.ingest(body, encoding);
       sendExportResponse(res, encoding, result.rejectedSpans, result.errorMessage);
     } catch (err) {
       sendFailure(res, encoding, err, options);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'chdb';
@@ -30,7 +30,7 @@ export class ChdbStore implements Store {
 
   async insert(table: string, rows: readonly object[], columns?: readonly Column[]): Promise<void> {
     if (rows.length === 0) return;
-    if (columns) return this.insertNative(table, rows, columns);
+    if (columns) return this.insertNative(table, columns, [encodeNative(columns, rows)]);
     const values = Buffer.from(toJsonEachRow(rows));
     await this.run(() => this.session.insert({ table, values, format: 'JSONEachRow' }));
   }
@@ -46,14 +46,15 @@ export class ChdbStore implements Store {
   }
 
   /**
-   * chDB's insert API takes text formats only, so the Native block goes through a private temporary file that the
-   * engine reads with `INSERT … FROM INFILE` (the file is only a hand-over: it is removed once the insert ends).
+   * chDB's insert API takes text formats only, so Native blocks go through a private temporary file that the engine
+   * reads with `INSERT … FROM INFILE` (the file is only a hand-over: it is removed once the insert ends). Several
+   * blocks, each with its own header, follow one another in the file and are inserted as one part.
    */
-  private async insertNative(table: string, rows: readonly object[], columns: readonly Column[]): Promise<void> {
-    const body = encodeNative(columns, rows);
+  async insertNative(table: string, columns: readonly Column[], blocks: readonly Uint8Array[]): Promise<void> {
+    if (blocks.length === 0) return;
     this.insertDir ??= mkdtempSync(join(tmpdir(), 'tracelane-insert-'));
     const file = join(this.insertDir, `${++this.insertFiles}.native`);
-    writeFileSync(file, body);
+    writeBlocks(file, blocks);
     try {
       const names = columns.map((c) => identifier(c.name)).join(', ');
       const path = file.replaceAll('\\', '\\\\').replaceAll("'", "\\'");
@@ -70,6 +71,17 @@ export class ChdbStore implements Store {
       const code = (err as { clickhouseCode?: number }).clickhouseCode;
       throw new StoreError((err as Error).message, code, { cause: err });
     }
+  }
+}
+
+function writeBlocks(file: string, blocks: readonly Uint8Array[]): void {
+  const fd = openSync(file, 'w', 0o600);
+  try {
+    for (const block of blocks) {
+      for (let done = 0; done < block.byteLength;) done += writeSync(fd, block, done);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

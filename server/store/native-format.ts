@@ -11,12 +11,10 @@ type Encode = (out: NativeWriter, rows: readonly Record<string, unknown>[], name
 /** Encodes `rows` (objects keyed by column name, values as `Store.insertTyped` documents) as one Native block. */
 export function encodeNative(columns: readonly Column[], rows: readonly object[]): Buffer {
   const out = new NativeWriter(rows.length * 1024);
-  out.varUInt(columns.length);
-  out.varUInt(rows.length);
-  for (const { name, type } of columns) {
-    out.string(name);
-    out.string(type);
-    ENCODERS[type](out, rows as readonly Record<string, unknown>[], name);
+  out.blockHeader(columns.length, rows.length);
+  for (const column of columns) {
+    out.columnHeader(column);
+    ENCODERS[column.type](out, rows as readonly Record<string, unknown>[], column.name);
   }
   return out.finish();
 }
@@ -54,14 +52,14 @@ const ENCODERS: Record<ColumnType, Encode> = {
     for (const row of rows) for (const item of row[name] as string[]) out.int64(item);
   },
   'Map(String, String)': (out, rows, name) => {
-    maps(
+    writeMaps(
       out,
       rows.map((row) => row[name] as Record<string, string>),
     );
   },
   'Array(Map(String, String))': (out, rows, name) => {
     arrayOffsets(out, rows, name);
-    maps(
+    writeMaps(
       out,
       rows.flatMap((row) => row[name] as Record<string, string>[]),
     );
@@ -77,10 +75,11 @@ function arrayOffsets(out: NativeWriter, rows: readonly Record<string, unknown>[
 }
 
 /**
- * A Map column: cumulative entry offsets, then every key, then every value. Consecutive rows often share one map
- * object (every span of a resource carries the same resource attributes): its bytes are then copied, not re-encoded.
+ * A Map(String, String) column: cumulative entry offsets, then every key, then every value. Consecutive rows often
+ * share one map object (every span of a resource carries the same resource attributes): its bytes are then copied,
+ * not re-encoded.
  */
-function maps(out: NativeWriter, values: readonly Record<string, string>[]): void {
+export function writeMaps(out: NativeWriter, values: readonly Record<string, string>[]): void {
   const keyLists: string[][] = [];
   let offset = 0;
   for (let i = 0; i < values.length; i++) {
@@ -106,8 +105,11 @@ function maps(out: NativeWriter, values: readonly Record<string, string>[]): voi
   }
 }
 
-/** A growable byte buffer with the Native format's primitive encodings (little-endian, LEB128 lengths). */
-class NativeWriter {
+/**
+ * A growable byte buffer with the Native format's primitive encodings (little-endian, LEB128 lengths), for encoders
+ * that write a block column by column themselves (collector/rows/span-block.ts).
+ */
+export class NativeWriter {
   private buf: Buffer;
   private pos = 0;
 
@@ -117,6 +119,18 @@ class NativeWriter {
 
   get position(): number {
     return this.pos;
+  }
+
+  /** The header of a block: its column count and row count. */
+  blockHeader(columns: number, rows: number): void {
+    this.varUInt(columns);
+    this.varUInt(rows);
+  }
+
+  /** The header of a column: its name and type. */
+  columnHeader({ name, type }: Column): void {
+    this.string(name);
+    this.string(type);
   }
 
   /** Appends a copy of the bytes written at [start, end); returns where the copy starts. */
@@ -180,8 +194,12 @@ class NativeWriter {
 
   /** A signed 64-bit integer given as exact decimal text (nanosecond timestamps exceed 2^53). */
   int64(decimal: string): void {
+    this.bigInt64(BigInt(decimal));
+  }
+
+  bigInt64(value: bigint): void {
     this.reserve(8);
-    this.buf.writeBigInt64LE(BigInt(decimal), this.pos);
+    this.buf.writeBigInt64LE(value, this.pos);
     this.pos += 8;
   }
 

@@ -22,6 +22,8 @@ export interface Store {
    * objects, nullable numbers as null.
    */
   insert(table: string, rows: readonly object[], columns?: readonly Column[]): Promise<void>;
+  /** Optional (the embedded store): inserts blocks already in Native format (native-format.ts) as one insert. */
+  insertNative?(table: string, columns: readonly Column[], blocks: readonly Uint8Array[]): Promise<void>;
   /** Runs a statement that returns nothing (DDL, ALTER, INSERT … SELECT). */
   exec(sql: string, params?: Params): Promise<void>;
   close(): Promise<void>;
