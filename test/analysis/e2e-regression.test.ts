@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisResponse } from '../../server/analysis/analysis-router.js';
 import type { DeploymentEvent } from '../../server/registry/deployment-event.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { getJson, query } from './http.js';
 import { RegistryFixture } from './registry-fixture.js';
 import { hex } from './span-factory.js';
@@ -62,16 +63,6 @@ async function sendTraffic(version: string, from: number, to: number, profile: T
   }
   await provider.forceFlush();
   await provider.shutdown();
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 beforeAll(async () => {

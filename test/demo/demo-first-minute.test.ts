@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo, type RunningDemo } from '../../demo/run-demo.js';
 import { PROMPT } from '../../demo/story.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 /**
  * The demo's first minute, for real: Tracelane on a fresh embedded store, the triage services sending OTLP through
@@ -20,16 +21,6 @@ interface Analysis {
 }
 
 const SPEED = 60;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('npm run demo: the first minute', () => {
   let tracelane: TestTracelane;
@@ -81,7 +72,7 @@ describe('npm run demo: the first minute', () => {
   });
 
   it('deploys version 2 to staging, then to production, and the services switch without a restart', async () => {
-    await until('the story to finish', () => (demo.story.done() ? true : undefined));
+    await waitFor('the story to finish', () => (demo.story.done() ? true : undefined));
     await demo.story.settled();
     const staging = await get<{ deployments: Deployment[] }>(
       `/api/v1/deployments?prompt=${PROMPT}&environment=staging`,
@@ -90,15 +81,15 @@ describe('npm run demo: the first minute', () => {
     const [v2] = await production();
     expect(v2).toMatchObject({ version: 2, kind: 'external' });
     expect(Date.parse(staging.deployments[0]!.time)).toBeLessThan(Date.parse(v2!.time));
-    await until('production to serve version 2', () =>
+    await waitFor('production to serve version 2', () =>
       demo.services.production.prompts.current().version === 2 ? true : undefined,
     );
   });
 
   it('judges version 2 in production a failure on quality (and flags its cost)', async () => {
-    await until('the demo clock to catch up', () => (demo.clock.live() ? true : undefined));
+    await waitFor('the demo clock to catch up', () => (demo.clock.live() ? true : undefined));
     const [v2] = await production();
-    const analysis = await until(
+    const analysis = await waitFor(
       'the verdict to turn fail',
       async () => {
         const res = await fetch(`${tracelane.apiUrl}/api/v1/deployments/${v2!.id}/analysis`);
@@ -122,7 +113,7 @@ describe('npm run demo: the first minute', () => {
     });
     expect(res.status).toBe(201);
     const rolledBackAt = Date.now();
-    await until(
+    await waitFor(
       'production to serve version 1',
       () => (demo.services.production.prompts.current().version === 1 ? true : undefined),
       1000,
@@ -131,7 +122,7 @@ describe('npm run demo: the first minute', () => {
     expect(switchedAt - rolledBackAt).toBeLessThan(1000);
 
     const since = switchedAt + 50;
-    const after = await until('new production spans after the rollback', async () => {
+    const after = await waitFor('new production spans after the rollback', async () => {
       await demo.services.production.flush();
       const rows = await spansByVersion('production', since);
       return rows.reduce((n, r) => n + r.n, 0) >= 10 ? rows : undefined;
