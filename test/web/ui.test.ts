@@ -195,6 +195,16 @@ describe('the web UI', () => {
     await screenshot(page, 'oncall-by-version');
   });
 
+  it('draws latency on a log scale on request, kept in the URL', async () => {
+    await page.goto(url(`/prompts/${PROMPT}/environments/${ENV}?range=1h`));
+    await page.getByRole('checkbox', { name: 'Log scale' }).check();
+    await page.getByText(/Latency \(ms\) · log scale/).waitFor();
+    expect(new URL(page.url()).searchParams.get('latency')).toBe('log');
+    await page.reload();
+    expect(await page.getByRole('checkbox', { name: 'Log scale' }).isChecked()).toBe(true);
+    await screenshot(page, 'oncall-latency-log');
+  });
+
   it('opens the traces behind a time range dragged on a chart, and a trace from there', async () => {
     await page.goto(url(`/prompts/${PROMPT}/environments/${ENV}?range=1h`));
     const canvas = page.locator('canvas').first();

@@ -5,7 +5,7 @@
  *   /                                             overview
  *   /prompts                                      prompt list
  *   /prompts/{prompt}/versions?from=&to=          versions and a diff of two
- *   /prompts/{prompt}/environments/{environment}  the on-call view (?range= | ?from=&to=, &deployment=)
+ *   /prompts/{prompt}/environments/{environment}  the on-call view (?range= | ?from=&to=, &deployment=, &split=version, &latency=log)
  *   /compare?prompt=&environment=&model=&range=   version comparison
  *   /deployments?prompt=&environment=&kind=       audit trail
  *   /traces?environment=&prompt=&version=&model=&status=&minMs=&range=   trace list

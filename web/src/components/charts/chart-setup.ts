@@ -5,6 +5,7 @@ import {
   LinearScale,
   LineController,
   LineElement,
+  LogarithmicScale,
   PointElement,
   ScatterController,
   Tooltip,
@@ -15,7 +16,17 @@ import {
  * The one place Chart.js is configured; only the chart components import this module (and so Chart.js).
  * Time axes are linear scales over epoch milliseconds with our own labels, so no date adapter is needed.
  */
-Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, Tooltip, Legend, Filler);
+Chart.register(
+  LineController,
+  ScatterController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  LogarithmicScale,
+  Tooltip,
+  Legend,
+  Filler,
+);
 Chart.defaults.font.family = getComputedStyle(document.documentElement).fontFamily || 'system-ui, sans-serif';
 Chart.defaults.font.size = 11;
 Chart.defaults.color = '#5f6b76';
