@@ -2,16 +2,10 @@ import type { Store } from '../store/store.js';
 import type { DeploymentEvent } from '../registry/deployment-event.js';
 import { listDeploymentEvents } from '../registry/deployment-queries.js';
 import { metricValues, type MetricValues } from './metric-values.js';
-import { EMPTY_ROLLUP_SUMS, queryRollups, type GroupKey, type RollupRow } from './rollup-query.js';
+import { EMPTY_ROLLUP_SUMS, queryRollups, type GroupKey, type RollupFilter, type RollupRow } from './rollup-query.js';
 
 /** Metrics of one environment + prompt over a window at a step, per version or model, from the rollups. */
-export interface TimeseriesRequest {
-  environment: string;
-  prompt: string;
-  version?: string | undefined;
-  model?: string | undefined;
-  from: number;
-  to: number;
+export interface TimeseriesRequest extends Omit<RollupFilter, 'stepSeconds' | 'groupBy'> {
   stepSeconds: number;
   groupBy?: GroupKey | undefined;
 }
