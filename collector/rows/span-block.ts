@@ -11,6 +11,9 @@ interface Entry {
   llm: LlmFields;
 }
 
+/** Blocks are written into one growing buffer per thread, then copied out at their exact size. */
+const scratch = new NativeWriter(1 << 20);
+
 type ColumnWriter = (out: NativeWriter, entries: readonly Entry[]) => void;
 
 /**
@@ -31,7 +34,8 @@ export class SpanBlock {
 
   /** The block, in a buffer of its own (so that it can be transferred to another thread). */
   encode(): Uint8Array {
-    const out = new NativeWriter(this.entries.length * 1024);
+    const out = scratch;
+    out.reset();
     out.blockHeader(SPAN_COLUMNS.length, this.entries.length);
     for (const column of SPAN_COLUMNS) {
       out.columnHeader(column);

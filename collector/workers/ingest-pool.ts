@@ -36,11 +36,17 @@ export class IngestWorkerError extends Error {
 const WORKER_URL = new URL(`./ingest-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 /**
+ * Everything a request allocates dies once its block is sent; a young generation that holds several requests' worth
+ * lets most of it die there instead of being copied by each scavenge (measured: ~3 µs less GC per span than 16 MB).
+ */
+const YOUNG_GENERATION_MB = 64;
+
+/**
  * Run from TypeScript sources (tsx for `npm start`, vitest), a worker does not inherit the parent's TypeScript
  * loader: it then starts from a small script that registers tsx in its own thread and imports the worker module.
  */
 function startWorker(workerData: unknown): Worker {
-  const options = { workerData, resourceLimits: { maxYoungGenerationSizeMb: Number(process.env.YG ?? 64) } };
+  const options = { workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
   if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL, options);
   const tsxApi = new URL('./esm/api/index.mjs', pathToFileURL(createRequire(import.meta.url).resolve('tsx'))).href;
   const bootstrap = `(await import(${JSON.stringify(tsxApi)})).register(); await import(${JSON.stringify(WORKER_URL.href)});`;

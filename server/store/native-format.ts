@@ -121,6 +121,11 @@ export class NativeWriter {
     return this.pos;
   }
 
+  /** Starts over, keeping the buffer (a writer reused for every block allocates only when it grows). */
+  reset(): void {
+    this.pos = 0;
+  }
+
   /** The header of a block: its column count and row count. */
   blockHeader(columns: number, rows: number): void {
     this.varUInt(columns);
