@@ -20,6 +20,6 @@ it('names only npm scripts that exist', () => {
 
 it('runs exactly the README test command in CI', () => {
   const ci = readFileSync(new URL('../../.ci/run', import.meta.url), 'utf8');
-  expect(readme).toContain('npm ci && npm test');
+  expect(readme).toContain('npm install && npm test');
   expect(ci).toMatch(/^npm test$/m);
 });
