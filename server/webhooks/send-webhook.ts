@@ -30,12 +30,16 @@ export async function sendWebhook(
 ): Promise<AttemptOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  // A timer of our own rather than AbortSignal.timeout(): Node 20 may garbage-collect a timeout signal that only
+  // AbortSignal.any() refers to, and then the attempt never times out.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new DOMException('timed out', 'TimeoutError')), timeoutMs);
   try {
     const response = await fetch(req.url, {
       method: 'POST',
       body: req.body,
       redirect: 'manual',
-      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+      signal: AbortSignal.any([signal, timeout.signal]),
       headers: {
         'Content-Type': 'application/json',
         'User-Agent': 'Tracelane-Webhooks/1',
@@ -50,6 +54,8 @@ export async function sendWebhook(
     return { ok, httpStatus: response.status, error, responseExcerpt, latencyMs: elapsed() };
   } catch (err) {
     return { ok: false, httpStatus: null, error: describe(err, timeoutMs), responseExcerpt: '', latencyMs: elapsed() };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
