@@ -3,6 +3,7 @@ import { createLogger } from '../server/log.js';
 import { ddlRendererFor } from '../server/store/cluster-ddl.js';
 import { loadMigrations, migrate } from '../server/store/migrate.js';
 import { openStore } from '../server/store/open-store.js';
+import { shutdownOnSignals } from '../server/shutdown-on-signals.js';
 import { startSelfTracing } from '../server/telemetry/self-tracing.js';
 import { listen, stop, urlOf } from '../server/tracelane.js';
 import { createCollector } from './collector.js';
@@ -34,22 +35,10 @@ const selfTracing = startSelfTracing(config, log);
 const server = await listen(selfTracing.instrument(collector.app, 'collector'), config.OTLP_PORT, host);
 log.info(`OTLP/HTTP collector on ${urlOf(server)}/v1/traces`, { store: config.CLICKHOUSE_URL });
 
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`${signal} received: flushing and shutting down`);
-    stop(server)
-      .then(() => selfTracing.shutdown())
-      .then(() => collector.close())
-      .then(() => store.close())
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          log.error('shutdown failed', { error: String(err) });
-          process.exit(1);
-        },
-      );
-  });
-}
+shutdownOnSignals(async () => {
+  const closing = stop(server); // no new connections; requests waiting for the buffer are answered by the flush
+  await collector.close();
+  await closing;
+  await selfTracing.shutdown();
+  await store.close();
+}, log);

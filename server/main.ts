@@ -1,5 +1,6 @@
 import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
+import { shutdownOnSignals } from './shutdown-on-signals.js';
 import { startTracelane } from './tracelane.js';
 
 /** `npm start`: server and collector in one process on the configured store. */
@@ -14,18 +15,4 @@ log.info(
     : `store: embedded chDB in ${config.DATA_DIR}`,
 );
 
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`${signal} received: flushing and shutting down`);
-    tracelane.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error('shutdown failed', { error: String(err) });
-        process.exit(1);
-      },
-    );
-  });
-}
+shutdownOnSignals(() => tracelane.close(), log);

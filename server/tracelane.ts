@@ -22,7 +22,7 @@ export interface Tracelane {
   otlpUrl: string;
   store: Store;
   bus: EventBus;
-  /** Stops both listeners, flushes the write buffer, closes the store. */
+  /** Stops accepting connections, flushes the write buffer (answering the requests waiting for it), closes the store. */
   close(): Promise<void>;
 }
 
@@ -61,9 +61,12 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
       bus.close(); // ends the open event streams, which would otherwise keep the server from closing
       await webhooks.stop();
       await analysis.stop();
-      await Promise.all([stop(apiServer), stop(otlpServer)]);
-      await selfTracing.shutdown();
+      // Stop accepting connections, then flush the write buffer so that requests waiting for it are answered, and
+      // only then wait for the open requests to end.
+      const closing = Promise.all([stop(apiServer), stop(otlpServer)]);
       await collector.close();
+      await closing;
+      await selfTracing.shutdown();
       await store.close();
     },
   };
