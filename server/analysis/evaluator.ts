@@ -47,8 +47,12 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
   const clock = deps.now ?? Date.now;
   let running: Promise<unknown> = Promise.resolve();
 
-  async function evaluateOne(deployment: DeploymentEvent, environment: Environment | undefined, now: number) {
-    const lane = await laneEvents(deps.store, deployment.prompt, deployment.environment);
+  async function evaluateOne(
+    deployment: DeploymentEvent,
+    lane: readonly DeploymentEvent[],
+    environment: Environment | undefined,
+    now: number,
+  ) {
     const index = lane.findIndex((e) => e.id === deployment.id);
     if (index === -1 || isReweight(deployment, lane.slice(0, index))) return null;
     const later = lane.slice(index + 1);
@@ -73,11 +77,18 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
     const now = clock();
     const pending = await pendingDeployments(deps.store, now - LOOKBACK_MS);
     const environments = new Map((await deps.registry.listEnvironments()).map((e) => [e.name, e]));
+    // A lane often has several pending deployments (a canary and its re-weights): read each lane once per run,
+    // again only after an automatic action has written to it.
+    const lanes = new Map<string, DeploymentEvent[]>();
     const outcomes: EvaluationOutcome[] = [];
     for (const deployment of pending) {
       if (Date.parse(deployment.time) > now) continue;
+      const key = JSON.stringify([deployment.environment, deployment.prompt]);
       try {
-        const outcome = await evaluateOne(deployment, environments.get(deployment.environment), now);
+        const lane = lanes.get(key) ?? (await laneEvents(deps.store, deployment.prompt, deployment.environment));
+        lanes.set(key, lane);
+        const outcome = await evaluateOne(deployment, lane, environments.get(deployment.environment), now);
+        if (outcome?.action) lanes.delete(key);
         if (outcome) outcomes.push(outcome);
       } catch (err) {
         deps.log.error('deployment evaluation failed', {

@@ -9,7 +9,8 @@ import { JUDGED_KINDS } from './baseline.js';
 
 /**
  * Deployments the evaluation loop still has to judge: judged kinds since `since` (epoch ms) without a final
- * evaluation. A re-weighted canary (a `canary_start` of the version already in canary) is part of the first one.
+ * evaluation. Re-weights of a running canary (a `canary_start` of the version already in canary) are returned too;
+ * the evaluator judges them as part of the first `canary_start`.
  */
 export async function pendingDeployments(store: Store, since: number): Promise<DeploymentEvent[]> {
   const rows = await store.query<DeploymentEventRow>(
