@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProductEvent } from '../../server/events/event-bus.js';
 import { client, promptWithVersions, type Client } from '../registry/registry-client.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
-import { Receiver, waitFor } from '../webhooks/receiver.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { Receiver } from '../webhooks/receiver.js';
 import { SseClient } from './sse-client.js';
 
 // End to end: a deploy through the registry API reaches the event stream and the webhooks.
@@ -41,9 +42,8 @@ describe('deployment events', () => {
     expect(event).toMatchObject({ type: 'deployment.created', data: deployed.body });
     expect(message.id).toBe(event.id);
 
-    const [request] = await waitFor(
-      () => hung.requests,
-      (r) => r.length === 1,
+    const [request] = await waitFor('the webhook request', () =>
+      hung.requests.length === 1 ? hung.requests : undefined,
     );
     expect(JSON.parse(request!.body)).toEqual(event);
     stream.close();

@@ -43,14 +43,3 @@ export class Receiver {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
-
-/** Polls `read` until `done` holds for its value; fails after `timeoutMs`. */
-export async function waitFor<T>(read: () => T | Promise<T>, done: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

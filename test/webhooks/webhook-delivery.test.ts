@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
-import { Receiver, waitFor, type Reply } from './receiver.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { Receiver, type Reply } from './receiver.js';
 
 let t: TestTracelane;
 const receivers: Receiver[] = [];
@@ -40,13 +41,19 @@ const api = async <T>(method: string, path: string, body?: unknown): Promise<T> 
   return (res.status === 204 ? undefined : await res.json()) as T;
 };
 
+/** Polls a webhook's delivery log until `done` holds for it, and returns it. */
+const deliveryLog = (webhookId: string, done: (log: Delivery[]) => boolean) =>
+  waitFor(`a delivery log of webhook ${webhookId} that meets ${done.toString()}`, async () => {
+    const { deliveries } = await api<{ deliveries: Delivery[] }>('GET', `/webhooks/${webhookId}/deliveries`);
+    return done(deliveries) ? deliveries : undefined;
+  });
+
 /** A receiver and a webhook subscribed to every event that points at it. */
 async function subscribe(replies: Reply[]) {
   const receiver = await Receiver.start(replies);
   receivers.push(receiver);
   const webhook = await api<{ id: string; secret: string }>('POST', '/webhooks', { url: receiver.url, events: ['*'] });
-  const deliveries = () =>
-    api<{ deliveries: Delivery[] }>('GET', `/webhooks/${webhook.id}/deliveries`).then((r) => r.deliveries);
+  const deliveries = (done: (log: Delivery[]) => boolean) => deliveryLog(webhook.id, done);
   return { receiver, webhook, deliveries };
 }
 
@@ -70,10 +77,7 @@ describe('webhook delivery', () => {
   it('posts the event as JSON with a signature an independent verifier accepts, and logs the attempt', async () => {
     const { receiver, webhook, deliveries } = await subscribe([200]);
     const event = t.bus.publish('deployment.created', { prompt: 'support-bot', environment: 'production', version: 7 });
-    await waitFor(
-      () => receiver.requests.length,
-      (n) => n === 1,
-    );
+    await waitFor('the first request', () => receiver.requests.length === 1 || undefined);
     const request = receiver.requests[0]!;
     expect(request.headers['content-type']).toBe('application/json');
     expect(request.headers['x-tracelane-event']).toBe('deployment.created');
@@ -84,7 +88,7 @@ describe('webhook delivery', () => {
     expect(await verifySignature('whsec_wrong', request.body, header)).toBe(false);
     expect(await verifySignature(webhook.secret, request.body.replace('support-bot', 'evil-bot'), header)).toBe(false);
 
-    const [row] = await waitFor(deliveries, (d) => d.length === 1);
+    const [row] = await deliveries((d) => d.length === 1);
     expect(row).toMatchObject({ eventId: event.id, eventType: 'deployment.created', attempt: 1, result: 'delivered' });
     expect(row).toMatchObject({ httpStatus: 200, error: '', responseExcerpt: 'reply 200', nextRetryAt: null });
     expect(row!.latencyMs).toBeGreaterThanOrEqual(0);
@@ -93,7 +97,7 @@ describe('webhook delivery', () => {
   it('retries a failing receiver with backoff until it answers 2xx, logging every attempt', async () => {
     const { receiver, webhook, deliveries } = await subscribe([500, 500, 200]);
     const event = t.bus.publish('regression.detected', { deploymentId: 'dep_1', verdict: 'fail' });
-    const log = await waitFor(deliveries, (d) => d.some((r) => r.result === 'delivered'));
+    const log = await deliveries((d) => d.some((r) => r.result === 'delivered'));
     const attempts = [...log].sort((a, b) => a.attempt - b.attempt);
     expect(attempts.map((a) => [a.attempt, a.result, a.httpStatus])).toEqual([
       [1, 'retrying', 500],
@@ -121,7 +125,7 @@ describe('webhook delivery', () => {
   it('gives up after WEBHOOK_MAX_ATTEMPTS and records the final failure', async () => {
     const { receiver, deliveries } = await subscribe([503]);
     t.bus.publish('deployment.created', { n: 1 });
-    const log = await waitFor(deliveries, (d) => d.some((r) => r.result === 'failed'));
+    const log = await deliveries((d) => d.some((r) => r.result === 'failed'));
     expect(log.map((r) => r.result).sort()).toEqual(['failed', 'retrying', 'retrying', 'retrying']);
     expect(receiver.requests).toHaveLength(4);
   });
@@ -129,7 +133,7 @@ describe('webhook delivery', () => {
   it('times out a receiver that never answers', async () => {
     const { deliveries } = await subscribe(['hang', 200]);
     t.bus.publish('deployment.created', { n: 2 });
-    const log = await waitFor(deliveries, (d) => d.some((r) => r.result === 'delivered'));
+    const log = await deliveries((d) => d.some((r) => r.result === 'delivered'));
     const first = log.find((r) => r.attempt === 1)!;
     expect(first).toMatchObject({ result: 'retrying', httpStatus: null, error: 'no response within 300 ms' });
     expect(first.latencyMs).toBeGreaterThanOrEqual(290);
@@ -141,10 +145,7 @@ describe('webhook delivery', () => {
     await receiver.close();
     const webhook = await api<{ id: string }>('POST', '/webhooks', { url, events: ['deployment.created'] });
     t.bus.publish('deployment.created', { n: 3 });
-    const log = await waitFor(
-      () => api<{ deliveries: Delivery[] }>('GET', `/webhooks/${webhook.id}/deliveries`).then((r) => r.deliveries),
-      (d) => d.length >= 1,
-    );
+    const log = await deliveryLog(webhook.id, (d) => d.length >= 1);
     expect(log.at(-1)).toMatchObject({ attempt: 1, httpStatus: null, error: 'ECONNREFUSED' });
   });
 
@@ -154,10 +155,7 @@ describe('webhook delivery', () => {
     await api('POST', '/webhooks', { url: receiver.url, events: ['regression.detected'] });
     t.bus.publish('deployment.created', { n: 4 });
     const wanted = t.bus.publish('regression.detected', { n: 5 });
-    await waitFor(
-      () => receiver.requests.length,
-      (n) => n >= 1,
-    );
+    await waitFor('a request', () => receiver.requests.length >= 1 || undefined);
     expect(receiver.requests.map((r) => (JSON.parse(r.body) as { id: string }).id)).toEqual([wanted.id]);
   });
 });

@@ -4,7 +4,8 @@ import type { Logger } from '../../server/log.js';
 import { listDeliveries } from '../../server/webhooks/delivery-log.js';
 import { startWebhookDispatcher, type DispatcherConfig } from '../../server/webhooks/webhook-dispatcher.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
-import { Receiver, waitFor, type Reply } from './receiver.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { Receiver, type Reply } from './receiver.js';
 
 // These tests run their own dispatcher on their own bus over the test server's store, to reach its counters.
 let t: TestTracelane;
@@ -53,26 +54,23 @@ describe('webhook dispatcher', () => {
 
     let maxPending = 0;
     for (let i = 0; i < 20; i++) bus.publish('deployment.created', { n: i });
-    const counts = await waitFor(
-      () => {
-        const c = dispatcher.counts();
-        maxPending = Math.max(maxPending, c.pending);
-        return c;
-      },
-      (c) => c.dropped === 32,
-    );
+    const counts = await waitFor('32 dropped deliveries', () => {
+      const c = dispatcher.counts();
+      maxPending = Math.max(maxPending, c.pending);
+      return c.dropped === 32 ? c : undefined;
+    });
     // 40 deliveries (20 events × 2 webhooks); each webhook holds one in flight and at most 5 in all, 8 in total
     expect(counts.pending).toBe(8);
     expect(maxPending).toBeLessThanOrEqual(8);
     await waitFor(
-      () => a.receiver.requests.length + b.receiver.requests.length,
-      (n) => n === 2,
+      'one request per receiver',
+      () => a.receiver.requests.length + b.receiver.requests.length === 2 || undefined,
     );
     expect(warnings.filter((w) => w === 'webhook delivery dropped')).toHaveLength(32);
-    const logged = await waitFor(
-      async () => [...(await a.log()), ...(await b.log())],
-      (rows) => rows.length === 32,
-    );
+    const logged = await waitFor('32 logged drops', async () => {
+      const rows = [...(await a.log()), ...(await b.log())];
+      return rows.length === 32 ? rows : undefined;
+    });
     expect(logged.every((r) => r.result === 'dropped' && r.error.startsWith('queue full'))).toBe(true);
 
     await dispatcher.stop();
@@ -89,17 +87,11 @@ describe('webhook dispatcher', () => {
     const dispatcher = startWebhookDispatcher({ config, store: t.store, log: capturingLogger().log, bus });
     const { receiver, id } = await subscribe([500]);
     bus.publish('deployment.created', { n: 1 });
-    await waitFor(
-      () => receiver.requests.length,
-      (n) => n >= 2,
-    ); // it is retrying
+    await waitFor('a retry', () => receiver.requests.length >= 2 || undefined); // it is retrying
     const deleted = await fetch(`${t.apiUrl}/api/v1/webhooks/${id}`, { method: 'DELETE' });
     expect(deleted.status).toBe(204);
     const seen = receiver.requests.length;
-    await waitFor(
-      () => dispatcher.counts().pending,
-      (n) => n === 0,
-    ); // 20 attempts allowed: only deletion ends it
+    await waitFor('no pending delivery', () => dispatcher.counts().pending === 0 || undefined); // 20 attempts allowed: only deletion ends it
     expect(receiver.requests.length).toBeLessThanOrEqual(seen + 1); // at most the attempt already in flight
     expect(dispatcher.counts().failed).toBe(0);
     await dispatcher.stop();
