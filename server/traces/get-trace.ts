@@ -1,3 +1,4 @@
+import type { LlmFields } from '../../collector/normalize/llm-fields.js';
 import type { Store } from '../store/store.js';
 
 /** One span of a trace as the API returns it: OTLP fields, attributes, events, links and the normalised fields. */
@@ -19,22 +20,8 @@ export interface TraceSpan {
   resourceAttributes: Record<string, string>;
   events: { time: string; timeUnixNano: string; name: string; attributes: Record<string, string> }[];
   links: { traceId: string; spanId: string; traceState: string; attributes: Record<string, string> }[];
-  llm: {
-    environment: string;
-    promptName: string;
-    promptVersion: string;
-    versionInferred: boolean;
-    model: string;
-    provider: string;
-    operation: string;
-    isGeneration: boolean;
-    inputTokens: number | null;
-    outputTokens: number | null;
-    cachedInputTokens: number | null;
-    costUsd: number | null;
-    quality: number | null;
-    isError: boolean;
-  };
+  /** The collector's normalised columns, plus whether the version was inferred from the deployment history. */
+  llm: LlmFields & { versionInferred: boolean };
 }
 
 export interface Trace {
