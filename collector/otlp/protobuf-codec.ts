@@ -13,6 +13,8 @@ import {
   type SpanLink,
   type TraceExport,
 } from './span.js';
+import { close, embedded, FIXED64, fixed64, hex, int64Text, LENGTH, skip, tagOf, VARINT } from './protobuf-wire.js';
+import { StringCache } from './string-cache.js';
 import { base64, doubleJson, formatDouble, jsonArray, jsonObject } from './value-text.js';
 
 /**
@@ -36,29 +38,6 @@ export function decodeProtobufTraces(body: Uint8Array): TraceExport {
   } catch (err) {
     throw new OtlpDecodeError(`body is not a valid protobuf ExportTraceServiceRequest: ${(err as Error).message}`);
   }
-}
-
-const VARINT = 0;
-const FIXED64 = 1;
-const LENGTH = 2;
-const tagOf = (field: number, wire: number) => (field << 3) | wire;
-
-function skip(r: protobuf.Reader, tag: number): void {
-  if (tag >>> 3 === 0) throw new Error(`invalid field number 0 before offset ${r.pos}`);
-  r.skipType(tag & 7);
-}
-
-/** Reads an embedded message's length; returns where it ends. */
-function embedded(r: protobuf.Reader): number {
-  const length = r.uint32();
-  const end = r.pos + length;
-  if (end > r.len) throw new Error(`a field of ${length} bytes at offset ${r.pos} runs past the end of the body`);
-  return end;
-}
-
-/** Checks that the fields of a message ended exactly at its end. */
-function close(r: protobuf.Reader, end: number): void {
-  if (r.pos !== end) throw new Error(`a field runs past the end of its message at offset ${end}`);
 }
 
 function readResourceSpans(r: protobuf.Reader): ResourceSpans {
@@ -315,84 +294,6 @@ function readJsonMember(r: protobuf.Reader): [string, string] {
   return [key, value];
 }
 
-/**
- * Strings that recur from span to span — attribute keys, and short values such as model, operation and route names —
- * come from a cache keyed by a hash of their bytes (checked byte for byte) instead of being decoded into a new string
- * each time; only short ASCII strings are cached, and a full cache starts over.
- */
-class StringCache {
-  private readonly strings = new Map<number, string>();
-
-  constructor(
-    private readonly maxBytes: number,
-    private readonly size: number,
-  ) {}
-
-  read(r: protobuf.Reader): string {
-    const end = embedded(r);
-    const start = r.pos;
-    r.pos = end;
-    const buf = r.buf as Buffer;
-    if (end - start > this.maxBytes) return buf.toString('utf8', start, end);
-    let hash = end - start;
-    for (let i = start; i < end; i++) {
-      const byte = buf[i]!;
-      if (byte >= 0x80) return buf.toString('utf8', start, end);
-      hash = Math.imul(hash ^ byte, 0x01000193);
-    }
-    const cached = this.strings.get(hash);
-    if (cached !== undefined && sameAscii(cached, buf, start, end)) return cached;
-    const text = buf.toString('latin1', start, end);
-    if (this.strings.size >= this.size) this.strings.clear();
-    this.strings.set(hash, text);
-    return text;
-  }
-}
-
+/** Attribute keys, and short string values such as model, operation and route names. */
 const attributeKeys = new StringCache(96, 4096);
 const shortValues = new StringCache(24, 4096);
-
-function sameAscii(text: string, buf: Buffer, start: number, end: number): boolean {
-  if (text.length !== end - start) return false;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== buf[start + i]) return false;
-  return true;
-}
-
-/** A bytes field as lowercase hex, read in place. */
-function hex(r: protobuf.Reader): string {
-  const end = embedded(r);
-  const start = r.pos;
-  r.pos = end;
-  return start === end ? '' : (r.buf as Buffer).toString('hex', start, end);
-}
-
-/** A fixed64 as an exact unsigned integer. */
-function fixed64(r: protobuf.Reader): bigint {
-  const low = r.fixed32();
-  const high = r.fixed32();
-  return (BigInt(high) << 32n) | BigInt(low);
-}
-
-/** An int64 varint as exact signed decimal text; values up to 2^49 (nearly all) are read without BigInt. */
-function int64Text(r: protobuf.Reader): string {
-  const buf = r.buf;
-  let value = 0;
-  let scale = 1;
-  for (let i = 0; i < 7; i++) {
-    if (r.pos >= r.len) throw new RangeError(`varint runs past the end of the body at offset ${r.pos}`);
-    const byte = buf[r.pos++]!;
-    value += (byte & 0x7f) * scale;
-    if (byte < 0x80) return String(value);
-    scale *= 128;
-  }
-  let big = BigInt(value);
-  let shift = 49n;
-  for (let i = 7; i < 10; i++) {
-    if (r.pos >= r.len) throw new RangeError(`varint runs past the end of the body at offset ${r.pos}`);
-    const byte = buf[r.pos++]!;
-    big |= BigInt(byte & 0x7f) << shift;
-    if (byte < 0x80) return BigInt.asIntN(64, big).toString();
-    shift += 7n;
-  }
-  throw new RangeError(`varint longer than 10 bytes at offset ${r.pos}`);
-}
