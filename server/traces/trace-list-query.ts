@@ -1,17 +1,9 @@
 import { z } from 'zod';
 import { badRequest } from '../http/errors.js';
 import { parseQuery } from '../http/validation.js';
+import { timeParam } from '../registry/query-params.js';
 import { decodeCursor, type TraceCursor } from './cursor.js';
 
-/** `from` / `to`: ISO-8601 with a zone, or epoch milliseconds. */
-const time = z.string().transform((value, ctx) => {
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(ms)) {
-    ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 time or epoch milliseconds' });
-    return z.NEVER;
-  }
-  return ms;
-});
 const label = z.string().min(1).max(256);
 const durationMs = z.coerce.number().nonnegative();
 
@@ -21,8 +13,8 @@ const schema = z.strictObject({
   version: label.optional(),
   model: label.optional(),
   status: z.enum(['ok', 'error']).optional(),
-  from: time.optional(),
-  to: time.optional(),
+  from: timeParam.optional(),
+  to: timeParam.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(512).optional(),
   minDurationMs: durationMs.optional(),
