@@ -52,6 +52,9 @@ export const networkError = (cause: unknown): ApiError =>
     `the Tracelane server cannot be reached (${cause instanceof Error ? cause.message : String(cause)})`,
   );
 
+/** The API answered 404: what the URL names (a trace id, a prompt) does not exist. */
+export const isNotFound = (error: unknown): boolean => error instanceof ApiError && error.status === 404;
+
 /** One sentence for an error box. */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
