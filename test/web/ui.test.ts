@@ -2,19 +2,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 import { ensureWebBuilt, launchBrowser, screenshot, watchErrors } from './browser.js';
-import { apiCall, Sender, waitFor, XSS_IMG, XSS_SCRIPT } from './seed.js';
+import { ENV, MIN, NOW, PROMPT, seedRegression, T1 } from './regression-scenario.js';
+import { apiCall, waitFor, XSS_IMG, XSS_SCRIPT } from './seed.js';
 
 /**
- * The web UI in a real browser against a real Tracelane: version 1 of a prompt runs in production for 25 minutes,
- * version 2 (deployed 25 minutes ago) is twice as slow with more errors. Spans go through the collector with the
- * OpenTelemetry exporter, deployments through the registry API, and the analysis loop judges the deployment.
+ * The web UI in a real browser against a real Tracelane seeded with one regression (`regression-scenario.ts`): spans
+ * go through the collector with the OpenTelemetry exporter, deployments through the registry API, and the analysis
+ * loop judges the deployment.
  */
-const MIN = 60_000;
-const PROMPT = 'support-answer';
-const ENV = 'production';
-const NOW = Date.now();
-const T1 = NOW - 25 * MIN; // v2 replaces v1
-
 let tl: TestTracelane;
 let browser: Browser;
 let page: Page;
@@ -27,80 +22,10 @@ interface Lane {
   version: number | null;
 }
 
-async function seed(): Promise<void> {
-  // Production rolls back failing deployments by itself by default; here the on-call engineer does it.
-  await apiCall(tl.apiUrl, 'PATCH', `/api/v1/environments/${ENV}`, { policies: { autoRollback: false } });
-  await apiCall(tl.apiUrl, 'POST', '/api/v1/prompts', { name: PROMPT, description: 'Answers support tickets' });
-  for (const [i, text] of ['Answer briefly and politely.', 'Answer thoroughly.\nQuote the help centre.'].entries()) {
-    await apiCall(tl.apiUrl, 'POST', `/api/v1/prompts/${PROMPT}/versions`, {
-      provider: 'openai',
-      model: 'gpt-4o-mini',
-      settings: { temperature: i === 0 ? 0.2 : 0.7 },
-      messages: [
-        { role: 'system', content: `You are the support assistant.\n${text}` },
-        { role: 'user', content: '{{ticket}}' },
-      ],
-      commitMessage: i === 0 ? 'first version' : 'more thorough answers',
-    });
-  }
-  await apiCall(tl.apiUrl, 'POST', '/api/v1/deployments/external', {
-    prompt: PROMPT,
-    environment: ENV,
-    version: 1,
-    timestamp: NOW - 120 * MIN,
-    actor: 'ci',
-    reason: 'initial release',
-  });
-  const v2 = await apiCall<{ id: string }>(tl.apiUrl, 'POST', '/api/v1/deployments/external', {
-    prompt: PROMPT,
-    environment: ENV,
-    version: 2,
-    timestamp: T1,
-    actor: 'ci',
-    reason: 'more thorough answers',
-  });
-  v2DeploymentId = v2.id;
-  await apiCall(tl.apiUrl, 'POST', '/api/v1/deployments', {
-    prompt: PROMPT,
-    environment: 'staging',
-    version: 2,
-    reason: 'try it',
-  });
-  // Offline results of both versions on a labelled dataset: billing 4/5 → 2/5, login 5/5 → 5/5.
-  for (const [version, billingPassed] of [
-    [1, 4],
-    [2, 2],
-  ] as const) {
-    const items = ['billing', 'login'].flatMap((category) =>
-      Array.from({ length: 5 }, (_, i) => ({
-        id: `${category}-${i}`,
-        category,
-        score: category === 'billing' ? i < billingPassed : true,
-      })),
-    );
-    await apiCall(tl.apiUrl, 'POST', '/api/v1/evaluations', { prompt: PROMPT, version, dataset: 'golden', items });
-  }
-
-  const sender = new Sender(tl.otlpUrl);
-  const base = { prompt: PROMPT, environment: ENV, perMinute: 100 };
-  sender.traffic({ ...base, version: '1', from: T1 - 25 * MIN, to: T1, seed: 1 });
-  sender.traffic({
-    ...base,
-    version: '2',
-    from: T1,
-    to: NOW - 10_000,
-    seed: 2,
-    profile: { latencyMs: 1600, errorRate: 0.08, quality: 0.8, costUsd: 0.002, inputTokens: 400, outputTokens: 180 },
-  });
-  hostileTraceId = sender.hostileTrace(NOW - 5 * MIN);
-  await sender.flush();
-  await sender.shutdown();
-}
-
 beforeAll(async () => {
   await ensureWebBuilt();
   tl = await startTestTracelane({ ANALYSIS_INTERVAL_MS: '1500' });
-  await seed();
+  ({ v2DeploymentId, hostileTraceId } = await seedRegression(tl));
   await waitFor('the regression to be detected', async () => {
     const { regressions } = await apiCall<{ regressions: { deploymentId: string }[] }>(
       tl.apiUrl,
@@ -302,5 +227,15 @@ describe('the web UI', () => {
     await screenshot(page, 'overview-narrow');
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(errors).toEqual([]);
+  });
+
+  it('explains a trace id and a prompt that do not exist', async () => {
+    await page.goto(url('/traces/0123456789abcdef0123456789abcdef'));
+    await page.getByText('No trace with this id').waitFor();
+    await page.goto(url('/prompts/nope/versions'));
+    await page.getByText('No prompt named nope in the registry').waitFor();
+    await page.goto(url(`/prompts/nope/environments/${ENV}`));
+    await page.getByText('nope is not in the registry').waitFor();
+    await screenshot(page, 'oncall-unknown-prompt');
   });
 });
