@@ -1,4 +1,6 @@
 import { badRequest } from '../http/errors.js';
+import { parseField } from '../http/validation.js';
+import { timeParam } from '../registry/query-params.js';
 
 /** Query-string and body readers that fail with a 400 naming the field. */
 export type Query = Record<string, unknown>;
@@ -25,12 +27,9 @@ export function optionalEnum<T extends string>(query: Query, field: string, allo
 }
 
 /** A time given as ISO-8601 or epoch milliseconds, returned as epoch milliseconds. */
-export function optionalTime(query: Query, field: string): number | undefined {
+function optionalTime(query: Query, field: string): number | undefined {
   const value = optionalString(query, field, 40);
-  if (value === undefined) return undefined;
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(ms)) throw badRequest(`${field} must be an ISO-8601 time or epoch milliseconds`, field);
-  return ms;
+  return value === undefined ? undefined : parseField(timeParam, value, field);
 }
 
 export interface TimeWindow {
