@@ -9,18 +9,17 @@ import {
   nullable,
   number,
   object,
-  operation,
   pathParam,
   query,
   ref,
   string,
+  taggedOperation,
   windowParams,
   type Feature,
-  type OperationSpec,
 } from './openapi-helpers.js';
 
 const tag = 'analysis';
-const op = (spec: Omit<OperationSpec, 'tag'>) => operation({ tag, ...spec });
+const op = taggedOperation(tag);
 const required = (name: string, description: string) => query(name, description, { type: 'string' }, true);
 const scoreValue = {
   anyOf: [number('', { minimum: 0, maximum: 1 }), boolean()],

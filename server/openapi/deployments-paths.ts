@@ -7,15 +7,14 @@ import {
   json,
   jsonBody,
   object,
-  operation,
   pageParams,
   pathParam,
   query,
   ref,
   string,
+  taggedOperation,
   windowParams,
   type Feature,
-  type OperationSpec,
 } from './openapi-helpers.js';
 import {
   canaryPercentSchema,
@@ -26,7 +25,7 @@ import {
 } from './registry-schemas.js';
 
 const tag = 'deployments';
-const op = (spec: Omit<OperationSpec, 'tag'>) => operation({ tag, ...spec });
+const op = taggedOperation(tag);
 
 const id = pathParam('id', 'Deployment event id.');
 const requestId = pathParam('id', 'Review request id.');

@@ -7,16 +7,15 @@ import {
   json,
   jsonBody,
   object,
-  operation,
   pathParam,
   ref,
+  taggedOperation,
   type Feature,
-  type OperationSpec,
 } from './openapi-helpers.js';
 import { environmentNameSchema } from './registry-schemas.js';
 
 const tag = 'environments';
-const op = (spec: Omit<OperationSpec, 'tag'>) => operation({ tag, ...spec });
+const op = taggedOperation(tag);
 
 const changeFields = {
   order: integer('Display order.'),

@@ -1,7 +1,8 @@
 import { EVENT_TYPES } from '../events/event-types.js';
-import { freeObject, object, operation, query, ref, string, time, type Feature } from './openapi-helpers.js';
+import { freeObject, object, query, ref, string, taggedOperation, time, type Feature } from './openapi-helpers.js';
 
 const tag = 'events';
+const op = taggedOperation(tag);
 
 export const eventsFeature: Feature = {
   tag: {
@@ -29,8 +30,7 @@ export const eventsFeature: Feature = {
   paths: {
     '/api/v1/events': {
       get: {
-        ...operation({
-          tag,
+        ...op({
           id: 'streamEvents',
           summary: 'Server-sent-events stream of product events',
           description: [

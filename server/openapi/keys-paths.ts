@@ -5,16 +5,15 @@ import {
   json,
   jsonBody,
   object,
-  operation,
   pathParam,
   ref,
   string,
+  taggedOperation,
   type Feature,
-  type OperationSpec,
 } from './openapi-helpers.js';
 
 const tag = 'keys';
-const op = (spec: Omit<OperationSpec, 'tag'>) => operation({ tag, ...spec });
+const op = taggedOperation(tag);
 
 export const keysFeature: Feature = {
   tag: {

@@ -147,7 +147,7 @@ export interface OperationSpec {
 }
 
 /** One operation: adds the error responses every authenticated route has (401, and 403 with a role). */
-export function operation(spec: OperationSpec): Operation {
+function operation(spec: OperationSpec): Operation {
   const errors = new Set<ErrorStatus>(spec.errors ?? []);
   if (spec.auth !== false) errors.add(401);
   if (spec.role) errors.add(403);
@@ -170,6 +170,12 @@ export function operation(spec: OperationSpec): Operation {
     ...(spec.role ? { 'x-required-role': spec.role } : {}),
   };
 }
+
+/** The `operation` builder of one feature: every operation it makes carries the feature's tag. */
+export const taggedOperation =
+  (tag: string) =>
+  (spec: Omit<OperationSpec, 'tag'>): Operation =>
+    operation({ tag, ...spec });
 
 /** The shared error responses, rendered by the one error middleware as `{"error":{"code","message","field"}}`. */
 export function errorResponses(): Record<string, Schema> {

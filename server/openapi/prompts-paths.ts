@@ -1,22 +1,21 @@
 import {
   arrayOf,
+  input,
   json,
   jsonBody,
-  input,
   object,
-  operation,
   pageParams,
   pathParam,
   query,
   ref,
   string,
+  taggedOperation,
   type Feature,
-  type OperationSpec,
 } from './openapi-helpers.js';
 import { promptNameSchema, registrySchemas, versionInputSchema } from './registry-schemas.js';
 
 const tag = 'prompts';
-const op = (spec: Omit<OperationSpec, 'tag'>) => operation({ tag, ...spec });
+const op = taggedOperation(tag);
 
 const name = pathParam('name', 'Prompt name (`/` encoded as `%2F`).');
 

@@ -1,7 +1,8 @@
 import { ROLES } from '../http/auth.js';
-import { boolean, freeObject, json, object, operation, string, type Feature } from './openapi-helpers.js';
+import { boolean, freeObject, json, object, string, taggedOperation, type Feature } from './openapi-helpers.js';
 
 const tag = 'system';
+const op = taggedOperation(tag);
 
 export const systemFeature: Feature = {
   tag: { name: tag, description: 'Health, Prometheus metrics, the identity of the presented key, and this document.' },
@@ -16,8 +17,7 @@ export const systemFeature: Feature = {
   },
   paths: {
     '/api/v1/health': {
-      get: operation({
-        tag,
+      get: op({
         auth: false,
         id: 'getHealth',
         summary: 'Health of the server, its store and the collector counters',
@@ -32,8 +32,7 @@ export const systemFeature: Feature = {
         { url: 'http://localhost:8080', description: 'API port (PORT)' },
         { url: 'http://localhost:4318', description: 'Collector port (OTLP_PORT)' },
       ],
-      get: operation({
-        tag,
+      get: op({
         auth: false,
         id: 'getPrometheusMetrics',
         summary: 'Collector counters in Prometheus text format 0.0.4 (on both ports)',
@@ -43,8 +42,7 @@ export const systemFeature: Feature = {
       }),
     },
     '/api/v1/me': {
-      get: operation({
-        tag,
+      get: op({
         id: 'getMe',
         summary: 'Who the presented key is',
         description: 'With no keys configured every request is the local admin and `authEnabled` is false.',
@@ -64,8 +62,7 @@ export const systemFeature: Feature = {
       }),
     },
     '/api/v1/openapi.json': {
-      get: operation({
-        tag,
+      get: op({
         auth: false,
         id: 'getOpenApi',
         summary: 'This OpenAPI 3.1 description',

@@ -7,17 +7,18 @@ import {
   nullable,
   number,
   object,
-  operation,
   pathParam,
   query,
   ref,
   string,
+  taggedOperation,
   time,
   windowParams,
   type Feature,
 } from './openapi-helpers.js';
 
 const tag = 'traces';
+const op = taggedOperation(tag);
 const attributes = { type: 'object', additionalProperties: { type: 'string' } };
 
 export const tracesFeature: Feature = {
@@ -88,8 +89,7 @@ export const tracesFeature: Feature = {
     '/v1/traces': {
       servers: [{ url: 'http://localhost:4318', description: 'Collector port (OTLP_PORT)' }],
       post: {
-        ...operation({
-          tag,
+        ...op({
           auth: false,
           id: 'exportTraces',
           summary: 'OTLP/HTTP trace export',
@@ -121,8 +121,7 @@ export const tracesFeature: Feature = {
       },
     },
     '/api/v1/traces': {
-      get: operation({
-        tag,
+      get: op({
         id: 'listTraces',
         summary: 'Traces in a time window, newest first, paginated',
         params: [
@@ -151,8 +150,7 @@ export const tracesFeature: Feature = {
       }),
     },
     '/api/v1/traces/{traceId}': {
-      get: operation({
-        tag,
+      get: op({
         id: 'getTrace',
         summary: 'Every span of one trace',
         params: [pathParam('traceId', '32 hexadecimal digits.')],

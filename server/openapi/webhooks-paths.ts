@@ -7,16 +7,17 @@ import {
   jsonBody,
   nullable,
   object,
-  operation,
   pathParam,
   query,
   ref,
   string,
+  taggedOperation,
   time,
   type Feature,
 } from './openapi-helpers.js';
 
 const tag = 'webhooks';
+const op = taggedOperation(tag);
 const role = 'admin';
 const eventNames = { type: 'string', enum: [...EVENT_TYPES, ALL_EVENTS] };
 const id = pathParam('id', 'Webhook id (`wh_…`).');
@@ -69,8 +70,7 @@ export const webhooksFeature: Feature = {
   },
   paths: {
     '/api/v1/webhooks': {
-      post: operation({
-        tag,
+      post: op({
         role,
         id: 'createWebhook',
         summary: 'Subscribe a URL to events',
@@ -91,8 +91,7 @@ export const webhooksFeature: Feature = {
         responses: { 201: json('The subscription, with its signing secret (shown only here).', ref('CreatedWebhook')) },
         errors: [400],
       }),
-      get: operation({
-        tag,
+      get: op({
         role,
         id: 'listWebhooks',
         summary: 'List webhook subscriptions',
@@ -105,8 +104,7 @@ export const webhooksFeature: Feature = {
       }),
     },
     '/api/v1/webhooks/{id}': {
-      delete: operation({
-        tag,
+      delete: op({
         role,
         id: 'deleteWebhook',
         summary: 'Delete a webhook subscription',
@@ -117,8 +115,7 @@ export const webhooksFeature: Feature = {
       }),
     },
     '/api/v1/webhooks/{id}/deliveries': {
-      get: operation({
-        tag,
+      get: op({
         role,
         id: 'listWebhookDeliveries',
         summary: 'Delivery log of a webhook, newest first',
