@@ -1,4 +1,4 @@
-import { studentTQuantile } from '../stats/distributions.js';
+import { studentTQuantile, summaryFromSums } from '../stats/index.js';
 
 export interface MeanInterval {
   mean: number | null;
@@ -11,9 +11,8 @@ export interface MeanInterval {
 /** Mean and its 95% t-interval from count, sum and sum of squares. */
 export function meanInterval(n: number, sum: number, sumSq: number): MeanInterval {
   if (n <= 0) return { mean: null, low: null, high: null, n: 0 };
-  const mean = sum / n;
+  const { mean, variance } = summaryFromSums({ n, sum, sumSq });
   if (n < 2) return { mean, low: null, high: null, n };
-  const variance = Math.max(0, (sumSq - (sum * sum) / n) / (n - 1));
   const half = studentTQuantile(0.975, n - 1) * Math.sqrt(variance / n);
   return { mean, low: mean - half, high: mean + half, n };
 }
