@@ -104,7 +104,7 @@ function trace(i: number, startNs: bigint) {
 }
 
 /** One ExportTraceServiceRequest of `spanCount` spans (a multiple of 4), its traces starting near `nowNs`. */
-export function llmBatch(spanCount: number, seed: number, nowNs: bigint) {
+function llmBatch(spanCount: number, seed: number, nowNs: bigint) {
   const spans = [];
   for (let i = 0; spans.length < spanCount; i++) spans.push(...trace(seed + i, nowNs - BigInt(i) * 1_000_000n));
   const environment = ENVIRONMENTS[seed % ENVIRONMENTS.length]!;

@@ -30,7 +30,7 @@ function first(attributes: Attributes, keys: readonly string[]): string {
 }
 
 /** A token count: a non-negative integer (a double like "12.0" is accepted), else null. */
-export function parseCount(text: string | undefined): number | null {
+function parseCount(text: string | undefined): number | null {
   if (text === undefined || text === '') return null;
   const n = Number(text);
   return Number.isFinite(n) && n >= 0 ? Math.round(n) : null;

@@ -5,7 +5,7 @@ import { spanThenResource } from './lookup.js';
  * The model the application asked for (stable across provider snapshots, so metrics group well), then the model
  * that answered: GenAI (also OpenLLMetry, OpenLIT, Vercel `doGenerate`), OpenInference, Langfuse, Vercel AI SDK.
  */
-export const MODEL_KEYS = [
+const MODEL_KEYS = [
   'gen_ai.request.model',
   'gen_ai.response.model',
   'llm.model_name',
@@ -24,13 +24,7 @@ export const readModel: NormalizeStep = {
  * SDK names providers by API (`openai.chat`, `anthropic.messages`) also in `gen_ai.system` on its spans, so on a
  * Vercel span (one with `ai.operationId`) only the part before the first dot is kept. Lowercased.
  */
-export const PROVIDER_KEYS = [
-  'gen_ai.provider.name',
-  'gen_ai.system',
-  'llm.provider',
-  'llm.system',
-  'ai.model.provider',
-];
+const PROVIDER_KEYS = ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system', 'ai.model.provider'];
 
 export const readProvider: NormalizeStep = {
   name: 'readProvider',

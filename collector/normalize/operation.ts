@@ -60,7 +60,7 @@ export const readOperation: NormalizeStep = {
  * `llm.request.type` span, the OpenInference LLM span, the Langfuse generation observation and the Vercel
  * `doGenerate`/`doStream` span — never a wrapper (`invoke_agent`, `ai.generateText`), tool, embedding or chain span.
  */
-export const GENERATION_OPERATIONS: ReadonlySet<string> = new Set(['chat', 'text_completion', 'generate_content']);
+const GENERATION_OPERATIONS: ReadonlySet<string> = new Set(['chat', 'text_completion', 'generate_content']);
 
 export const markGeneration: NormalizeStep = {
   name: 'markGeneration',

@@ -6,21 +6,21 @@ import { firstCount, jsonObjectAttribute } from './lookup.js';
  * cached input tokens are the cache reads (priced lower). Keys in precedence order: GenAI current, GenAI
  * deprecated (also older OpenLLMetry and Vercel `doGenerate`), OpenInference, Vercel AI SDK (current, older).
  */
-export const INPUT_TOKEN_KEYS = [
+const INPUT_TOKEN_KEYS = [
   'gen_ai.usage.input_tokens',
   'gen_ai.usage.prompt_tokens',
   'llm.token_count.prompt',
   'ai.usage.inputTokens',
   'ai.usage.promptTokens',
 ];
-export const OUTPUT_TOKEN_KEYS = [
+const OUTPUT_TOKEN_KEYS = [
   'gen_ai.usage.output_tokens',
   'gen_ai.usage.completion_tokens',
   'llm.token_count.completion',
   'ai.usage.outputTokens',
   'ai.usage.completionTokens',
 ];
-export const CACHED_INPUT_TOKEN_KEYS = [
+const CACHED_INPUT_TOKEN_KEYS = [
   'gen_ai.usage.cache_read.input_tokens',
   'gen_ai.usage.cache_read_input_tokens',
   'llm.token_count.prompt_details.cache_read',

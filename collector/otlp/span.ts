@@ -67,9 +67,3 @@ export type TraceExport = ResourceSpans[];
 export function newAttributes(): Attributes {
   return Object.create(null) as Attributes;
 }
-
-export function countSpans(request: TraceExport): number {
-  let n = 0;
-  for (const rs of request) for (const ss of rs.scopeSpans) n += ss.spans.length;
-  return n;
-}

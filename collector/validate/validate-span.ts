@@ -23,7 +23,7 @@ export interface SpanLimits {
 }
 
 /** Clients buffer and retry, so hours-old spans are normal; only clock skew beyond this is rejected. */
-export const MAX_FUTURE_SKEW_NS = 2n * 3600n * 1_000_000_000n;
+const MAX_FUTURE_SKEW_NS = 2n * 3600n * 1_000_000_000n;
 const DAY_NS = 86_400n * 1_000_000_000n;
 
 /** The accepted time window at `nowMs`: from RETENTION_DAYS ago to MAX_FUTURE_SKEW_NS ahead. */

@@ -26,7 +26,7 @@ interface PoolWorker {
 }
 
 /** A worker thread stopped while it held requests; they fail with 500 and their clients retry. */
-export class IngestWorkerError extends Error {
+class IngestWorkerError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'IngestWorkerError';
@@ -54,7 +54,7 @@ function startWorker(workerData: unknown): Worker {
 }
 
 /** One worker per core by default: the main thread only handles HTTP and the store while these do the parsing. */
-export const DEFAULT_INGEST_WORKERS = Math.min(4, availableParallelism());
+const DEFAULT_INGEST_WORKERS = Math.min(4, availableParallelism());
 
 /**
  * A small pool of worker threads that run the per-request ingest (decode, validate, normalise, encode) off the

@@ -14,7 +14,7 @@ export interface ClickHouseOptions {
  * Settings for Distributed tables: an insert returns only once the rows are on their shards (so a 200 from the
  * collector and a registry write mean "stored"), and a JOIN or IN over two Distributed tables is run as GLOBAL.
  */
-export const CLUSTER_SETTINGS = { distributed_foreground_insert: 1, distributed_product_mode: 'global' } as const;
+const CLUSTER_SETTINGS = { distributed_foreground_insert: 1, distributed_product_mode: 'global' } as const;
 
 /** The server store: a ClickHouse server or cluster reached with the official client over HTTP. */
 export class ClickHouseStore implements Store {

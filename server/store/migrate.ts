@@ -27,7 +27,7 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     }));
 }
 
-export function splitStatements(sql: string): string[] {
+function splitStatements(sql: string): string[] {
   const withoutComments = sql
     .split('\n')
     .filter((line) => !line.trim().startsWith('--'))
