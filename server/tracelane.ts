@@ -31,9 +31,10 @@ const LOOPBACK = '127.0.0.1';
 /** Starts server and collector; ports 0 pick free ports (tests do this). */
 export async function startTracelane(config: Config, log: Logger): Promise<Tracelane> {
   const store = openStore(config);
-  const applied = await migrate(store, loadMigrations(), ddlRendererFor(config));
+  const renderDdl = ddlRendererFor(config);
+  const applied = await migrate(store, loadMigrations(), renderDdl);
   if (applied.length > 0) log.info('migrations applied', { migrations: applied });
-  await applyRetention(store, config.RETENTION_DAYS, config.ROLLUP_RETENTION_DAYS, ddlRendererFor(config));
+  await applyRetention(store, config.RETENTION_DAYS, config.ROLLUP_RETENTION_DAYS, renderDdl);
 
   const bus = new EventBus();
   await ensureDefaultEnvironments(store);
