@@ -2,13 +2,17 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../log.js';
 import { StoreError } from '../store/store.js';
 
-/** An error with an HTTP status that the error middleware turns into `{"error":{"code","message","field"}}`. */
+/**
+ * An error with an HTTP status that the error middleware turns into `{"error":{"code","message","field"}}`, with
+ * `details` (if any) as further members beside `error`, e.g. the current state a 409 conflicted with.
+ */
 export class AppError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly field?: string,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'AppError';
@@ -19,14 +23,15 @@ export const badRequest = (message: string, field?: string) => new AppError(400,
 export const unauthorized = (message = 'missing or unknown API key') => new AppError(401, 'unauthorized', message);
 export const forbidden = (message: string) => new AppError(403, 'forbidden', message);
 export const notFound = (message: string, field?: string) => new AppError(404, 'not_found', message, field);
-export const conflict = (message: string) => new AppError(409, 'conflict', message);
+export const conflict = (message: string, field?: string, details?: Record<string, unknown>) =>
+  new AppError(409, 'conflict', message, field, details);
 
 /** The one error middleware: known errors keep their status and message; unknown ones are logged and hidden. */
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
-    const body = (status: number, code: string, message: string, field?: string) =>
-      res.status(status).json({ error: { code, message, ...(field ? { field } : {}) } });
-    if (err instanceof AppError) return body(err.status, err.code, err.message, err.field);
+    const body = (status: number, code: string, message: string, field?: string, details?: Record<string, unknown>) =>
+      res.status(status).json({ ...details, error: { code, message, ...(field ? { field } : {}) } });
+    if (err instanceof AppError) return body(err.status, err.code, err.message, err.field, err.details);
     const parserError = err as { type?: string; status?: number; message?: string };
     if (parserError.type === 'entity.parse.failed') return body(400, 'bad_request', 'request body is not valid JSON');
     if (parserError.type === 'entity.too.large') return body(413, 'too_large', 'request body is too large');

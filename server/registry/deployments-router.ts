@@ -1,11 +1,11 @@
-import { Router, type ErrorRequestHandler } from 'express';
+import { Router } from 'express';
 import { requireRole } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
 import { deployBody, deploymentsQuery, externalBody, promoteBody, rollbackBody } from './deployment-bodies.js';
 import { deploy, promote, recordExternal } from './deploy-service.js';
 import { findDeploymentEvent, listDeploymentEvents } from './deployment-queries.js';
 import { requireEnvironment } from './environment-service.js';
-import { StaleDeploymentError, type LaneWrite } from './lane-writer.js';
+import type { LaneWrite } from './lane-writer.js';
 import type { RegistryDeps } from './registry-deps.js';
 import { createRequest } from './request-service.js';
 import { rollback } from './rollback.js';
@@ -71,12 +71,3 @@ export function deploymentsRouter(deps: RegistryDeps): Router {
 
   return router;
 }
-
-/** Renders a stale `expectedDeploymentId` as 409 with the lane's current deployment beside the error. */
-export const staleDeploymentHandler: ErrorRequestHandler = (err, _req, res, next) => {
-  if (!(err instanceof StaleDeploymentError)) {
-    next(err);
-    return;
-  }
-  res.status(409).json({ error: { code: err.code, message: err.message, field: err.field }, current: err.current });
-};

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../http/errors.js';
+import { conflict } from '../http/errors.js';
 import { nowIso, timeAfter } from './clock.js';
 import type { DeploymentEvent } from './deployment-event.js';
 import type { EventDraft } from './deployment-plans.js';
@@ -8,22 +8,19 @@ import { deriveLaneState, type LaneState } from './environment-state.js';
 import { laneKey, locks } from './keyed-mutex.js';
 import { publish, type RegistryDeps } from './registry-deps.js';
 
-/** A stale `expectedDeploymentId`: 409 whose body also carries the lane's current deployment. */
-export class StaleDeploymentError extends AppError {
-  constructor(readonly current: DeploymentEvent | null) {
-    super(
-      409,
-      'conflict',
-      `expectedDeploymentId: the current deployment is ${current ? `"${current.id}"` : 'none'}; re-read and retry`,
-      'expectedDeploymentId',
-    );
-  }
-}
-
-/** Throws when the caller expected another latest event (`null`: expected nothing deployed yet). */
+/**
+ * Throws a 409 when the caller expected another latest event (`null`: expected nothing deployed yet); the body
+ * carries the lane's current deployment as `current` beside the error.
+ */
 export function checkExpected(state: LaneState, expected: string | null | undefined): void {
   if (expected === undefined) return;
-  if ((state.latest?.id ?? null) !== expected) throw new StaleDeploymentError(state.latest);
+  const current = state.latest;
+  if ((current?.id ?? null) === expected) return;
+  throw conflict(
+    `expectedDeploymentId: the current deployment is ${current ? `"${current.id}"` : 'none'}; re-read and retry`,
+    'expectedDeploymentId',
+    { current },
+  );
 }
 
 export interface LaneDecision extends EventDraft {

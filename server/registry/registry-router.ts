@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { ApiContext } from '../app.js';
-import { deploymentsRouter, staleDeploymentHandler } from './deployments-router.js';
+import { deploymentsRouter } from './deployments-router.js';
 import { environmentsRouter } from './environments-router.js';
 import { promptsRouter } from './prompts-router.js';
 import { requestsRouter } from './requests-router.js';
@@ -15,6 +15,5 @@ export function registryRouter(ctx: Pick<ApiContext, 'store' | 'bus' | 'log'>): 
   router.use(environmentsRouter(ctx.store));
   router.use(requestsRouter(deps));
   router.use(deploymentsRouter(deps));
-  router.use(staleDeploymentHandler);
   return router;
 }
