@@ -1,15 +1,7 @@
 import { z } from 'zod';
+import { intParam } from '../http/validation.js';
 
 /** Query-string values (always text) with the conversions the registry's list routes share. */
-
-export function intParam(min: number, max: number, fallback: number) {
-  return z
-    .string()
-    .regex(/^\d{1,9}$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
-    .default(fallback);
-}
 
 export const pageParams = {
   limit: intParam(1, 1000, 100),

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Router } from 'express';
+import { z } from 'zod';
 import type { ApiContext } from '../app.js';
 import { requireRole } from '../http/auth.js';
-import { badRequest, notFound } from '../http/errors.js';
+import { notFound } from '../http/errors.js';
+import { intParam, parseBody, parseQuery } from '../http/validation.js';
 import { listDeliveries } from './delivery-log.js';
-import { parseWebhookInput } from './webhook-input.js';
+import { webhookInput } from './webhook-input.js';
 import { deleteWebhook, findWebhook, insertWebhook, listWebhooks, publicWebhook } from './webhook-table.js';
 
-const DELIVERIES_LIMIT = { default: 100, max: 1000 };
+const deliveriesQuery = z.object({ limit: intParam(1, 1000, 100) });
 
 /**
  * Webhook subscriptions and their delivery logs. Every route needs the admin role: receiver URLs often embed
@@ -18,7 +20,7 @@ export function createWebhooksRouter({ store }: ApiContext): Router {
   router.use('/webhooks', requireRole('admin'));
 
   router.post('/webhooks', async (req, res) => {
-    const input = parseWebhookInput(req.body);
+    const input = parseBody(webhookInput, req.body);
     const webhook = {
       id: `wh_${randomUUID()}`,
       ...input,
@@ -41,19 +43,10 @@ export function createWebhooksRouter({ store }: ApiContext): Router {
   });
 
   router.get('/webhooks/:id/deliveries', async (req, res) => {
-    const limit = parseLimit(req.query.limit);
+    const { limit } = parseQuery(deliveriesQuery, req.query);
     if (!(await findWebhook(store, req.params.id))) throw notFound(`no webhook with id "${req.params.id}"`, 'id');
     res.json({ deliveries: await listDeliveries(store, req.params.id, limit) });
   });
 
   return router;
-}
-
-function parseLimit(value: unknown): number {
-  if (value === undefined) return DELIVERIES_LIMIT.default;
-  const limit = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(limit) || limit < 1 || limit > DELIVERIES_LIMIT.max) {
-    throw badRequest(`limit must be an integer from 1 to ${DELIVERIES_LIMIT.max}`, 'limit');
-  }
-  return limit;
 }

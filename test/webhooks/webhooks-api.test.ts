@@ -64,6 +64,7 @@ describe('webhook subscriptions API', () => {
     [{ url: 'https://example.com', events: 'deployment.created' }, 'events'],
     [{ url: 'https://example.com', events: ['*'], secret: 'short' }, 'secret'],
     [{ url: 'https://example.com', events: ['*'], description: 'x'.repeat(501) }, 'description'],
+    [{ url: 'https://example.com', events: ['*'], secrets: 's'.repeat(32) }, 'secrets'],
   ])('rejects %j with 400 naming %s, and records nothing', async (body, field) => {
     const before = ((await call('GET', '/webhooks')).body.webhooks as unknown[]).length;
     const res = await call('POST', '/webhooks', body);
