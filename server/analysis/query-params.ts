@@ -1,6 +1,6 @@
 import { badRequest } from '../http/errors.js';
 import { parseField } from '../http/validation.js';
-import { timeParam } from '../registry/query-params.js';
+import { timeParam } from '../http/validation.js';
 
 /** Query-string and body readers that fail with a 400 naming the field. */
 export type Query = Record<string, unknown>;

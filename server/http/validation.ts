@@ -55,6 +55,19 @@ export function intParam(min: number, max: number, fallback: number) {
     .default(fallback);
 }
 
+/** A time as ISO-8601 (`2026-11-21T10:00:00Z`) or epoch milliseconds; becomes epoch milliseconds. */
+export const timeParam = z
+  .string()
+  .max(64)
+  .transform((text, ctx) => {
+    const ms = /^\d{1,15}$/.test(text) ? Number(text) : Date.parse(text);
+    if (Number.isNaN(ms)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 time or epoch milliseconds' });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
 /** A named path parameter as text (Express has already decoded it, so `%2F` arrives as `/`). */
 export function pathParam(params: Record<string, string | string[] | undefined>, name: string): string {
   const value = params[name];

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DEPLOYMENT_KINDS } from './deployment-event.js';
 import { canaryPercent, environmentName, promptName, reason, versionNumber } from './names.js';
-import { pageParams, timeParam } from './query-params.js';
+import { timeParam } from '../http/validation.js';
+import { pageParams } from './query-params.js';
 
 /** Request bodies and queries of the deployment routes. */
 

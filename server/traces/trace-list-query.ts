@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { badRequest } from '../http/errors.js';
 import { parseQuery } from '../http/validation.js';
-import { timeParam } from '../registry/query-params.js';
+import { timeParam } from '../http/validation.js';
 import { decodeCursor, type TraceCursor } from './cursor.js';
 
 const label = z.string().min(1).max(256);
