@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  MissingVariablesError,
+  checkVariables,
+  renderPrompt,
+  type RenderTemplate,
+  type Rendered,
+  type VariableCheck,
+} from '../../clients/typescript/src/render.js';
+
+interface Cases {
+  cases: {
+    name: string;
+    template: RawTemplate;
+    values: Record<string, unknown>;
+    expected?: Rendered;
+    error?: string[];
+  }[];
+  checks: { name: string; template: RawTemplate; expected: VariableCheck }[];
+}
+type RawTemplate = Omit<RenderTemplate, 'variables'> & { variables: (string | RenderTemplate['variables'][number])[] };
+
+const cases = JSON.parse(readFileSync(new URL('../../clients/render-cases.json', import.meta.url), 'utf8')) as Cases;
+/** Versions store variables as objects; the shared cases may write a bare name, as the versions API accepts. */
+const template = (raw: RawTemplate): RenderTemplate => ({
+  ...raw,
+  variables: raw.variables.map((v) => (typeof v === 'string' ? { name: v } : v)),
+});
+
+describe('renderPrompt (clients/render-cases.json)', () => {
+  for (const c of cases.cases) {
+    it(c.name, () => {
+      const render = () => renderPrompt(template(c.template), c.values);
+      if (c.error) {
+        expect(render).toThrow(MissingVariablesError);
+        try {
+          render();
+        } catch (error) {
+          expect((error as MissingVariablesError).variables).toEqual(c.error);
+          expect((error as Error).message).toContain(c.error[0]);
+        }
+      } else {
+        expect(render()).toEqual(c.expected);
+      }
+    });
+  }
+});
+
+describe('checkVariables (clients/render-cases.json)', () => {
+  for (const c of cases.checks) {
+    it(c.name, () => expect(checkVariables(template(c.template))).toEqual(c.expected));
+  }
+});
