@@ -65,6 +65,9 @@ export const configSchema = z.object({
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
   /** Analysis: milliseconds between re-evaluations of the deployments still inside their bake window. */
   ANALYSIS_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Trace search (`GET /api/v1/traces`): longest a query may run, and most span rows it may read, before a 400. */
+  TRACE_SEARCH_MAX_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  TRACE_SEARCH_MAX_ROWS: z.coerce.number().int().min(1000).default(200_000_000),
   /** Self-observability: OTLP/HTTP endpoint (…/v1/traces) receiving a span per request Tracelane serves. Empty: off. */
   SELF_TRACES_OTLP_ENDPOINT: z.union([z.literal(''), z.url()]).default(''),
   /** Self-observability: the `service.name` of those spans. */
