@@ -63,8 +63,11 @@ export const configSchema = z.object({
   BUFFER_MAX_SPANS: z.coerce.number().int().min(1).default(200_000),
   /** Log format: `text` or `json`. */
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
-  /** Analysis: milliseconds between re-evaluations of the deployments still inside their bake window. */
-  ANALYSIS_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * Analysis: milliseconds between runs of the analysis loop. A run re-evaluates only deployments whose lane received
+   * data (every run while young, at most once a minute later on), whose window closed, or whose rollback is pending.
+   */
+  ANALYSIS_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   /** Trace search (`GET /api/v1/traces`): longest a query may run, and most span rows it may read, before a 400. */
   TRACE_SEARCH_MAX_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   TRACE_SEARCH_MAX_ROWS: z.coerce.number().int().min(1000).default(200_000_000),

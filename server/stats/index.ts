@@ -11,4 +11,5 @@ export * from './drift.js';
 export * from './measure-metric.js';
 export * from './judge-metric.js';
 export * from './judge-deployment.js';
+export * from './early-stop.js';
 export { METRIC_LABELS, formatValue } from './format.js';
