@@ -252,16 +252,18 @@ export async function queryArmsBatch(
       params,
     );
   }
-  const find = <R extends { plan: number; arm: Segment }>(rows: R[], plan: number, arm: Segment) =>
-    rows.find((r) => r.plan === plan && r.arm === arm);
+  const spans = byPlanAndArm(spanRowsOut);
+  const scores = byPlanAndArm(scoreRows);
+  const counts = byPlanAndArm(countRows);
   return requests.map((_, plan) => {
-    const arm = (s: Segment) => toArm(find(spanRowsOut, plan, s), find(scoreRows, plan, s), find(countRows, plan, s));
+    const arm = (s: Segment) =>
+      toArm(spans.get(`${plan}:${s}`), scores.get(`${plan}:${s}`), counts.get(`${plan}:${s}`));
     return {
       candidate: arm('c'),
       baseline: arm('b'),
       candidateExtra: arm('cx'),
       baselineExtra: arm('bx'),
-      candidateModels: find(spanRowsOut, plan, 'c')?.models ?? find(spanRowsOut, plan, 'cx')?.models ?? [],
+      candidateModels: spans.get(`${plan}:c`)?.models ?? spans.get(`${plan}:cx`)?.models ?? [],
     };
   });
 }

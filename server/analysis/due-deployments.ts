@@ -62,7 +62,7 @@ function isReweight(deployment: DeploymentEvent, lane: readonly DeploymentEvent[
 export function dueDeployments(input: DueInput): DueDeployment[] {
   const due: DueDeployment[] = [];
   for (const state of input.deployments) {
-    const { deployment, latest } = state;
+    const { deployment } = state;
     const switchAt = Date.parse(deployment.time);
     if (switchAt > input.now) continue;
     const lane = input.lanes.get(laneKey(deployment.prompt, deployment.environment)) ?? [];

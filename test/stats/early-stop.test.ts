@@ -74,7 +74,7 @@ function live(name: MetricName, before: Stream, after: Stream, perSecond: number
     const options = { mode: 'sequential' as const };
     let v = judgeMetric(name, arm(before, 0, regular), arm(after, skipped, skipped + regular), config, options);
     if (v.verdict === 'inconclusive') {
-      v = judgeEarlyStop(name, arm(before, 0, early), arm(after, 0, early), config, options) ?? v;
+      v = judgeEarlyStop(name, arm(before, 0, early), arm(after, 0, early), config) ?? v;
     }
     if (v.verdict === 'fail' && failedAt === null) failedAt = t;
     if (v.verdict === 'fail' || v.verdict === 'warn') everWarnOrFail = true;
