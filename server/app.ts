@@ -11,6 +11,7 @@ import { keysRouter } from './registry/keys-router.js';
 import { registryRouter } from './registry/registry-router.js';
 import type { Logger } from './log.js';
 import { createOpenApiRouter } from './openapi/openapi-router.js';
+import { overviewRouter } from './overview/overview-router.js';
 import type { Store } from './store/store.js';
 import { createTracesRouter } from './traces/traces-router.js';
 import { createWebhooksRouter } from './webhooks/webhooks-router.js';
@@ -47,6 +48,7 @@ export function createApiApp(ctx: ApiContext): Express {
   api.use(createMeRouter(ctx));
   api.use(createAnalysisRouter(ctx));
   api.use(createTracesRouter(ctx));
+  api.use(overviewRouter(ctx));
   app.use('/api/v1', api);
   app.use('/api', (_req, _res, next) => next(notFound('no such API route')));
   app.use(createWebHandler());

@@ -1,0 +1,127 @@
+import { metricValues } from '../analysis/metric-values.js';
+import { EMPTY_ROLLUP_SUMS, type RollupSums } from '../analysis/rollup-query.js';
+import { bucketStarts } from '../analysis/timeseries-query.js';
+import { laneKey } from '../registry/keyed-mutex.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * The trends of every lane (prompt × environment) over a window, from the per-minute rollups, in two queries
+ * whatever the number of lanes: requests, p95 latency, error rate and quality per bucket, and the same over the
+ * whole window. Values are computed exactly as `GET /metrics/timeseries` computes its points (metricValues over the
+ * same sums), so a lane's trend here equals that endpoint's answer for the lane at the same window and step.
+ */
+export interface LaneTrend {
+  /** Per bucket, aligned with the overview's bucket starts. */
+  series: {
+    requests: number[];
+    latencyP95Ms: (number | null)[];
+    errorRate: (number | null)[];
+    quality: (number | null)[];
+  };
+  /** Over the whole window. */
+  totals: { requests: number; latencyP95Ms: number | null; errorRate: number | null; quality: number | null };
+}
+
+export interface LaneTrendsRequest {
+  from: number;
+  to: number;
+  stepSeconds: number;
+  /** Only these lanes (by environment and prompt); all lanes when absent. */
+  lanes?: readonly { environment: string; prompt: string }[];
+}
+
+type Row = Partial<RollupSums> & { environment: string; prompt: string; bucket: number };
+
+/** Bucket -1 holds the whole window. */
+const TOTAL = -1;
+
+function sql(table: string, aggregates: string, restricted: boolean): string {
+  const where = `Minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND Minute < fromUnixTimestamp64Milli({to:Int64})
+    ${restricted ? 'AND Environment IN {environments:Array(String)} AND PromptName IN {prompts:Array(String)}' : ''}`;
+  const bucket = 'toUnixTimestamp(toStartOfInterval(Minute, toIntervalSecond({step:UInt32}))) * 1000';
+  return `
+    SELECT Environment AS environment, PromptName AS prompt, ${bucket} AS bucket, ${aggregates}
+    FROM ${table} WHERE ${where} GROUP BY environment, prompt, bucket
+    UNION ALL
+    SELECT Environment AS environment, PromptName AS prompt, ${TOTAL} AS bucket, ${aggregates}
+    FROM ${table} WHERE ${where} GROUP BY environment, prompt`;
+}
+
+const METRICS = `sum(Requests) AS requests, sum(Errors) AS errors,
+  quantilesDDMerge(0.01, 0.5, 0.95, 0.99)(LatencyMsQuantiles) AS latencyMs,
+  sum(QualityCount) AS qualityCount, sum(QualitySum) AS qualitySum, sum(QualitySumSq) AS qualitySumSq`;
+const SCORES = 'sum(ScoreCount) AS qualityCount, sum(ScoreSum) AS qualitySum, sum(ScoreSumSq) AS qualitySumSq';
+
+export async function queryLaneTrends(store: Store, req: LaneTrendsRequest): Promise<Map<string, LaneTrend>> {
+  const restricted = req.lanes !== undefined;
+  const params = {
+    from: req.from,
+    to: req.to,
+    step: req.stepSeconds,
+    environments: [...new Set(req.lanes?.map((l) => l.environment))],
+    prompts: [...new Set(req.lanes?.map((l) => l.prompt))],
+  };
+  const [metrics, scores] = await Promise.all([
+    store.query<Row>(sql('llm_metrics_1m', METRICS, restricted), params),
+    store.query<Row>(sql('llm_scores_1m', SCORES, restricted), params),
+  ]);
+  // Sums per lane and bucket, span quality and posted scores together (as the time series adds them).
+  const sums = new Map<string, Map<number, RollupSums>>();
+  const sumsOf = (row: Row) => {
+    const key = laneKey(row.prompt, row.environment);
+    const lane = sums.get(key) ?? new Map<number, RollupSums>();
+    sums.set(key, lane);
+    const entry = lane.get(row.bucket) ?? { ...EMPTY_ROLLUP_SUMS };
+    lane.set(row.bucket, entry);
+    return entry;
+  };
+  for (const m of metrics) {
+    const entry = sumsOf(m);
+    entry.requests = m.requests ?? 0;
+    entry.errors = m.errors ?? 0;
+    entry.latencyMs = entry.requests > 0 ? (m.latencyMs ?? null) : null;
+    entry.qualityCount += m.qualityCount ?? 0;
+    entry.qualitySum += m.qualitySum ?? 0;
+    entry.qualitySumSq += m.qualitySumSq ?? 0;
+  }
+  for (const s of scores) {
+    const entry = sumsOf(s);
+    entry.qualityCount += s.qualityCount ?? 0;
+    entry.qualitySum += s.qualitySum ?? 0;
+    entry.qualitySumSq += s.qualitySumSq ?? 0;
+  }
+  const starts = bucketStarts(req.from, req.to, req.stepSeconds * 1000);
+  const trends = new Map<string, LaneTrend>();
+  for (const [key, byBucket] of sums) {
+    const points = starts.map((t) => metricValues(byBucket.get(t) ?? EMPTY_ROLLUP_SUMS));
+    const total = metricValues(byBucket.get(TOTAL) ?? EMPTY_ROLLUP_SUMS);
+    trends.set(key, {
+      series: {
+        requests: points.map((p) => p.requests),
+        latencyP95Ms: points.map((p) => p.latencyP95Ms),
+        errorRate: points.map((p) => p.errorRate),
+        quality: points.map((p) => p.quality),
+      },
+      totals: {
+        requests: total.requests,
+        latencyP95Ms: total.latencyP95Ms,
+        errorRate: total.errorRate,
+        quality: total.quality,
+      },
+    });
+  }
+  return trends;
+}
+
+/** A lane without traffic in the window. */
+export function emptyTrend(buckets: number): LaneTrend {
+  return {
+    series: {
+      requests: Array<number>(buckets).fill(0),
+      latencyP95Ms: Array<null>(buckets).fill(null),
+      errorRate: Array<null>(buckets).fill(null),
+      quality: Array<null>(buckets).fill(null),
+    },
+    totals: { requests: 0, latencyP95Ms: null, errorRate: null, quality: null },
+  };
+}
