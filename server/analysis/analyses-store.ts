@@ -83,6 +83,8 @@ export async function saveAnalyses(
       final: analysis.final ? 1 : 0,
       report: JSON.stringify(analysis),
       data_watermark: new Date(watermark).toISOString(),
+      decisive: analysis.decisive ? 1 : 0,
+      candidate_requests: analysis.candidate.requests,
       summary: JSON.stringify(summaryOf(analysis)),
     })),
   );

@@ -13,7 +13,8 @@ import type { DeploymentState } from './loop-state-query.js';
  *   first            never evaluated (a new deployment, or one recorded late with `POST /deployments/external`)
  *   window_closed    its evaluation window closed since the last evaluation (bake over, or replaced): the final one
  *   data             spans or scores of its lane arrived since its last evaluation, for times inside its windows —
- *                    at most once per re-evaluation interval (every run while young, once a minute when older)
+ *                    at most once per re-evaluation interval (every run while young or while it had no request
+ *                    yet, once a minute when older)
  *   late_data        the same for a window that had already closed: the final verdict is re-opened
  *   rollback_pending its latest verdict fails, it is still live with automatic rollback on, and the rule still
  *                    waits for more failing evaluations in a row or for time to pass
@@ -96,7 +97,9 @@ function dueReason(
     arrival.minTime < plan.windowEnd;
   if (fresh && latest.final) return 'late_data';
   const age = input.now - Date.parse(deployment.time);
-  if (fresh && input.now - latest.evaluatedAt >= reevaluationInterval(age, input.minIntervalMs)) return 'data';
+  const interval =
+    latest.candidateRequests === 0 ? input.minIntervalMs : reevaluationInterval(age, input.minIntervalMs);
+  if (fresh && input.now - latest.evaluatedAt >= interval) return 'data';
   // Rolled back at the latest evaluation already, unless the rule was still waiting then.
   const waitingForRollback =
     latest.verdict === 'fail' &&

@@ -20,6 +20,8 @@ export interface LatestEvaluation {
   verdict: OverallVerdict;
   final: boolean;
   decisive: boolean;
+  /** Requests in its candidate arm. */
+  candidateRequests: number;
   /** Epoch ms (the store's clock): data that arrived after it may not be in that evaluation. */
   watermark: number;
   /** Evaluations in a row, ending with the latest, whose verdict was `fail`. */
@@ -43,6 +45,7 @@ type StateRow = DeploymentEventRow & {
   latestVerdict: string;
   latestFinal: number;
   latestDecisive: number;
+  latestRequests: number;
   watermarkMs: number;
   failStreak: number;
 };
@@ -56,13 +59,13 @@ export async function loadLoopState(store: Store, since: number, now: number): P
     store.query<StateRow>(
       `SELECT ${DEPLOYMENT_EVENT_COLUMNS}, a.deployment_id != '' AS evaluated,
          toUnixTimestamp64Milli(a.last_at) AS evaluatedAtMs, a.last_verdict AS latestVerdict,
-         a.last_final AS latestFinal, a.last_decisive AS latestDecisive,
+         a.last_final AS latestFinal, a.last_decisive AS latestDecisive, a.last_requests AS latestRequests,
          toUnixTimestamp64Milli(a.last_watermark) AS watermarkMs, a.fail_streak AS failStreak
        FROM (SELECT * FROM deployment_events WHERE ${JUDGED}) AS d
        LEFT JOIN (
          SELECT deployment_id, max(evaluated_at) AS last_at, argMax(verdict, evaluated_at) AS last_verdict,
            argMax(final, evaluated_at) AS last_final, argMax(data_watermark, evaluated_at) AS last_watermark,
-           argMax(JSONExtractBool(summary, 'decisive'), evaluated_at) AS last_decisive,
+           argMax(decisive, evaluated_at) AS last_decisive, argMax(candidate_requests, evaluated_at) AS last_requests,
            arrayMap(x -> x.2, arrayReverseSort(groupArray((evaluated_at, verdict)))) AS newest_first,
            if(arrayAll(v -> v = 'fail', newest_first), length(newest_first),
               arrayFirstIndex(v -> v != 'fail', newest_first) - 1) AS fail_streak
@@ -98,6 +101,7 @@ export async function loadLoopState(store: Store, since: number, now: number): P
               verdict: r.latestVerdict as OverallVerdict,
               final: r.latestFinal === 1,
               decisive: r.latestDecisive === 1,
+              candidateRequests: r.latestRequests,
               watermark: r.watermarkMs,
               failStreak: r.failStreak,
             }
