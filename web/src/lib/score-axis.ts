@@ -16,7 +16,7 @@ export function scoreAxis(series: readonly Series[], minSpan = 0.1): { min: numb
   const span = Math.max(minSpan, (high - low) * 1.3);
   const middle = (low + high) / 2;
   let min = Math.max(0, middle - span / 2);
-  let max = Math.min(1, min + span);
+  const max = Math.min(1, min + span);
   min = Math.max(0, max - span);
   // Round outwards to a twentieth, so the ticks read 0.70, 0.75 … rather than 0.7134.
   return { min: Math.floor(min * 20 + 1e-9) / 20, max: Math.ceil(max * 20 - 1e-9) / 20 };
