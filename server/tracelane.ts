@@ -13,6 +13,7 @@ import type { Logger } from './log.js';
 import { ddlRendererFor } from './store/cluster-ddl.js';
 import { applyRetention, loadMigrations, migrate } from './store/migrate.js';
 import { openStore } from './store/open-store.js';
+import { backfillRollupTiers } from './store/rollup-tiers.js';
 import { startSelfTracing } from './telemetry/self-tracing.js';
 import type { Store } from './store/store.js';
 
@@ -35,6 +36,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const applied = await migrate(store, loadMigrations(), renderDdl);
   if (applied.length > 0) log.info('migrations applied', { migrations: applied });
   await applyRetention(store, config.RETENTION_DAYS, config.ROLLUP_RETENTION_DAYS, renderDdl);
+  await backfillRollupTiers(store, log);
 
   const bus = new EventBus();
   await ensureDefaultEnvironments(store);

@@ -46,7 +46,7 @@ export const overviewFeature: Feature = {
         }),
         totals: object({
           requests: integer(),
-          latencyP95Ms: nullable(number()),
+          latestP95Ms: nullable(number('p95 latency of the latest bucket with requests (ms).')),
           errorRate: nullable(number()),
           quality: nullable(number()),
         }),
@@ -62,7 +62,10 @@ export const overviewFeature: Feature = {
           'The same numbers as `GET /metrics/timeseries` per lane at the same window and step, from the per-minute rollups; the same verdict as `GET /deployments/{id}/analysis` (stored evaluations only). `lane` restricts the answer to some lanes (live refreshes).',
         params: [
           ...windowParams('6 hours'),
-          query('step', 'Bucket size (`1m` … `1d`, at most 120 buckets); default: the finest giving at most 30.'),
+          query(
+            'step',
+            'Bucket size (`1m` … `1d`, at most 120 buckets); default: the finest giving at most 36. The window starts on a bucket boundary.',
+          ),
           query('lane', '`<environment>:<prompt>`; repeat for several (at most 500).', {
             type: 'array',
             items: { type: 'string' },

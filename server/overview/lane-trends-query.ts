@@ -2,13 +2,17 @@ import { metricValues } from '../analysis/metric-values.js';
 import { EMPTY_ROLLUP_SUMS, type RollupSums } from '../analysis/rollup-query.js';
 import { bucketStarts } from '../analysis/timeseries-query.js';
 import { laneKey } from '../registry/keyed-mutex.js';
+import { tierFor, timeColumn } from '../store/rollup-tiers.js';
 import type { Store } from '../store/store.js';
 
 /**
- * The trends of every lane (prompt × environment) over a window, from the per-minute rollups, in two queries
- * whatever the number of lanes: requests, p95 latency, error rate and quality per bucket, and the same over the
- * whole window. Values are computed exactly as `GET /metrics/timeseries` computes its points (metricValues over the
- * same sums), so a lane's trend here equals that endpoint's answer for the lane at the same window and step.
+ * The trends of every lane (prompt × environment) over a window, from the rollups, in two queries whatever the
+ * number of lanes: requests, p95 latency, error rate and quality per bucket, and their summary over the window.
+ * Metrics come from the coarsest rollup tier the bucket size allows (10-minute or hourly buckets need ten or sixty
+ * times fewer latency sketches merged than minutes), posted scores from their per-minute rollup. Values are
+ * computed exactly as `GET /metrics/timeseries` computes its points (metricValues over the same sums; sketches merge
+ * exactly), so a lane's trend equals that endpoint's answer at the same window and step, the window starting on a
+ * bucket boundary.
  */
 export interface LaneTrend {
   /** Per bucket, aligned with the overview's bucket starts. */
@@ -18,8 +22,8 @@ export interface LaneTrend {
     errorRate: (number | null)[];
     quality: (number | null)[];
   };
-  /** Over the whole window. */
-  totals: { requests: number; latencyP95Ms: number | null; errorRate: number | null; quality: number | null };
+  /** Over the whole window; p95 latency of the latest bucket that had requests. */
+  totals: { requests: number; latestP95Ms: number | null; errorRate: number | null; quality: number | null };
 }
 
 export interface LaneTrendsRequest {
@@ -32,19 +36,14 @@ export interface LaneTrendsRequest {
 
 type Row = Partial<RollupSums> & { environment: string; prompt: string; bucket: number };
 
-/** Bucket -1 holds the whole window. */
-const TOTAL = -1;
-
-function sql(table: string, aggregates: string, restricted: boolean): string {
-  const where = `Minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND Minute < fromUnixTimestamp64Milli({to:Int64})
-    ${restricted ? 'AND Environment IN {environments:Array(String)} AND PromptName IN {prompts:Array(String)}' : ''}`;
-  const bucket = 'toUnixTimestamp(toStartOfInterval(Minute, toIntervalSecond({step:UInt32}))) * 1000';
+function sql(table: string, time: string, aggregates: string, restricted: boolean): string {
   return `
-    SELECT Environment AS environment, PromptName AS prompt, ${bucket} AS bucket, ${aggregates}
-    FROM ${table} WHERE ${where} GROUP BY environment, prompt, bucket
-    UNION ALL
-    SELECT Environment AS environment, PromptName AS prompt, ${TOTAL} AS bucket, ${aggregates}
-    FROM ${table} WHERE ${where} GROUP BY environment, prompt`;
+    SELECT Environment AS environment, PromptName AS prompt,
+      toUnixTimestamp(toStartOfInterval(${time}, toIntervalSecond({step:UInt32}))) * 1000 AS bucket, ${aggregates}
+    FROM ${table}
+    WHERE ${time} >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND ${time} < fromUnixTimestamp64Milli({to:Int64})
+      ${restricted ? 'AND Environment IN {environments:Array(String)} AND PromptName IN {prompts:Array(String)}' : ''}
+    GROUP BY environment, prompt, bucket`;
 }
 
 const METRICS = `sum(Requests) AS requests, sum(Errors) AS errors,
@@ -61,9 +60,10 @@ export async function queryLaneTrends(store: Store, req: LaneTrendsRequest): Pro
     environments: [...new Set(req.lanes?.map((l) => l.environment))],
     prompts: [...new Set(req.lanes?.map((l) => l.prompt))],
   };
+  const tier = tierFor(req.stepSeconds);
   const [metrics, scores] = await Promise.all([
-    store.query<Row>(sql('llm_metrics_1m', METRICS, restricted), params),
-    store.query<Row>(sql('llm_scores_1m', SCORES, restricted), params),
+    store.query<Row>(sql(tier.table, timeColumn(tier), METRICS, restricted), params),
+    store.query<Row>(sql('llm_scores_1m', 'Minute', SCORES, restricted), params),
   ]);
   // Sums per lane and bucket, span quality and posted scores together (as the time series adds them).
   const sums = new Map<string, Map<number, RollupSums>>();
@@ -94,7 +94,7 @@ export async function queryLaneTrends(store: Store, req: LaneTrendsRequest): Pro
   const trends = new Map<string, LaneTrend>();
   for (const [key, byBucket] of sums) {
     const points = starts.map((t) => metricValues(byBucket.get(t) ?? EMPTY_ROLLUP_SUMS));
-    const total = metricValues(byBucket.get(TOTAL) ?? EMPTY_ROLLUP_SUMS);
+    const total = metricValues(sumOf(byBucket.values()));
     trends.set(key, {
       series: {
         requests: points.map((p) => p.requests),
@@ -104,13 +104,26 @@ export async function queryLaneTrends(store: Store, req: LaneTrendsRequest): Pro
       },
       totals: {
         requests: total.requests,
-        latencyP95Ms: total.latencyP95Ms,
+        latestP95Ms: points.findLast((p) => p.latencyP95Ms !== null)?.latencyP95Ms ?? null,
         errorRate: total.errorRate,
         quality: total.quality,
       },
     });
   }
   return trends;
+}
+
+/** The sums of several buckets (sketches are not summed: the summary's p95 is the latest bucket's). */
+function sumOf(buckets: Iterable<RollupSums>): RollupSums {
+  const total = { ...EMPTY_ROLLUP_SUMS };
+  for (const b of buckets) {
+    total.requests += b.requests;
+    total.errors += b.errors;
+    total.qualityCount += b.qualityCount;
+    total.qualitySum += b.qualitySum;
+    total.qualitySumSq += b.qualitySumSq;
+  }
+  return total;
 }
 
 /** A lane without traffic in the window. */
@@ -122,6 +135,6 @@ export function emptyTrend(buckets: number): LaneTrend {
       errorRate: Array<null>(buckets).fill(null),
       quality: Array<null>(buckets).fill(null),
     },
-    totals: { requests: 0, latencyP95Ms: null, errorRate: null, quality: null },
+    totals: { requests: 0, latestP95Ms: null, errorRate: null, quality: null },
   };
 }

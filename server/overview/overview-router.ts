@@ -10,7 +10,9 @@ import { buildOverview } from './overview.js';
 
 const HOUR_MS = 3_600_000;
 /** Points per sparkline the automatic step aims at (at most), and the most a given step may produce. */
-const AUTO_BUCKETS = 30;
+const AUTO_BUCKETS = 36;
+/** The automatic steps: those the rollup tiers serve (15 minutes is no multiple of 10). */
+const AUTO_STEPS = Object.entries(STEPS).flatMap(([name, seconds]) => (name === '15m' ? [] : [seconds]));
 const MAX_BUCKETS = 120;
 /** Lanes one refresh may name. */
 export const MAX_LANES = 500;
@@ -30,7 +32,7 @@ const lanes = z.union([lane.transform((l) => [l]), z.array(lane).max(MAX_LANES, 
 /** The sparkline step: the one given (by name), else the finest giving at most AUTO_BUCKETS buckets. */
 function stepFor(step: string | undefined, windowMs: number): number {
   const buckets = (seconds: number) => Math.ceil(windowMs / (seconds * 1000));
-  if (step === undefined) return Object.values(STEPS).find((s) => buckets(s) <= AUTO_BUCKETS) ?? 86_400;
+  if (step === undefined) return AUTO_STEPS.find((s) => buckets(s) <= AUTO_BUCKETS) ?? 86_400;
   const seconds = STEPS[step];
   if (seconds === undefined) throw badRequest(`step must be one of ${Object.keys(STEPS).join(', ')}`, 'step');
   if (buckets(seconds) > MAX_BUCKETS) {
@@ -56,6 +58,8 @@ export function overviewRouter(ctx: Pick<ApiContext, 'store'>): Router {
     }
     const window = timeWindow(q, Date.now(), { defaultMs: 6 * HOUR_MS, maxMs: 400 * 24 * HOUR_MS });
     const stepSeconds = stepFor(optionalString(q, 'step', 10), window.to - window.from);
+    // Whole buckets from the start: the first one is not a sliver of its minutes.
+    window.from = Math.floor(window.from / (stepSeconds * 1000)) * stepSeconds * 1000;
     const selected = q.lane === undefined ? undefined : parseField(lanes, q.lane, 'lane');
     res.json(await buildOverview(ctx.store, { ...window, stepSeconds, ...(selected ? { lanes: selected } : {}) }));
   });

@@ -22,7 +22,7 @@ function row(
     verdict: verdict === null ? null : { verdict },
     trend: {
       series: { requests: [], latencyP95Ms: [], errorRate: [], quality: [] },
-      totals: { requests, latencyP95Ms: null, errorRate: null, quality: null },
+      totals: { requests, latestP95Ms: null, errorRate: null, quality: null },
     },
   } as unknown as OverviewLane;
   return { key: laneRowKey(lane), lane, buckets: [] };

@@ -55,7 +55,7 @@ function value(row: LaneRow, key: SortKey, environments: readonly string[]): num
     case 'requests':
       return totals.requests;
     case 'p95':
-      return byNumber(totals.latencyP95Ms);
+      return byNumber(totals.latestP95Ms);
     case 'errors':
       return byNumber(totals.errorRate);
     case 'quality':

@@ -1,0 +1,18 @@
+import { ChdbStore } from '../server/store/chdb-store.js';
+import { queryLaneTrends } from '../server/overview/lane-trends-query.js';
+import { describePrompts } from '../server/registry/prompt-overview.js';
+import { listPrompts } from '../server/registry/prompt-queries.js';
+import { latestSummaries } from '../server/analysis/analyses-store.js';
+const store = new ChdbStore(process.argv[2]!);
+const t = async <T>(label: string, f: () => Promise<T>) => { const s = performance.now(); const r = await f(); console.log(label, Math.round(performance.now() - s), 'ms'); return r; };
+const now = Date.now();
+const prompts = await t('listPrompts', () => listPrompts(store, { search: '', limit: 10000, offset: 0 }));
+const described = await t('describePrompts', () => describePrompts(store, prompts));
+await t('describePrompts again', () => describePrompts(store, prompts));
+await t('trends', () => queryLaneTrends(store, { from: now - 6 * 3600_000, to: now, stepSeconds: 900 }));
+await t('trends again', () => queryLaneTrends(store, { from: now - 6 * 3600_000, to: now, stepSeconds: 900 }));
+const ids = described.flatMap((p) => p.deployments.map((d) => d.deploymentId!));
+await t('summaries', () => latestSummaries(store, ids));
+await t('rows in 6h', () => store.query(`SELECT count() FROM llm_metrics_1m WHERE Minute >= now() - INTERVAL 6 HOUR`).then((r) => console.log(r)));
+await t('parts', () => store.query(`SELECT table, count() FROM system.parts WHERE active GROUP BY table`).then((r) => console.log(r)));
+await store.close();
