@@ -41,12 +41,12 @@ afterAll(async () => {
 
 const compare = (tier: (typeof ROLLUP_TIERS)[number]) =>
   Promise.all([
-    store.query(
+    store.query<Record<string, unknown>>(
       `SELECT toUnixTimestamp(${tier.bucketOf}) AS bucket, sum(Requests) AS requests, sum(Errors) AS errors,
          sum(QualitySum) AS quality, quantilesDDMerge(0.01, 0.5, 0.95, 0.99)(LatencyMsQuantiles) AS q
        FROM llm_metrics_1m WHERE PromptName = 'tiers' GROUP BY bucket ORDER BY bucket`,
     ),
-    store.query(
+    store.query<Record<string, unknown>>(
       `SELECT toUnixTimestamp(Bucket) AS bucket, sum(Requests) AS requests, sum(Errors) AS errors,
          sum(QualitySum) AS quality, quantilesDDMerge(0.01, 0.5, 0.95, 0.99)(LatencyMsQuantiles) AS q
        FROM ${tier.table} WHERE PromptName = 'tiers' GROUP BY bucket ORDER BY bucket`,
