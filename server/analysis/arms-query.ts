@@ -1,7 +1,7 @@
 import type { ArmSummary, MomentSums } from '../stats/index.js';
 import type { Params, Store } from '../store/store.js';
 import { extraWindow, type AnalysisPlan, type ArmWindow } from './baseline.js';
-import { boundTable, laneRangeCondition, mergeLaneRanges, type LaneRange } from './bound-rows.js';
+import { boundTable, laneRangeCondition, type LaneRange } from './bound-rows.js';
 import {
   SCORE_COLUMNS,
   SPAN_COLUMNS,
@@ -88,12 +88,10 @@ function planTable(requests: readonly ArmsRequest[], params: Params): string {
 
 /** The lanes' time ranges the scan must read: every segment of every request. */
 function scanRanges(requests: readonly ArmsRequest[]): LaneRange[] {
-  return mergeLaneRanges(
-    requests.flatMap(({ environment, prompt, plan }) =>
-      [plan.candidate, plan.baseline, plan.early.candidate, plan.early.baseline]
-        .filter((w): w is ArmWindow => w !== null)
-        .map((w) => ({ environment, prompt, from: w.from, to: w.to })),
-    ),
+  return requests.flatMap(({ environment, prompt, plan }) =>
+    [plan.candidate, plan.baseline, plan.early.candidate, plan.early.baseline]
+      .filter((w): w is ArmWindow => w !== null)
+      .map((w) => ({ environment, prompt, from: w.from, to: w.to })),
   );
 }
 

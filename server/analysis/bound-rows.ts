@@ -34,53 +34,61 @@ export interface LaneRange {
 }
 
 /**
- * `(env = e0 AND prompt = p0 AND time in [f0, t0)) OR …`: only these time ranges of these lanes are read from the
- * tables ordered by (environment, prompt, time). `floorMinute` rounds each start down to its minute (rollups).
+ * The rows of some lanes in some time ranges: `((env, prompt) IN <lanes> AND time in [from, to)) OR …`, one term per
+ * band of overlapping ranges (the deployments of one run usually form a single band: the last hour or so; a verdict
+ * re-opened by late data adds one). Lane sets are bound arrays, so the SQL does not grow with the number of lanes
+ * and ClickHouse reads only those lanes' ranges of the tables ordered by (environment, prompt, time). Ranges without
+ * a prompt select whole environments. `floorMinute` rounds each start down to its minute (rollups).
  */
 export function laneRangeCondition(
   prefix: string,
-  lanes: readonly LaneRange[],
+  ranges: readonly LaneRange[],
   columns: { environment: string; prompt: string; time: string },
   params: Params,
   floorMinute = false,
 ): string {
-  if (lanes.length === 0) return '0';
-  return lanes
-    .map((lane, i) => {
+  const bands = timeBands(ranges);
+  if (bands.length === 0) return '0';
+  return bands
+    .map((band, i) => {
       const p = (name: string) => `${prefix}${name}${i}`;
-      params[p('e')] = lane.environment;
-      params[p('f')] = lane.from;
-      params[p('t')] = lane.to;
+      params[p('e')] = band.lanes.map((l) => l.environment);
+      params[p('f')] = band.from;
+      params[p('t')] = band.to;
       const from = `fromUnixTimestamp64Milli({${p('f')}:Int64})`;
-      const conditions = [
-        `${columns.environment} = {${p('e')}:String}`,
-        `${columns.time} >= ${floorMinute ? `toStartOfMinute(${from})` : from}`,
-        `${columns.time} < fromUnixTimestamp64Milli({${p('t')}:Int64})`,
-      ];
-      if (lane.prompt !== undefined) {
-        params[p('p')] = lane.prompt;
-        conditions.push(`${columns.prompt} = {${p('p')}:String}`);
+      const time = `${columns.time} >= ${floorMinute ? `toStartOfMinute(${from})` : from} AND ${columns.time} < fromUnixTimestamp64Milli({${p('t')}:Int64})`;
+      if (band.lanes.every((l) => l.prompt === undefined)) {
+        return `(${columns.environment} IN {${p('e')}:Array(String)} AND ${time})`;
       }
-      return `(${conditions.join(' AND ')})`;
+      params[p('p')] = band.lanes.map((l) => l.prompt ?? '');
+      const lanes = `SELECT tupleElement(l, 1), tupleElement(l, 2) FROM (SELECT arrayJoin(arrayZip({${p('e')}:Array(String)}, {${p('p')}:Array(String)})) AS l)`;
+      return `((${columns.environment}, ${columns.prompt}) IN (${lanes}) AND ${time})`;
     })
     .join(' OR ');
 }
 
-/** The ranges with overlapping or touching ranges of the same lane merged, empty ones dropped. */
-export function mergeLaneRanges(ranges: readonly LaneRange[]): LaneRange[] {
-  const byLane = new Map<string, LaneRange[]>();
-  for (const r of ranges) {
-    if (r.to <= r.from) continue;
-    const key = `${r.environment}\u0000${r.prompt ?? ''}`;
-    byLane.set(key, [...(byLane.get(key) ?? []), r]);
+interface Band {
+  from: number;
+  to: number;
+  lanes: { environment: string; prompt?: string }[];
+}
+
+/** Ranges grouped into bands of overlapping time, each with the distinct lanes it covers. */
+function timeBands(ranges: readonly LaneRange[]): Band[] {
+  const bands: Band[] = [];
+  for (const r of [...ranges].filter((r) => r.to > r.from).sort((a, b) => a.from - b.from)) {
+    const last = bands.at(-1);
+    if (last && r.from <= last.to) {
+      last.to = Math.max(last.to, r.to);
+      last.lanes.push(r);
+    } else bands.push({ from: r.from, to: r.to, lanes: [r] });
   }
-  return [...byLane.values()].flatMap((lane) => {
-    const merged: LaneRange[] = [];
-    for (const r of [...lane].sort((a, b) => a.from - b.from)) {
-      const last = merged.at(-1);
-      if (last && r.from <= last.to) last.to = Math.max(last.to, r.to);
-      else merged.push({ ...r });
-    }
-    return merged;
-  });
+  for (const band of bands) {
+    const seen = new Map(band.lanes.map((l) => [`${l.environment}\u0000${l.prompt ?? ''}`, l]));
+    band.lanes = [...seen.values()].map((l) => ({
+      environment: l.environment,
+      ...(l.prompt !== undefined ? { prompt: l.prompt } : {}),
+    }));
+  }
+  return bands;
 }

@@ -8,7 +8,7 @@ import {
 } from '../stats/index.js';
 import type { Params, Store } from '../store/store.js';
 import type { ArmWindow } from './baseline.js';
-import { boundTable, laneRangeCondition, mergeLaneRanges } from './bound-rows.js';
+import { boundTable, laneRangeCondition } from './bound-rows.js';
 
 /**
  * Drift seen by peers — other prompts of the same environment on the same models — between each deployment's
@@ -95,9 +95,7 @@ export async function queryDriftBatch(
   );
   // Every prompt of a request's environment is a possible peer: the environments' ranges of the windows.
   params.models = [...new Set(pairs.map((p) => p.model))];
-  const ranges = mergeLaneRanges(
-    requests.map((r) => ({ environment: r.environment, from: r.baseline.from, to: r.candidate.to })),
-  );
+  const ranges = requests.map((r) => ({ environment: r.environment, from: r.baseline.from, to: r.candidate.to }));
   const columns = { environment: 'r.Environment', prompt: 'r.PromptName', time: 'r.Minute' };
   const scan = `r.Model IN {models:Array(String)} AND (${laneRangeCondition('d', ranges, columns, params, true)})`;
   const minute = (ms: string) => `toStartOfMinute(fromUnixTimestamp64Milli(${ms}))`;

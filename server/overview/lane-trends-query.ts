@@ -1,4 +1,4 @@
-import { metricValues } from '../analysis/metric-values.js';
+import { trendValues } from '../analysis/metric-values.js';
 import { EMPTY_ROLLUP_SUMS, type RollupSums } from '../analysis/rollup-query.js';
 import { bucketStarts } from '../analysis/timeseries-query.js';
 import { laneKey } from '../registry/keyed-mutex.js';
@@ -12,7 +12,7 @@ import type { Store } from '../store/store.js';
  * times fewer latency sketches merged than minutes), posted scores from their per-minute rollup. Values are
  * computed exactly as `GET /metrics/timeseries` computes its points (metricValues over the same sums; sketches merge
  * exactly), so a lane's trend equals that endpoint's answer at the same window and step, the window starting on a
- * bucket boundary.
+ * bucket boundary (trendValues are metricValues' values without the intervals).
  */
 export interface LaneTrend {
   /** Per bucket, aligned with the overview's bucket starts. */
@@ -93,8 +93,8 @@ export async function queryLaneTrends(store: Store, req: LaneTrendsRequest): Pro
   const starts = bucketStarts(req.from, req.to, req.stepSeconds * 1000);
   const trends = new Map<string, LaneTrend>();
   for (const [key, byBucket] of sums) {
-    const points = starts.map((t) => metricValues(byBucket.get(t) ?? EMPTY_ROLLUP_SUMS));
-    const total = metricValues(sumOf(byBucket.values()));
+    const points = starts.map((t) => trendValues(byBucket.get(t) ?? EMPTY_ROLLUP_SUMS));
+    const total = trendValues(sumOf(byBucket.values()));
     trends.set(key, {
       series: {
         requests: points.map((p) => p.requests),
