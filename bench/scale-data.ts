@@ -7,6 +7,11 @@ import type { Store } from '../server/store/store.js';
  * a quality score on 30%, 2% errors; a share (`contentShare`) captured their prompt and completion text, one in a
  * hundred thousand of those mentioning a "chargeback dispute escalation" (the text search looks for it). Spans
  * carry no version: it is inferred from the deployment history at query time, as for most instrumentations.
+ *
+ * Bulk history is written with the span-fed materialized views detached and rolled up afterwards, one day at a
+ * time, with the views' own SELECT: spread over 2,000 lanes, a batch of history holds about one span per lane and
+ * minute, and rolling it up block by block would build one latency sketch per span (live traffic does not: a batch
+ * covers seconds). The stored result is the same.
  */
 export const PROMPTS = 500;
 export const ENVIRONMENTS = ['development', 'qa', 'staging', 'production'] as const;
@@ -116,7 +121,14 @@ const SQL = `
     FROM numbers({batch:UInt64})
   )`;
 
-/** Inserts `spans` spans ending at `end`, in batches, calling `progress` after each. */
+/** The materialized views fed by spans, and the table each fills (arrivals of history are not needed). */
+const SPAN_VIEWS = [
+  { view: 'llm_metrics_1m_mv', target: 'llm_metrics_1m' },
+  { view: 'otel_traces_trace_id_ts_mv', target: 'otel_traces_trace_id_ts' },
+  { view: 'lane_arrivals_spans_mv', target: null },
+] as const;
+
+/** Inserts `spans` spans ending at `end`, in batches, calling `progress` after each, then rolls them up. */
 export async function generateSpans(
   store: Store,
   o: { spans: number; end: number; days: number; batch: number; contentShare: number },
@@ -124,6 +136,11 @@ export async function generateSpans(
 ): Promise<void> {
   const start = o.end - o.days * 86_400_000;
   const traceEveryUs = Math.max(1, Math.floor((o.days * 86_400_000 * 1000) / (o.spans / 2)));
+  const views = await store.query<{ name: string; select: string }>(
+    `SELECT name, as_select AS select FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)}`,
+    { names: SPAN_VIEWS.map((v) => v.view) },
+  );
+  for (const { view } of SPAN_VIEWS) await store.exec(`DETACH TABLE ${view}`);
   for (let offset = 0; offset < o.spans; offset += o.batch) {
     const batch = Math.min(o.batch, o.spans - offset);
     await store.exec(SQL, {
@@ -141,6 +158,18 @@ export async function generateSpans(
     });
     progress(offset + batch);
   }
+  for (let day = Math.floor(start / 86_400_000); day <= Math.floor(o.end / 86_400_000); day++) {
+    for (const { view, target } of SPAN_VIEWS) {
+      const select = views.find((v) => v.name === view)?.select;
+      if (!target || !select) continue;
+      const oneDay =
+        '(SELECT * FROM otel_traces WHERE toDate(Timestamp) = toDate(fromUnixTimestamp64Milli({day:Int64})))';
+      await store.exec(`INSERT INTO ${target} ${select.replace(/\bFROM (\w+\.)?otel_traces\b/, `FROM ${oneDay}`)}`, {
+        day: day * 86_400_000,
+      });
+    }
+  }
+  for (const { view } of SPAN_VIEWS) await store.exec(`ATTACH TABLE ${view}`);
 }
 
 /** `count` spans of live traffic at `now` (the last `seconds`), spread over every lane. */

@@ -34,22 +34,39 @@ export interface LaneTrendsRequest {
   lanes?: readonly { environment: string; prompt: string }[];
 }
 
-type Row = Partial<RollupSums> & { environment: string; prompt: string; bucket: number };
-
-function sql(table: string, time: string, aggregates: string, restricted: boolean): string {
-  return `
-    SELECT Environment AS environment, PromptName AS prompt,
-      toUnixTimestamp(toStartOfInterval(${time}, toIntervalSecond({step:UInt32}))) * 1000 AS bucket, ${aggregates}
-    FROM ${table}
-    WHERE ${time} >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND ${time} < fromUnixTimestamp64Milli({to:Int64})
-      ${restricted ? 'AND Environment IN {environments:Array(String)} AND PromptName IN {prompts:Array(String)}' : ''}
-    GROUP BY environment, prompt, bucket`;
+/** One row per lane: its buckets' sums as parallel arrays (a few thousand rows, not one per lane and bucket). */
+interface LaneRow {
+  environment: string;
+  prompt: string;
+  buckets: number[];
+  requests?: number[];
+  errors?: number[];
+  /** The merged sketch's quantiles (p50, p95, p99) per bucket. */
+  latencyMs?: [number, number, number][];
+  qualityCount: number[];
+  qualitySum: number[];
 }
 
-const METRICS = `sum(Requests) AS requests, sum(Errors) AS errors,
-  quantilesDDMerge(0.01, 0.5, 0.95, 0.99)(LatencyMsQuantiles) AS latencyMs,
-  sum(QualityCount) AS qualityCount, sum(QualitySum) AS qualitySum, sum(QualitySumSq) AS qualitySumSq`;
-const SCORES = 'sum(ScoreCount) AS qualityCount, sum(ScoreSum) AS qualitySum, sum(ScoreSumSq) AS qualitySumSq';
+function sql(table: string, time: string, aggregates: string, arrays: string, restricted: boolean): string {
+  return `
+    SELECT environment, prompt, groupArray(bucket) AS buckets, ${arrays}
+    FROM (
+      SELECT Environment AS environment, PromptName AS prompt,
+        toUnixTimestamp(toStartOfInterval(${time}, toIntervalSecond({step:UInt32}))) * 1000 AS bucket, ${aggregates}
+      FROM ${table}
+      WHERE ${time} >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND ${time} < fromUnixTimestamp64Milli({to:Int64})
+        ${restricted ? 'AND Environment IN {environments:Array(String)} AND PromptName IN {prompts:Array(String)}' : ''}
+      GROUP BY environment, prompt, bucket)
+    GROUP BY environment, prompt`;
+}
+
+const QUALITY = 'groupArray(qc) AS qualityCount, groupArray(qs) AS qualitySum';
+const METRICS = {
+  aggregates: `sum(Requests) AS r, sum(Errors) AS e, quantilesDDMerge(0.01, 0.5, 0.95, 0.99)(LatencyMsQuantiles) AS q,
+    sum(QualityCount) AS qc, sum(QualitySum) AS qs`,
+  arrays: `groupArray(r) AS requests, groupArray(e) AS errors, groupArray(q) AS latencyMs, ${QUALITY}`,
+};
+const SCORES = { aggregates: 'sum(ScoreCount) AS qc, sum(ScoreSum) AS qs', arrays: QUALITY };
 
 export async function queryLaneTrends(store: Store, req: LaneTrendsRequest): Promise<Map<string, LaneTrend>> {
   const restricted = req.lanes !== undefined;
@@ -62,34 +79,29 @@ export async function queryLaneTrends(store: Store, req: LaneTrendsRequest): Pro
   };
   const tier = tierFor(req.stepSeconds);
   const [metrics, scores] = await Promise.all([
-    store.query<Row>(sql(tier.table, timeColumn(tier), METRICS, restricted), params),
-    store.query<Row>(sql('llm_scores_1m', 'Minute', SCORES, restricted), params),
+    store.query<LaneRow>(sql(tier.table, timeColumn(tier), METRICS.aggregates, METRICS.arrays, restricted), params),
+    store.query<LaneRow>(sql('llm_scores_1m', 'Minute', SCORES.aggregates, SCORES.arrays, restricted), params),
   ]);
   // Sums per lane and bucket, span quality and posted scores together (as the time series adds them).
   const sums = new Map<string, Map<number, RollupSums>>();
-  const sumsOf = (row: Row) => {
+  const add = (row: LaneRow) => {
     const key = laneKey(row.prompt, row.environment);
     const lane = sums.get(key) ?? new Map<number, RollupSums>();
     sums.set(key, lane);
-    const entry = lane.get(row.bucket) ?? { ...EMPTY_ROLLUP_SUMS };
-    lane.set(row.bucket, entry);
-    return entry;
+    row.buckets.forEach((bucket, i) => {
+      const entry = lane.get(bucket) ?? { ...EMPTY_ROLLUP_SUMS };
+      lane.set(bucket, entry);
+      if (row.requests) {
+        entry.requests = row.requests[i] ?? 0;
+        entry.errors = row.errors?.[i] ?? 0;
+        entry.latencyMs = entry.requests > 0 ? (row.latencyMs?.[i] ?? null) : null;
+      }
+      entry.qualityCount += row.qualityCount[i] ?? 0;
+      entry.qualitySum += row.qualitySum[i] ?? 0;
+    });
   };
-  for (const m of metrics) {
-    const entry = sumsOf(m);
-    entry.requests = m.requests ?? 0;
-    entry.errors = m.errors ?? 0;
-    entry.latencyMs = entry.requests > 0 ? (m.latencyMs ?? null) : null;
-    entry.qualityCount += m.qualityCount ?? 0;
-    entry.qualitySum += m.qualitySum ?? 0;
-    entry.qualitySumSq += m.qualitySumSq ?? 0;
-  }
-  for (const s of scores) {
-    const entry = sumsOf(s);
-    entry.qualityCount += s.qualityCount ?? 0;
-    entry.qualitySum += s.qualitySum ?? 0;
-    entry.qualitySumSq += s.qualitySumSq ?? 0;
-  }
+  metrics.forEach(add);
+  scores.forEach(add);
   const starts = bucketStarts(req.from, req.to, req.stepSeconds * 1000);
   const trends = new Map<string, LaneTrend>();
   for (const [key, byBucket] of sums) {
@@ -121,7 +133,6 @@ function sumOf(buckets: Iterable<RollupSums>): RollupSums {
     total.errors += b.errors;
     total.qualityCount += b.qualityCount;
     total.qualitySum += b.qualitySum;
-    total.qualitySumSq += b.qualitySumSq;
   }
   return total;
 }
