@@ -38,11 +38,11 @@ describe('environments', () => {
     const created = await api.post<Environment>('/api/v1/environments', {
       name: 'eu-production',
       protected: true,
-      policies: { autoRollback: true, detector: { minSamples: 500 } },
+      policies: { autoRollback: true, detector: { bakeMinutes: 60 } },
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id: 'eu-production', order: 4, primary: false, protected: true });
-    expect(created.body.policies).toMatchObject({ autoRollback: true, detector: { minSamples: 500 } });
+    expect(created.body.policies).toMatchObject({ autoRollback: true, detector: { bakeMinutes: 60 } });
     expect((await api.post('/api/v1/environments', { name: 'eu-production' })).status).toBe(409);
 
     const moved = await api.patch<Environment>('/api/v1/environments/eu-production', { primary: true });
@@ -65,6 +65,9 @@ describe('environments', () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ policies: { canary: { percent: 100 } } }, 'policies.canary.percent'],
       [{ policies: { detector: 'strict' } }, 'policies.detector'],
+      [{ policies: { detector: { minSamples: 500 } } }, 'policies.detector.minSamples'],
+      [{ policies: { detector: { metrics: { quality: { warn: -0.1, fail: -0.05 } } } } }, 'policies.detector'],
+      [{ policies: { detector: { metrics: { latency_p95: { warn: 'high' } } } } }, 'policies.detector.metrics.latency_p95.warn'],
       [{ policies: { autoRollback: 'yes' } }, 'policies.autoRollback'],
       [{ policies: { rollbackEverything: true } }, 'policies.rollbackEverything'],
       [{ order: 1.5 }, 'order'],
