@@ -113,25 +113,25 @@ export async function listDrafts(store: Store, filter: DraftFilter): Promise<Dra
   const rows = await store.query<{
     prompt: string;
     author: string;
-    revision: number;
-    base_version: number;
-    time: string;
+    latest_revision: number;
+    base: number;
+    updated_at: string;
   }>(
-    `SELECT prompt, author, max(revision) AS revision, argMax(kind, revision) AS latest_kind,
-            argMax(base_version, revision) AS base_version, argMax(time, revision) AS time
+    `SELECT prompt, author, max(revision) AS latest_revision, argMax(kind, revision) AS latest_kind,
+            argMax(base_version, revision) AS base, argMax(time, revision) AS updated_at
      FROM prompt_draft_events
      WHERE ({prompt:String} = '' OR prompt = {prompt:String}) AND ({author:String} = '' OR author = {author:String})
      GROUP BY prompt, author
      HAVING latest_kind = 'save'
-     ORDER BY time DESC, prompt, author
+     ORDER BY updated_at DESC, prompt, author
      LIMIT {limit:UInt32}`,
     { prompt: filter.prompt ?? '', author: filter.author ?? '', limit: filter.limit },
   );
   return rows.map((r) => ({
     prompt: r.prompt,
     author: r.author,
-    revision: r.revision,
-    baseVersion: r.base_version === 0 ? null : r.base_version,
-    updatedAt: r.time,
+    revision: r.latest_revision,
+    baseVersion: r.base === 0 ? null : r.base,
+    updatedAt: r.updated_at,
   }));
 }

@@ -41,10 +41,10 @@ function checkRevision(latest: DraftEvent | undefined, expected: number | undefi
   throw conflict(`revision: the draft changed elsewhere (${now}); reload it`, 'revision', { current: current ?? null });
 }
 
-export async function requireDraft(store: Store, id: DraftIdentity): Promise<Draft> {
+export async function requireDraft(store: Store, id: DraftIdentity, field = 'author'): Promise<Draft> {
   await requirePrompt(store, id.prompt, 'name');
   const draft = draftOf(await latestDraftEvent(store, id.prompt, id.author));
-  if (!draft) throw notFound(`author: ${id.author} has no draft of "${id.prompt}"`, 'author');
+  if (!draft) throw notFound(`${field}: ${id.author} has no draft of "${id.prompt}"`, field);
   return draft;
 }
 

@@ -69,7 +69,7 @@ export async function resolveRef(store: Store, prompt: string, ref: SnapshotRef,
       return fromVersion(good.version, ref.environment, `last pass in ${ref.environment} (v${good.version})`);
     }
     case 'draft': {
-      const draft = await requireDraft(store, { prompt, author: ref.author });
+      const draft = await requireDraft(store, { prompt, author: ref.author }, field);
       const snapshot = snapshotFields(draft);
       return {
         ref,
