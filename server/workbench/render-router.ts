@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { MissingVariablesError, renderPrompt } from '../../clients/typescript/src/render.js';
+import { MissingVariablesError, renderPrompt, type Rendered } from '../../clients/typescript/src/render.js';
 import { AppError, badRequest } from '../http/errors.js';
 import { parseBody, pathParam } from '../http/validation.js';
 import { environmentName, versionNumber } from '../registry/names.js';
 import { requirePrompt } from '../registry/prompt-service.js';
+import type { Snapshot } from '../registry/version-snapshot.js';
 import type { Store } from '../store/store.js';
 import { resolveRef, type SnapshotRef } from './snapshot-ref.js';
 
@@ -18,6 +19,15 @@ const renderBody = z.strictObject({
 
 const SOURCES = 'give exactly one of version, environment or draft';
 
+/** `POST /api/v1/prompts/{name}/render`: where the messages came from, the model settings, and the messages. */
+export interface RenderedPrompt extends Pick<Snapshot, 'provider' | 'model' | 'settings'>, Rendered {
+  prompt: string;
+  version: number | null;
+  environment: string | null;
+  /** The author, when a draft was rendered. */
+  draft: string | null;
+}
+
 /**
  * `POST /api/v1/prompts/{name}/render` — the exact messages the model would receive from a version, what is live
  * in an environment, or a draft, with the given variable values (the rules of clients/typescript/src/render.ts).
@@ -28,21 +38,21 @@ export function renderRouter(store: Store): Router {
   const router = Router();
   router.post('/prompts/:name/render', async (req, res) => {
     const prompt = pathParam(req.params, 'name');
-    const body = parseBody(renderBody, req.body);
+    const input = parseBody(renderBody, req.body);
     await requirePrompt(store, prompt, 'name');
     const refs: [string, SnapshotRef][] = [];
-    if (body.version !== undefined) refs.push(['version', { kind: 'version', version: body.version }]);
-    if (body.environment !== undefined)
-      refs.push(['environment', { kind: 'environment', environment: body.environment }]);
-    if (body.draft !== undefined) refs.push(['draft', { kind: 'draft', author: body.draft }]);
+    if (input.version !== undefined) refs.push(['version', { kind: 'version', version: input.version }]);
+    if (input.environment !== undefined)
+      refs.push(['environment', { kind: 'environment', environment: input.environment }]);
+    if (input.draft !== undefined) refs.push(['draft', { kind: 'draft', author: input.draft }]);
     const [source, ...others] = refs;
     if (!source || others.length > 0)
       throw badRequest(`${source?.[0] ?? 'version'}: ${SOURCES}`, source?.[0] ?? 'version');
     const side = await resolveRef(store, prompt, source[1], source[0]);
     const { snapshot } = side;
     try {
-      const rendered = renderPrompt({ messages: snapshot.messages, variables: snapshot.variables }, body.variables);
-      res.json({
+      const rendered = renderPrompt({ messages: snapshot.messages, variables: snapshot.variables }, input.variables);
+      const body: RenderedPrompt = {
         prompt,
         version: side.version,
         environment: side.environment,
@@ -52,7 +62,8 @@ export function renderRouter(store: Store): Router {
         settings: snapshot.settings,
         messages: rendered.messages,
         unusedValues: rendered.unusedValues,
-      });
+      };
+      res.json(body);
     } catch (err) {
       if (!(err instanceof MissingVariablesError)) throw err;
       throw new AppError(400, 'bad_request', err.message, `variables.${err.variables[0]}`, { missing: err.variables });
