@@ -27,9 +27,11 @@ export class DraftSaver {
     private readonly author: string,
     private readonly baseVersion: number | null,
     revision: number,
+    savedAt?: string,
     private readonly delayMs = 800,
   ) {
     this.revision = revision;
+    this.savedAt = savedAt;
     if (revision > 0) this.status = 'saved';
   }
 
