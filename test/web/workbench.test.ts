@@ -171,6 +171,21 @@ describe('the prompt workbench', () => {
     await screenshot(page, 'workbench-compare');
     await page.getByRole('button', { name: 'v1 vs v2' }).click();
     await page.getByRole('region', { name: 'Changes' }).getByText('nothing else.', { exact: false }).first().waitFor();
+    // With many prompts the list pages, searches by name and shows who edits a draft.
+    const names = Array.from({ length: 70 }, (_, i) => `team-${String(i).padStart(2, '0')}/assistant`);
+    for (let i = 0; i < names.length; i += 10) {
+      await Promise.all(names.slice(i, i + 10).map((name) => apiCall(tl.apiUrl, 'POST', '/api/v1/prompts', { name })));
+    }
+    await page.goto(url('/prompts'));
+    await page.getByText('71 prompts, showing 1–50').waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('71 prompts, showing 51–71').waitFor();
+    await page.getByRole('searchbox', { name: 'Search prompts by name' }).fill('triage');
+    await page.getByText('1 prompt', { exact: true }).waitFor();
+    expect(await page.getByRole('row').filter({ hasText: PROMPT }).innerText()).toContain('✎ local');
+    await page.getByRole('searchbox', { name: 'Search prompts by name' }).fill('');
+    await page.getByText('71 prompts, showing 1–50').waitFor();
+    await screenshot(page, 'workbench-prompts');
     // 400s and 404s the test provoked (a preview with a missing value, a draft not yet saved) are expected answers.
     expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
   });
