@@ -72,7 +72,7 @@ export function emptyState(): EditorState {
 
 export function fromSnapshot(s: DraftSnapshot, commitMessage = ''): EditorState {
   const { temperature, maxTokens, topP, ...other } = s.settings;
-  const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  const text = (v: unknown) => (typeof v === 'number' ? String(v) : '');
   return {
     provider: s.provider,
     model: s.model,

@@ -31,11 +31,13 @@ function position(text: string, at: number): { line: number; column: number } {
   return { line: before.split('\n').length, column: at - lineStart + 1 };
 }
 
-class Problem {
+class Problem extends Error {
   constructor(
     readonly at: number,
-    readonly message: string,
-  ) {}
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
