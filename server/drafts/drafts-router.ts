@@ -4,6 +4,7 @@ import { requireRole, type Actor } from '../http/auth.js';
 import { forbidden } from '../http/errors.js';
 import { intParam, parseBody, parseQuery, pathParam } from '../http/validation.js';
 import { COMMENT_MAX, promptName, versionNumber } from '../registry/names.js';
+import { requirePrompt } from '../registry/prompt-service.js';
 import { draftSnapshotSchema } from '../registry/version-snapshot.js';
 import type { Store } from '../store/store.js';
 import { listDrafts } from './draft-events.js';
@@ -49,6 +50,7 @@ export function draftsRouter(store: Store): Router {
 
   router.get('/prompts/:name/drafts', async (req, res) => {
     const prompt = pathParam(req.params, 'name');
+    await requirePrompt(store, prompt, 'name');
     res.json({ drafts: await listDrafts(store, { prompt, limit: 1000 }) });
   });
 

@@ -67,6 +67,7 @@ export const draftsFeature: Feature = {
         summary: 'Who is editing a draft of this prompt',
         params: [name],
         responses: { 200: json('Drafts, without content.', object({ drafts: arrayOf(ref('DraftSummary')) })) },
+        errors: [404],
       }),
     },
     '/api/v1/prompts/{name}/drafts/{author}': {

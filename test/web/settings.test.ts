@@ -112,6 +112,7 @@ describe('Settings', () => {
     const secret = await page.getByLabel('Signing secret of the new webhook').innerText();
     expect(secret).toMatch(/^whsec_[0-9a-f]{64}$/);
     await page.getByRole('button', { name: 'Copy' }).waitFor();
+    await screenshot(page, 'settings-webhook-secret');
     await page.getByRole('button', { name: 'Done' }).click();
     expect(await page.getByText(secret).count()).toBe(0);
 

@@ -152,6 +152,7 @@ describe('drafts', () => {
     const list = await viewer.get<{ drafts: DraftSummary[] }>(`/api/v1/prompts/${enc(prompt)}/drafts`);
     expect(list.body.drafts).toEqual([]);
     expect((await viewer.get(`/api/v1/prompts/nope-${hex(3)}/drafts/alice`)).status).toBe(404);
+    expect((await viewer.get(`/api/v1/prompts/nope-${hex(3)}/drafts`)).status).toBe(404);
   });
 });
 
