@@ -40,7 +40,7 @@ function connect(options: Partial<ConstructorParameters<typeof Tracelane>[0]> = 
   const changes: DeploymentChange[] = [];
   const recording: typeof fetch = async (input, init) => {
     const res = await fetch(input, init);
-    const url = new URL(String(input));
+    const url = new URL(input instanceof Request ? input.url : input);
     const ifNoneMatch = new Headers(init?.headers).get('if-none-match');
     requests.push({ path: url.pathname + url.search, ifNoneMatch, status: res.status });
     return res;
