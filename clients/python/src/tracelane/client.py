@@ -19,7 +19,9 @@ from .transport import Http, TracelaneError
 log = logging.getLogger("tracelane")
 
 _DEPLOYMENT_EVENTS = ["deployment.created"]
-_ALL = object()
+#: A refresher request: one lane ``(name, environment, throttled)``, or None for every lane. A throttled request
+#: resolves at most once a second (the hot path asks for it on every call during an outage).
+_Request = Optional[Tuple[str, str, bool]]
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,8 @@ class Tracelane:
         self._stream_enabled = stream
         self._lanes: Dict[Tuple[str, str], Lane] = {}
         self._lanes_lock = threading.Lock()
-        self._refreshes: "queue.Queue[object]" = queue.Queue()
-        self._queued: Set[object] = set()  # what waits in _refreshes (each lane once)
+        self._refreshes: "queue.Queue[_Request]" = queue.Queue()
+        self._queued: Set[_Request] = set()  # what waits in _refreshes (each request once)
         self._refresher: Optional[threading.Thread] = None
         self._streams: List[EventStream] = []
         self._deployments: Optional[EventStream] = None
@@ -100,7 +102,7 @@ class Tracelane:
             if not lane.attempted or fallback is None:
                 lane.load()
             else:  # with a fallback, only the very first call waits for Tracelane; later ones try in the background
-                self._request_refresh((name, environment))
+                self._request_refresh((name, environment, True))
         if lane.resolved:
             return lane.serve(key)
         if fallback is None:
@@ -147,7 +149,7 @@ class Tracelane:
         self._scores.flush(timeout)
         self._closed.set()
         self._scores.abandon()
-        self._refreshes.put(_ALL)  # wakes the refresher, which sees the client closed
+        self._refreshes.put(None)  # wakes the refresher, which sees the client closed
         for stream in self._streams:
             stream.stop()
 
@@ -176,18 +178,17 @@ class Tracelane:
                 self._http,
                 _DEPLOYMENT_EVENTS,
                 on_event=self._on_deployment,
-                on_sync=lambda: self._request_refresh(_ALL),
-                on_disconnect=lambda: self._request_refresh(_ALL),  # an outage shows at once: the lanes turn stale
+                on_sync=lambda: self._request_refresh(None),
+                on_disconnect=lambda: self._request_refresh(None),  # an outage shows at once: the lanes turn stale
             )
             self._streams.append(self._deployments)
 
     def _on_deployment(self, event: Event) -> None:
         data = event.get("data") or {}
         if isinstance(data.get("prompt"), str) and isinstance(data.get("environment"), str):
-            self._request_refresh((data["prompt"], data["environment"]))
+            self._request_refresh((data["prompt"], data["environment"], False))
 
-    def _request_refresh(self, wanted: object) -> None:
-        """Asks the refresher for one lane (a ``(name, environment)`` pair) or for every lane (_ALL)."""
+    def _request_refresh(self, wanted: _Request) -> None:
         with self._lanes_lock:
             if wanted in self._queued:
                 return
@@ -200,12 +201,20 @@ class Tracelane:
             try:
                 wanted = self._refreshes.get(timeout=self._refresh_interval)
             except queue.Empty:
-                wanted = _ALL
+                wanted = None
             with self._lanes_lock:
                 self._queued.discard(wanted)
-                lanes = list(self._lanes.values()) if wanted is _ALL else [self._lanes.get(wanted)]  # type: ignore
-            for lane in lanes:
-                if lane is not None and not self._closed.is_set():
+                if wanted is None:
+                    lanes = [(lane, False) for lane in self._lanes.values()]
+                else:
+                    lane = self._lanes.get(wanted[:2])
+                    lanes = [(lane, wanted[2])] if lane else []
+            for lane, throttled in lanes:
+                if self._closed.is_set():
+                    break
+                if throttled:
+                    lane.load()
+                else:
                     lane.refresh()
 
 
