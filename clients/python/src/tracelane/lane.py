@@ -66,6 +66,7 @@ class Lane:
         self._last_error: Optional[TracelaneError] = None
         self._last_attempt = 0.0
         self._keyed: "OrderedDict[str, Tuple[str, str, int]]" = OrderedDict()
+        self._prompts: Dict[Tuple[int, str, str, float], Prompt] = {}  # served Prompts are immutable: reused
         #: A resolve finished (resolved or failed).
         self.attempted = False
 
@@ -123,10 +124,17 @@ class Lane:
         return self._prompt(snapshot, arm, status or self._status, state)
 
     def _prompt(self, snapshot: Dict[str, Any], arm: str, status: str, state: Dict[str, Any]) -> Prompt:
-        confirmed = datetime.fromtimestamp(state["confirmedAt"] / 1000, tz=timezone.utc)
-        return make_prompt(
-            snapshot, name=self.prompt, environment=self.environment, arm=arm, status=status, confirmed_at=confirmed
-        )
+        key = (snapshot["version"], arm, status, state["confirmedAt"])
+        prompt = self._prompts.get(key)
+        if prompt is None:
+            confirmed = datetime.fromtimestamp(state["confirmedAt"] / 1000, tz=timezone.utc)
+            prompt = make_prompt(
+                snapshot, name=self.prompt, environment=self.environment, arm=arm, status=status, confirmed_at=confirmed
+            )
+            if len(self._prompts) >= 16:  # a new confirmation time or status: the old ones are not served again
+                self._prompts.clear()
+            self._prompts[key] = prompt
+        return prompt
 
     def _resolve_once(self) -> None:
         self._last_attempt = time.monotonic()
