@@ -39,6 +39,14 @@ describe('TypeScript client during an outage', () => {
     const admin = client(url);
     const prompt = await promptWithVersions(admin, 2, 'outage');
     await admin.post('/api/v1/deployments', { prompt, environment: 'production', version: 1 });
+    const canaried = await promptWithVersions(admin, 2, 'outage');
+    await admin.post('/api/v1/deployments', { prompt: canaried, environment: 'production', version: 1 });
+    await admin.post('/api/v1/deployments', {
+      prompt: canaried,
+      environment: 'production',
+      version: 2,
+      canaryPercent: 50,
+    });
     const errors: TracelaneError[] = [];
     const connect = (cached: boolean) => {
       const tracelane = new Tracelane({
@@ -55,8 +63,13 @@ describe('TypeScript client during an outage', () => {
 
     const running = connect(true);
     expect(await running.getPrompt(prompt, production)).toMatchObject({ version: 1, status: 'fresh' });
+    const keys = Array.from({ length: 20 }, (_, i) => `user-${i}`);
+    const arms = await Promise.all(
+      keys.map(async (key) => (await running.getPrompt(canaried, { ...production, key })).arm),
+    );
+    expect(new Set(arms)).toEqual(new Set(['stable', 'canary']));
     await waitFor('the event stream', () => (running.stats().streaming ? true : undefined));
-    await waitFor('the cache file', () => (readdirSync(cacheDir).length === 1 ? true : undefined));
+    await waitFor('the cache files', () => (readdirSync(cacheDir).length === 2 ? true : undefined)); // one per lane
 
     await server.close();
     server = undefined;
@@ -66,6 +79,21 @@ describe('TypeScript client during an outage', () => {
     });
     expect(stale.version).toBe(1);
     expect(running.stats().streaming).toBe(false);
+    // During a canary, a known key keeps its arm; a new key gets the stable version at once, without a request.
+    await waitFor('the canary lane to turn stale', async () =>
+      (await running.getPrompt(canaried, production)).status === 'stale' ? true : undefined,
+    );
+    for (const [i, key] of keys.entries()) {
+      expect(await running.getPrompt(canaried, { ...production, key })).toMatchObject({
+        arm: arms[i],
+        status: 'stale',
+      });
+    }
+    expect(await running.getPrompt(canaried, { ...production, key: 'new-user' })).toMatchObject({
+      arm: 'stable',
+      version: 1,
+      status: 'stale',
+    });
     expect(errors.filter((e) => e.status === null).length).toBeGreaterThanOrEqual(1);
 
     // The application restarts while Tracelane is down.

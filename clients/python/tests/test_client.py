@@ -319,8 +319,12 @@ class OutageTest(ClientTestCase):
         cache_dir = tempfile.mkdtemp(prefix="tracelane-python-cache-")
         self.addCleanup(shutil.rmtree, cache_dir, True)
         prompt = self.deployed(2, {"version": 1})
+        canaried = self.deployed(2, {"version": 1}, {"version": 2, "canaryPercent": 50})
         running = self.connect(max_retries=0, refresh_interval=600, cache_dir=cache_dir)
         self.assertEqual(running.get_prompt(prompt, environment="production").status, "fresh")
+        keys = [f"user-{i}" for i in range(20)]
+        arms = [running.get_prompt(canaried, environment="production", key=key).arm for key in keys]
+        self.assertEqual(set(arms), {"stable", "canary"})
         self.wait_streaming(running)
 
         with self.assertLogs("tracelane", "WARNING"):
@@ -329,6 +333,13 @@ class OutageTest(ClientTestCase):
                 stale = self.wait_prompt(running, prompt, lambda p: p.status == "stale")
                 self.assertEqual(stale.version, 1)
                 self.assertFalse(running.stats().streaming)
+                # During a canary, a known key keeps its arm; a new key gets the stable version at once.
+                self.wait_prompt(running, canaried, lambda p: p.status == "stale")
+                for key, arm in zip(keys, arms):
+                    served = running.get_prompt(canaried, environment="production", key=key)
+                    self.assertEqual((served.arm, served.status), (arm, "stale"))
+                served = running.get_prompt(canaried, environment="production", key="new-user")
+                self.assertEqual((served.arm, served.version, served.status), ("stable", 1, "stale"))
                 # The application restarts while Tracelane is down.
                 restarted = self.connect(max_retries=0, refresh_interval=600, cache_dir=cache_dir)
                 from_file = restarted.get_prompt(prompt, environment="production")

@@ -50,8 +50,12 @@ const RETRY_MAX_MS = 5000;
  */
 export class Http {
   readonly baseUrl: string;
+  /** The requests in flight, aborted together when the client closes (one listener, however many requests). */
+  private readonly inFlight = new Set<AbortController>();
+
   constructor(private readonly options: HttpOptions) {
     this.baseUrl = options.url.replace(/\/+$/, '');
+    options.signal.addEventListener('abort', () => this.inFlight.forEach((c) => c.abort()), { once: true });
   }
 
   headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -101,7 +105,9 @@ export class Http {
     path: string,
     init: { body?: unknown; headers?: Record<string, string> },
   ): Promise<HttpAnswer> {
-    const controller = linked(this.options.signal);
+    const controller = new AbortController();
+    if (this.options.signal.aborted) controller.abort();
+    this.inFlight.add(controller);
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     const what = `${method} ${path}`;
     try {
@@ -122,7 +128,7 @@ export class Http {
       throw asTracelaneError(error, what, controller.signal);
     } finally {
       clearTimeout(timer);
-      controller.release();
+      this.inFlight.delete(controller);
     }
   }
 }

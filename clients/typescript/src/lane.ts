@@ -111,6 +111,8 @@ export class Lane {
     }
     const known = this.keyed.get(key);
     if (known?.signature === signatureOf(resolution)) return this.servedVersion(known.version, known.arm);
+    // Tracelane did not answer the last refresh: a new key is not worth a wait on the hot path.
+    if (this.status === 'stale') return this.servedVersion(resolution.stableVersion, 'stable');
     try {
       const answer = await this.resolveKey(key);
       return servedPrompt(answer.snapshot, this.served(answer.arm));
@@ -133,7 +135,7 @@ export class Lane {
   private resolveKey(key: string): Promise<Resolution> {
     let pending = this.keyedInFlight.get(key);
     if (!pending) {
-      pending = this.request(`&key=${encodeURIComponent(key)}`)
+      pending = this.request(`&key=${encodeURIComponent(key)}`, {}, 0)
         .then(({ body }) => {
           const answer = body as Resolution;
           const current = this.state?.resolution;
@@ -170,10 +172,11 @@ export class Lane {
     }
   }
 
-  private request(query: string, headers: Record<string, string> = {}) {
+  private request(query: string, headers: Record<string, string> = {}, retries?: number) {
     const path = `/api/v1/prompts/${encodeURIComponent(this.prompt)}/resolve`;
     return this.deps.http.request('GET', `${path}?environment=${encodeURIComponent(this.environment)}${query}`, {
       headers,
+      ...(retries === undefined ? {} : { retries }),
     });
   }
 

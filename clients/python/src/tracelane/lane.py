@@ -105,8 +105,10 @@ class Lane:
         known = self._keyed.get(key)
         if known and known[0] == _signature(resolution):
             return self._served(state, known[2], known[1])
+        if self._status == "stale":  # Tracelane did not answer the last refresh: a new key is not worth a wait
+            return self._served(state, resolution["stableVersion"], "stable")
         try:
-            answer = self._request(f"&key={quote(key, safe='')}").body
+            answer = self._request(f"&key={quote(key, safe='')}", retries=0).body
         except TracelaneError as error:
             self._report(error)
             return self._served(state, resolution["stableVersion"], "stable", "stale")
@@ -158,9 +160,9 @@ class Lane:
             self._generation += 1
             self.attempted = True
 
-    def _request(self, query: str, headers: Optional[Dict[str, str]] = None) -> Any:
+    def _request(self, query: str, headers: Optional[Dict[str, str]] = None, retries: Optional[int] = None) -> Any:
         path = f"/api/v1/prompts/{quote(self.prompt, safe='')}/resolve?environment={quote(self.environment, safe='')}"
-        return self._http.request("GET", path + query, headers=headers)
+        return self._http.request("GET", path + query, headers=headers, retries=retries)
 
     def _versions_for(self, resolution: Dict[str, Any]) -> List[Dict[str, Any]]:
         """The stable version and the canary's, fetched when the answer lacks one (versions never change)."""
