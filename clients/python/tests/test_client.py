@@ -113,6 +113,20 @@ class PromptsTest(ClientTestCase):
         self.assertLess(time.monotonic() - rolled_back, 1.0)
         self.assertEqual(changes, [2, 1])
 
+    def test_subscribe_delivers_product_events_until_stopped(self) -> None:
+        prompt = api.prompt_with_versions(1)
+        events: List[dict] = []
+        client = self.connect()
+        stop = client.subscribe(["deployment.created"], events.append)
+        wait_for("the subscription", lambda: True if client._streams[0].connected else None)
+        api.deploy(prompt, 1)
+        event = wait_for("the event", lambda: next((e for e in events if e["data"]["prompt"] == prompt), None))
+        self.assertEqual(
+            (event["type"], event["data"]["version"], event["data"]["kind"]), ("deployment.created", 1, "deploy")
+        )
+        stop()
+        self.assertFalse(client._streams[0].connected)
+
     def test_keeps_each_key_on_the_arm_the_server_assigns_during_a_canary(self) -> None:
         prompt = self.deployed(2, {"version": 1}, {"version": 2, "canaryPercent": 50})
         client = self.connect()

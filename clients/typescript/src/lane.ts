@@ -103,6 +103,7 @@ export class Lane {
   async serve(key: string | undefined): Promise<Prompt> {
     const { resolution } = this.state as CachedLane;
     const canary = resolution.canary;
+    // Whether the answer depends on the caller is decided here (today: only during a canary, by key).
     if (!canary) return this.servedVersion(resolution.stableVersion, 'stable');
     if (key === undefined) {
       return Math.random() < canary.percent / 100
