@@ -140,9 +140,9 @@ export class Lane {
         .then(({ body }) => {
           const answer = body as Resolution;
           const current = this.state?.resolution;
-          if (current && signatureOf(answer) !== signatureOf(current))
-            void this.refresh(); // the lane is behind
-          else if (this.state?.versions.some((v) => v.version === answer.version)) {
+          if (current && signatureOf(answer) !== signatureOf(current)) {
+            void this.refresh(); // the lane is behind: catch up, and remember this key once it has
+          } else if (this.state?.versions.some((v) => v.version === answer.version)) {
             if (this.keyed.size >= MAX_KEYS) this.keyed.delete(this.keyed.keys().next().value as string);
             this.keyed.set(key, { signature: signatureOf(answer), arm: answer.arm, version: answer.version });
           }
