@@ -11,6 +11,8 @@ export interface LaneArrival {
   /** Epoch ms: the earliest and latest span time among the lane's inserts since `since` (a covering range). */
   minTime: number;
   maxTime: number;
+  /** Spans and scores inserted for the lane since `since` (about: whole minutes of arrival are counted). */
+  rows: number;
 }
 
 export interface Arrivals {
@@ -31,7 +33,7 @@ export async function queryArrivals(store: Store, since: number): Promise<Arriva
       `SELECT Environment AS environment, PromptName AS prompt,
          toUnixTimestamp64Milli(max(LastArrival)) AS lastArrival,
          intDiv(toUnixTimestamp64Nano(min(MinTime)), 1000000) AS minTime,
-         intDiv(toUnixTimestamp64Nano(max(MaxTime)), 1000000) AS maxTime
+         intDiv(toUnixTimestamp64Nano(max(MaxTime)), 1000000) AS maxTime, sum(Rows) AS rows
        FROM lane_arrivals
        WHERE Minute >= toStartOfMinute(fromUnixTimestamp64Milli({since:Int64}))
          AND LastArrival > fromUnixTimestamp64Milli({since:Int64})

@@ -13,8 +13,9 @@ import type { DeploymentState } from './loop-state-query.js';
  *   first            never evaluated (a new deployment, or one recorded late with `POST /deployments/external`)
  *   window_closed    its evaluation window closed since the last evaluation (bake over, or replaced): the final one
  *   data             spans or scores of its lane arrived since its last evaluation, for times inside its windows —
- *                    at most once per re-evaluation interval (every run while young or while it had no request
- *                    yet, once a minute when older)
+ *                    as soon as they add a tenth to what it was judged on (so a deployment waiting for samples
+ *                    gets its verdict as they arrive), else once per re-evaluation interval (every run while
+ *                    young, once a minute when older)
  *   late_data        the same for a window that had already closed: the final verdict is re-opened
  *   rollback_pending its latest verdict fails, it is still live with automatic rollback on, and the rule still
  *                    waits for more failing evaluations in a row or for time to pass
@@ -43,7 +44,12 @@ export interface DueInput {
   watermarkMarginMs: number;
   /** The shortest re-evaluation interval (the loop's interval). */
   minIntervalMs: number;
+  /** Rows that arrived for the deployment's lane since its last evaluation, by deployment id. */
+  newRows: ReadonlyMap<string, number>;
 }
+
+/** New data worth an evaluation before the interval: this share of the requests last judged. */
+export const GROWTH_FOR_EVALUATION = 0.1;
 
 const MAX_INTERVAL_MS = 60_000;
 
@@ -97,8 +103,8 @@ function dueReason(
     arrival.minTime < plan.windowEnd;
   if (fresh && latest.final) return 'late_data';
   const age = input.now - Date.parse(deployment.time);
-  const interval =
-    latest.candidateRequests === 0 ? input.minIntervalMs : reevaluationInterval(age, input.minIntervalMs);
+  const grown = (input.newRows.get(deployment.id) ?? 0) >= GROWTH_FOR_EVALUATION * latest.candidateRequests;
+  const interval = grown ? input.minIntervalMs : reevaluationInterval(age, input.minIntervalMs);
   if (fresh && input.now - latest.evaluatedAt >= interval) return 'data';
   // Rolled back at the latest evaluation already, unless the rule was still waiting then.
   const waitingForRollback =

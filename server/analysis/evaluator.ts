@@ -11,6 +11,7 @@ import { detectorConfigFor } from './detector-config.js';
 import { dueDeployments, type DueDeployment, type DueReason } from './due-deployments.js';
 import { loadLoopState, type LoopState } from './loop-state-query.js';
 import { isNewRegression, publishRegression } from './regression-event.js';
+import { laneKey } from '../registry/keyed-mutex.js';
 
 /** How far back the loop looks for deployments to judge (late data re-opens verdicts this old). */
 export const LOOKBACK_MS = 7 * 86_400_000;
@@ -54,6 +55,8 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
   let running: Promise<unknown> = Promise.resolve();
   /** Arrivals after this store time have not been looked at yet; undefined until the first run. */
   let cursor: number | undefined;
+  /** Rows arrived for each deployment's lane since its last evaluation (in memory; a restart reads them again). */
+  const newRows = new Map<string, number>();
 
   function firstCursor(state: LoopState): number {
     const floor = Date.now() - LOOKBACK_MS;
@@ -90,6 +93,10 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
       deps.registry.listEnvironments(),
     ]);
     const arrivals = await queryArrivals(deps.store, cursor ?? firstCursor(state));
+    for (const { deployment, latest } of state.deployments) {
+      const arrival = arrivals.lanes.get(laneKey(deployment.prompt, deployment.environment));
+      if (latest && arrival) newRows.set(deployment.id, (newRows.get(deployment.id) ?? 0) + arrival.rows);
+    }
     const due = dueDeployments({
       ...state,
       environments: new Map(environments.map((e) => [e.name, e])),
@@ -98,6 +105,7 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
       now,
       watermarkMarginMs: margin,
       minIntervalMs,
+      newRows,
     });
     const analyses = await analyzeDeployments(
       deps.store,
@@ -108,6 +116,9 @@ export function createEvaluator(deps: EvaluatorDeps): Evaluator {
       if (d.reason === 'late_data') (analyses[i] as DeploymentAnalysis).lateData = true;
     });
     if (analyses.length > 0) await saveAnalyses(deps.store, analyses, arrivals.storeNow);
+    for (const d of due) newRows.delete(d.state.deployment.id);
+    const known = new Set(state.deployments.map((d) => d.deployment.id));
+    for (const id of newRows.keys()) if (!known.has(id)) newRows.delete(id);
     cursor = arrivals.storeNow - margin;
     const outcomes: EvaluationOutcome[] = [];
     for (const [i, item] of due.entries()) {
