@@ -160,8 +160,9 @@ export const api = {
   rollback: (body: { prompt: string; environment: string; toVersion?: number; reason: string }) =>
     request<DeploymentEvent>('POST', '/deployments/rollback', { body }),
 
+  /** The promotion, or a review request when a protected environment has not reviewed the canary. */
   promote: (id: string, reason: string) =>
-    request<DeploymentEvent>('POST', `/deployments/${enc(id)}/promote`, { body: { reason } }),
+    request<DeploymentEvent | DeploymentRequest>('POST', `/deployments/${enc(id)}/promote`, { body: { reason } }),
 
   analysis: (id: string, signal?: AbortSignal) =>
     request<DeploymentAnalysis>('GET', `/deployments/${enc(id)}/analysis`, { signal }),
