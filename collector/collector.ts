@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { Config } from '../server/config.js';
+import type { ConnectionMetrics } from '../server/http/connection-metrics.js';
 import type { Logger } from '../server/log.js';
 import type { Store } from '../server/store/store.js';
 import {
@@ -30,6 +31,8 @@ export interface CollectorOptions {
   config: Config;
   store: Store;
   log: Logger;
+  /** The process's listener counters, shown at /metrics beside the collector's. */
+  connections: ConnectionMetrics;
 }
 
 /**
@@ -37,7 +40,7 @@ export interface CollectorOptions {
  * store takes Native blocks (the embedded store), requests are decoded, normalised and encoded in a pool of
  * worker threads and the main thread only serves HTTP and runs the inserts; otherwise they are processed inline.
  */
-export function createCollector({ config, store, log }: CollectorOptions): Collector {
+export function createCollector({ config, store, log, connections }: CollectorOptions): Collector {
   const metrics = new CollectorMetrics();
   const insertNative = store.insertNative?.bind(store);
   const settings: IngestSettings = {
@@ -102,7 +105,7 @@ export function createCollector({ config, store, log }: CollectorOptions): Colle
     tracesHandler({ ingest, ingestKeys: config.INGEST_KEYS, maxBodyBytes: config.OTLP_MAX_BODY_BYTES, metrics, log }),
   );
   app.get('/metrics', (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(metrics.prometheus());
+    res.type('text/plain; version=0.0.4').send(metrics.prometheus() + connections.prometheus());
   });
   app.use((_req, res) => {
     res

@@ -3,6 +3,7 @@ import type { CollectorMetrics } from '../collector/metrics.js';
 import { createAnalysisRouter } from './analysis/analysis-api.js';
 import type { Config } from './config.js';
 import type { EventBus } from './events/event-bus.js';
+import type { ConnectionMetrics } from './http/connection-metrics.js';
 import { createEventsRouter } from './events/events-router.js';
 import { createHealthRouter } from './health/health-router.js';
 import { authenticate, type KeyRing } from './http/auth.js';
@@ -26,6 +27,8 @@ export interface ApiContext {
   keys: KeyRing;
   /** The collector's counters (same process in embedded mode), for /api/v1/health and /metrics. */
   metrics: CollectorMetrics;
+  /** Connections the listeners closed (limits, timeouts), for /api/v1/health and /metrics. */
+  connections: ConnectionMetrics;
   /** Where the collector listens (`address` 0.0.0.0 or :: on every interface), for the UI's first-trace help. */
   collectorAddress: { address: string; port: number };
 }

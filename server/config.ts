@@ -78,6 +78,22 @@ export const configSchema = z.object({
   WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(1).default(300_000),
   /** Webhooks: time allowed for one delivery attempt (connect, send, response). */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  /** Open connections accepted on the API port (PORT); beyond it new connections are closed at once. */
+  API_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1024),
+  /** Open connections accepted on the OTLP/HTTP port; beyond it new connections are closed at once. */
+  OTLP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4096),
+  /** Every port: time for a request's line and headers (and for a new connection to start its first request). */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Every port: time for a whole request, headers and body; at least HTTP_HEADERS_TIMEOUT_MS. */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Every port: time a request body gets before HTTP_MIN_BODY_RATE applies (it is extended by what arrives). */
+  HTTP_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Every port: minimum body rate in bytes per second; a body gets one more second per this many bytes received. */
+  HTTP_MIN_BODY_RATE: z.coerce.number().int().min(1).default(8_192),
+  /** Every port: an idle keep-alive connection is closed after this. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Every port: requests served on one keep-alive connection before it is closed (0: no limit). */
+  HTTP_MAX_REQUESTS_PER_CONNECTION: z.coerce.number().int().min(0).default(1_000),
   /** Webhooks: deliveries held in memory per endpoint and in total; beyond either the oldest is dropped and logged. */
   WEBHOOK_QUEUE_PER_ENDPOINT: z.coerce.number().int().min(1).default(1000),
   WEBHOOK_QUEUE_TOTAL: z.coerce.number().int().min(1).default(10_000),

@@ -7,6 +7,8 @@ import type { Config } from './config.js';
 import { EventBus } from './events/event-bus.js';
 import { startWebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { parseApiKeys } from './http/auth.js';
+import { ConnectionMetrics } from './http/connection-metrics.js';
+import { listen, listenerLimits, warnIfOverFileLimit, type ListenerName } from './http/listener.js';
 import { combinedKeyRing } from './http/key-ring.js';
 import { ensureDefaultEnvironments } from './registry/environment-service.js';
 import type { Logger } from './log.js';
@@ -39,7 +41,8 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const bus = new EventBus();
   await ensureDefaultEnvironments(store);
   const keys = combinedKeyRing(parseApiKeys(config.API_KEYS), store);
-  const collector = createCollector({ config, store, log });
+  const connections = new ConnectionMetrics();
+  const collector = createCollector({ config, store, log, connections });
   const webhooks = startWebhookDispatcher({ config, store, log, bus });
   const analysis = startAnalysisLoop({ config, store, log, bus });
 
@@ -49,10 +52,26 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   if (config.INGEST_KEYS.length === 0) log.warn('no INGEST_KEYS configured: the collector listens on loopback only');
 
   const selfTracing = startSelfTracing(config, log);
-  const otlpServer = await listen(selfTracing.instrument(collector.app, 'collector'), config.OTLP_PORT, otlpHost);
+  warnIfOverFileLimit([config.API_MAX_CONNECTIONS, config.OTLP_MAX_CONNECTIONS], log);
+  const limits = (name: ListenerName) => ({ name, limits: listenerLimits(config, name), metrics: connections, log });
+  const otlpServer = await listen(
+    selfTracing.instrument(collector.app, 'collector'),
+    config.OTLP_PORT,
+    otlpHost,
+    limits('otlp'),
+  );
   const collectorAddress = otlpServer.address() as AddressInfo; // the UI shows where to send traces
-  const api = createApiApp({ config, store, log, bus, keys, metrics: collector.metrics, collectorAddress });
-  const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost);
+  const api = createApiApp({
+    config,
+    store,
+    log,
+    bus,
+    keys,
+    metrics: collector.metrics,
+    connections,
+    collectorAddress,
+  });
+  const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost, limits('api'));
   return {
     apiUrl: urlOf(apiServer),
     otlpUrl: urlOf(otlpServer),
@@ -71,14 +90,6 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
       await store.close();
     },
   };
-}
-
-export function listen(app: { listen: (port: number, host: string) => Server }, port: number, host: string) {
-  return new Promise<Server>((resolve, reject) => {
-    const server = app.listen(port, host);
-    server.once('listening', () => resolve(server));
-    server.once('error', reject);
-  });
 }
 
 export function stop(server: Server) {
