@@ -94,6 +94,13 @@ export const configSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /** Every port: requests served on one keep-alive connection before it is closed (0: no limit). */
   HTTP_MAX_REQUESTS_PER_CONNECTION: z.coerce.number().int().min(0).default(1_000),
+  /** Webhooks: live webhook subscriptions at most (creating more is refused with 409). */
+  WEBHOOK_MAX_COUNT: z.coerce.number().int().min(1).default(100),
+  /**
+   * Outbound requests (webhooks): addresses or CIDR ranges that may be reached although they are loopback, private,
+   * link-local, metadata or otherwise reserved (refused by default), comma-separated.
+   */
+  OUTBOUND_ALLOWED_NETWORKS: list.default([]),
   /** Webhooks: deliveries held in memory per endpoint and in total; beyond either the oldest is dropped and logged. */
   WEBHOOK_QUEUE_PER_ENDPOINT: z.coerce.number().int().min(1).default(1000),
   WEBHOOK_QUEUE_TOTAL: z.coerce.number().int().min(1).default(10_000),
