@@ -78,6 +78,17 @@ export const configSchema = z.object({
   WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(1).default(300_000),
   /** Webhooks: time allowed for one delivery attempt (connect, send, response). */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  /**
+   * Failed authentication (wrong API or ingest key) a client address may make per AUTH_FAILURE_WINDOW_MS; beyond it
+   * its requests that need a key are answered 429 with Retry-After. IPv6 addresses count per /64.
+   */
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(20),
+  AUTH_FAILURE_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  /**
+   * Which proxies' X-Forwarded-For to trust for the client address (Express `trust proxy`): empty (none), `true`,
+   * a hop count, or addresses/CIDRs/`loopback`/`uniquelocal`, comma-separated.
+   */
+  TRUST_PROXY: z.string().default(''),
   /** Open connections accepted on the API port (PORT); beyond it new connections are closed at once. */
   API_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1024),
   /** Open connections accepted on the OTLP/HTTP port; beyond it new connections are closed at once. */

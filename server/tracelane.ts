@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { EventBus } from './events/event-bus.js';
 import { startWebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { parseApiKeys } from './http/auth.js';
+import { authThrottleFor } from './http/auth-throttle.js';
 import { ConnectionMetrics } from './http/connection-metrics.js';
 import { listen, listenerLimits, warnIfOverFileLimit, type ListenerName } from './http/listener.js';
 import { combinedKeyRing } from './http/key-ring.js';
@@ -42,7 +43,8 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   await ensureDefaultEnvironments(store);
   const keys = combinedKeyRing(parseApiKeys(config.API_KEYS), store);
   const connections = new ConnectionMetrics();
-  const collector = createCollector({ config, store, log, connections });
+  const authThrottle = authThrottleFor(config);
+  const collector = createCollector({ config, store, log, connections, authThrottle });
   const webhooks = startWebhookDispatcher({ config, store, log, bus });
   const analysis = startAnalysisLoop({ config, store, log, bus });
 
@@ -69,6 +71,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
     keys,
     metrics: collector.metrics,
     connections,
+    authThrottle,
     collectorAddress,
   });
   const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost, limits('api'));

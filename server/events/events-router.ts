@@ -1,7 +1,8 @@
 import express, { type RequestHandler, type Router } from 'express';
 import type { ApiContext } from '../app.js';
-import { LOCAL_ADMIN, authenticate, type KeyRing } from '../http/auth.js';
-import { badRequest, unauthorized } from '../http/errors.js';
+import { LOCAL_ADMIN, authenticate, identify, type KeyRing } from '../http/auth.js';
+import type { AuthThrottle } from '../http/auth-throttle.js';
+import { badRequest } from '../http/errors.js';
 import { isEventType } from './event-types.js';
 import { serveEventStream } from './sse-stream.js';
 
@@ -12,7 +13,7 @@ import { serveEventStream } from './sse-stream.js';
  */
 export function createEventsRouter(ctx: ApiContext): Router {
   const router = express.Router();
-  router.get('/events', authenticateStream(ctx.keys), (req, res) => {
+  router.get('/events', authenticateStream(ctx.keys, ctx.authThrottle), (req, res) => {
     const lastEventId = req.get('last-event-id')?.trim() || undefined;
     serveEventStream(res, {
       bus: ctx.bus,
@@ -38,15 +39,13 @@ function parseTypes(value: unknown): Set<string> {
 }
 
 /** The API's header authentication, plus `?key=<api key>` for this stream. */
-function authenticateStream(keys: KeyRing): RequestHandler {
-  const byHeader = authenticate(keys);
+function authenticateStream(keys: KeyRing, throttle: AuthThrottle): RequestHandler {
+  const byHeader = authenticate(keys, throttle);
   return async (req, res, next) => {
     const key = req.query.key;
     if (key === undefined) return byHeader(req, res, next);
     if (typeof key !== 'string' || key === '') throw badRequest('key must be one API key', 'key');
-    const actor = keys.enabled() ? await keys.find(key) : LOCAL_ADMIN;
-    if (!actor) throw unauthorized();
-    res.locals.actor = actor;
+    res.locals.actor = keys.enabled() ? await identify(req, res, keys, throttle, key) : LOCAL_ADMIN;
     next();
   };
 }

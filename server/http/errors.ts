@@ -25,6 +25,7 @@ export const forbidden = (message: string) => new AppError(403, 'forbidden', mes
 export const notFound = (message: string, field?: string) => new AppError(404, 'not_found', message, field);
 export const conflict = (message: string, field?: string, details?: Record<string, unknown>) =>
   new AppError(409, 'conflict', message, field, details);
+export const tooManyRequests = (message: string) => new AppError(429, 'too_many_requests', message);
 
 /** The one error middleware: known errors keep their status and message; unknown ones are logged and hidden. */
 export function errorMiddleware(log: Logger): ErrorRequestHandler {

@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authThrottleFor } from '../../server/http/auth-throttle.js';
 import { ConnectionMetrics } from '../../server/http/connection-metrics.js';
 import { createCollector } from '../../collector/collector.js';
 import { createApiApp } from '../../server/app.js';
@@ -38,7 +39,8 @@ beforeAll(async () => {
 
   // the two Express apps exactly as Tracelane builds them
   const connections = new ConnectionMetrics();
-  const collector = createCollector({ config: t.config, store: t.store, log: silentLogger, connections });
+  const authThrottle = authThrottleFor(t.config);
+  const collector = createCollector({ config: t.config, store: t.store, log: silentLogger, connections, authThrottle });
   const keys = staticKeyRing(parseApiKeys(t.config.API_KEYS));
   const collectorAddress = { address: '127.0.0.1', port: 4318 };
   const api = createApiApp({
@@ -47,6 +49,7 @@ beforeAll(async () => {
     keys,
     metrics: collector.metrics,
     connections,
+    authThrottle,
     collectorAddress,
   });
   registered = [...new Set([...routesOf(api), ...routesOf(collector.app)])]; // GET /metrics is on both ports
