@@ -111,8 +111,11 @@ export const query = (
 
 /** `from` / `to` query parameters: ISO-8601 or epoch milliseconds. */
 export const windowParams = (defaultWindow: string): Schema[] => [
-  query('from', `Window start, ISO-8601 or epoch milliseconds (default: \`to\` − ${defaultWindow}).`),
-  query('to', 'Window end, ISO-8601 or epoch milliseconds (default: now).'),
+  query(
+    'from',
+    `Window start, ISO-8601 or epoch milliseconds, from 1970 to before 2100 (default: \`to\` − ${defaultWindow}).`,
+  ),
+  query('to', 'Window end, ISO-8601 or epoch milliseconds, from 1970 to before 2100 (default: now).'),
 ];
 
 export const pageParams: Schema[] = [
