@@ -32,6 +32,16 @@ export const configSchema = z.object({
   /** Days the per-minute rollups are kept. */
   ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(395),
   /**
+   * Start-up: hours of per-minute rollups compared with the raw spans and scores they summarise; minutes that differ
+   * (an unclean shutdown between the two writes) are recomputed. 0: no check.
+   */
+  ROLLUP_REPAIR_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 400)
+    .default(24),
+  /**
    * API keys with roles: comma-separated `name:role:secret`, role one of viewer, deployer, admin.
    * Empty: no authentication, and the server listens on loopback only.
    */

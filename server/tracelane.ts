@@ -16,6 +16,8 @@ import type { Logger } from './log.js';
 import { ddlRendererFor } from './store/cluster-ddl.js';
 import { applyRetention, loadMigrations, migrate } from './store/migrate.js';
 import { openStore } from './store/open-store.js';
+import { repairMinuteRollups } from './store/rollup-repair.js';
+import { startRun } from './store/server-runs.js';
 import { startSelfTracing } from './telemetry/self-tracing.js';
 import type { Store } from './store/store.js';
 
@@ -30,6 +32,8 @@ export interface Tracelane {
 }
 
 const LOOPBACK = '127.0.0.1';
+/** With a ClickHouse server, minutes younger than this are not repaired: other collectors may be inserting them. */
+const ROLLUP_SETTLE_MS = 120_000;
 
 /** Starts server and collector; ports 0 pick free ports (tests do this). */
 export async function startTracelane(config: Config, log: Logger): Promise<Tracelane> {
@@ -38,6 +42,16 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const applied = await migrate(store, loadMigrations(), renderDdl);
   if (applied.length > 0) log.info('migrations applied', { migrations: applied });
   await applyRetention(store, config.RETENTION_DAYS, config.ROLLUP_RETENTION_DAYS, renderDdl);
+  const run = await startRun(store);
+  if (run.previousUnclean) {
+    // Before anything is ingested. With a ClickHouse server, standalone collectors may be writing the newest minutes.
+    log.warn('the previous run did not stop cleanly: checking the per-minute rollups against the raw rows');
+    await repairMinuteRollups(store, log, {
+      hours: config.ROLLUP_REPAIR_HOURS,
+      settleMs: config.CLICKHOUSE_URL === '' ? 0 : ROLLUP_SETTLE_MS,
+      ...(renderDdl ? { render: renderDdl } : {}),
+    });
+  }
 
   const bus = new EventBus();
   await ensureDefaultEnvironments(store);
@@ -90,6 +104,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
       await collector.close();
       await closing;
       await selfTracing.shutdown();
+      await run.stopped().catch((err: unknown) => log.error('could not record the clean stop', { error: String(err) }));
       await store.close();
     },
   };
