@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Config } from '../server/config.js';
 import type { AuthThrottle } from '../server/http/auth-throttle.js';
 import type { ConnectionMetrics } from '../server/http/connection-metrics.js';
+import { errorMiddleware } from '../server/http/errors.js';
 import { trustProxy } from '../server/http/trust-proxy.js';
 import type { Logger } from '../server/log.js';
 import type { Store } from '../server/store/store.js';
@@ -120,6 +121,7 @@ export function createCollector({ config, store, log, connections, authThrottle 
       .status(404)
       .json({ error: { code: 'not_found', message: 'the collector serves POST /v1/traces and GET /metrics' } });
   });
+  app.use(errorMiddleware(log)); // never Express's default page, which shows stack traces with install paths
   return {
     app,
     metrics,
