@@ -129,6 +129,7 @@ const ERROR_RESPONSES = {
   403: 'Forbidden',
   404: 'NotFound',
   409: 'Conflict',
+  429: 'TooManyAuthFailures',
   503: 'StoreUnavailable',
 } as const;
 
@@ -149,10 +150,13 @@ export interface OperationSpec {
   errors?: ErrorStatus[];
 }
 
-/** One operation: adds the error responses every authenticated route has (401, and 403 with a role). */
+/** One operation: adds the error responses every authenticated route has (401, 429, and 403 with a role). */
 function operation(spec: OperationSpec): Operation {
   const errors = new Set<ErrorStatus>(spec.errors ?? []);
-  if (spec.auth !== false) errors.add(401);
+  if (spec.auth !== false) {
+    errors.add(401);
+    errors.add(429);
+  }
   if (spec.role) errors.add(403);
   const roleNote = spec.role ? `Needs the \`${spec.role}\` role (or higher).` : undefined;
   const description = [spec.description, roleNote].filter(Boolean).join('\n\n');
@@ -189,6 +193,12 @@ export function errorResponses(): Record<string, Schema> {
     Forbidden: response("The key's role may not do this."),
     NotFound: response('No such object; `error.field` names the parameter.'),
     Conflict: response('The request conflicts with the current state.'),
+    TooManyAuthFailures: {
+      ...response(
+        'Too many wrong keys from this client address (AUTH_FAILURE_LIMIT): no key is looked at until `Retry-After` seconds have passed.',
+      ),
+      headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
+    },
     StoreUnavailable: response('The storage backend failed; retry later.'),
   };
 }
