@@ -21,7 +21,7 @@ const client = createModelClient({
     spans.push(req);
     return Promise.resolve();
   },
-  log: createLogger('json', (line) => logLines.push(line)),
+  log: createLogger('json', (line) => logLines.push(line) > 0),
 });
 
 const connection = (over: Partial<Connection> = {}): Connection => ({
