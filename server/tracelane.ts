@@ -2,9 +2,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCollector } from '../collector/collector.js';
 import { startAnalysisLoop } from './analysis/analysis-loop.js';
+import { loadPriceTable } from '../collector/pricing/price-table.js';
 import { createApiApp } from './app.js';
 import type { Config } from './config.js';
 import { EventBus } from './events/event-bus.js';
+import { createExperiments, type Experiments } from './experiments/experiments.js';
+import { createModelClient, type ModelClient } from './models/model-client.js';
 import { startWebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { parseApiKeys } from './http/auth.js';
 import { combinedKeyRing } from './http/key-ring.js';
@@ -22,6 +25,8 @@ export interface Tracelane {
   otlpUrl: string;
   store: Store;
   bus: EventBus;
+  experiments: Experiments;
+  models: ModelClient;
   /** Stops accepting connections, flushes the write buffer (answering the requests waiting for it), closes the store. */
   close(): Promise<void>;
 }
@@ -42,6 +47,9 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const collector = createCollector({ config, store, log });
   const webhooks = startWebhookDispatcher({ config, store, log, bus });
   const analysis = startAnalysisLoop({ config, store, log, bus });
+  const spans = collector.ingestJson; // Tracelane's own model calls enter otel_traces through the collector
+  const models = createModelClient({ config, prices: loadPriceTable(config.PRICES_FILE), spans, log });
+  const experiments = createExperiments({ store, models, spans, bus, log });
 
   const apiHost = keys.enabled() ? config.HOST : LOOPBACK;
   if (!keys.enabled()) log.warn('no API_KEYS configured: the API listens on loopback only, without authentication');
@@ -51,15 +59,19 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const selfTracing = startSelfTracing(config, log);
   const otlpServer = await listen(selfTracing.instrument(collector.app, 'collector'), config.OTLP_PORT, otlpHost);
   const collectorAddress = otlpServer.address() as AddressInfo; // the UI shows where to send traces
-  const api = createApiApp({ config, store, log, bus, keys, metrics: collector.metrics, collectorAddress });
+  const api = createApiApp({ config, store, log, bus, keys, metrics: collector.metrics, collectorAddress, models, experiments });
   const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost);
+  await experiments.resumeUnfinished();
   return {
     apiUrl: urlOf(apiServer),
     otlpUrl: urlOf(otlpServer),
     store,
     bus,
+    experiments,
+    models,
     close: async () => {
       bus.close(); // ends the open event streams, which would otherwise keep the server from closing
+      await experiments.stop(); // runs stay `running` and resume at the next start
       await webhooks.stop();
       await analysis.stop();
       // Stop accepting connections, then flush the write buffer so that requests waiting for it are answered, and
