@@ -24,13 +24,13 @@ export interface DatasetVersion {
 export async function listDatasets(store: Store, names: readonly string[] = []): Promise<Dataset[]> {
   return store.query<Dataset>(
     `SELECT d.name AS name, d.description AS description, d.created_at AS createdAt, d.created_by AS createdBy,
-            ifNull(v.version, 0) AS version, ifNull(i.items, 0) AS items, greatest(d.updated_at, ifNull(v.at, d.updated_at)) AS updatedAt
+            ifNull(v.latest, 0) AS version, ifNull(i.items, 0) AS items, greatest(d.updated_at, ifNull(v.at, d.updated_at)) AS updatedAt
      FROM (SELECT * FROM datasets FINAL WHERE empty({names:Array(String)}) OR has({names:Array(String)}, name)) AS d
-     LEFT JOIN (SELECT dataset, max(version) AS version, max(created_at) AS at FROM dataset_versions GROUP BY dataset) AS v
+     LEFT JOIN (SELECT dataset, max(version) AS latest, max(created_at) AS at FROM dataset_versions GROUP BY dataset) AS v
        ON v.dataset = d.name
      LEFT JOIN (
-       SELECT dataset, countIf(NOT deleted) AS items FROM (
-         SELECT dataset, item_id, argMax(deleted, version) AS deleted FROM dataset_items GROUP BY dataset, item_id)
+       SELECT dataset, countIf(is_deleted = 0) AS items FROM (
+         SELECT dataset, item_id, argMax(deleted, version) AS is_deleted FROM dataset_items GROUP BY dataset, item_id)
        GROUP BY dataset) AS i
        ON i.dataset = d.name
      ORDER BY name
@@ -53,37 +53,38 @@ export async function listDatasetVersions(store: Store, dataset: string): Promis
 
 interface ItemRow {
   item_id: string;
-  version: number;
-  input: string;
-  expected: string;
-  category: string;
-  metadata: string;
-  source: string;
-  created_at: string;
+  item_version: number;
+  item_input: string;
+  item_expected: string;
+  item_category: string;
+  item_metadata: string;
+  item_source: string;
+  item_created_at: string;
 }
 
 /** The items of a dataset at a version (each item's latest row up to it, deletions left out), ordered by id. */
 export async function itemsAt(store: Store, dataset: string, version: number): Promise<DatasetItem[]> {
   const rows = await store.query<ItemRow>(
-    `SELECT item_id, max(version) AS version, argMax(deleted, version) AS deleted, argMax(input, version) AS input,
-            argMax(expected, version) AS expected, argMax(category, version) AS category,
-            argMax(metadata, version) AS metadata, argMax(source, version) AS source, argMax(created_at, version) AS created_at
+    `SELECT item_id, max(version) AS item_version, argMax(deleted, version) AS is_deleted,
+            argMax(input, version) AS item_input, argMax(expected, version) AS item_expected,
+            argMax(category, version) AS item_category, argMax(metadata, version) AS item_metadata,
+            argMax(source, version) AS item_source, argMax(created_at, version) AS item_created_at
      FROM dataset_items
      WHERE dataset = {dataset:String} AND version <= {version:UInt32}
      GROUP BY item_id
-     HAVING deleted = 0
+     HAVING is_deleted = 0
      ORDER BY item_id`,
     { dataset, version },
   );
   return rows.map((r) => ({
     id: r.item_id,
-    input: JSON.parse(r.input) as Record<string, unknown>,
-    expected: JSON.parse(r.expected) as unknown,
-    category: r.category,
-    metadata: JSON.parse(r.metadata) as Record<string, unknown>,
-    source: r.source,
-    version: r.version,
-    createdAt: r.created_at,
+    input: JSON.parse(r.item_input) as Record<string, unknown>,
+    expected: JSON.parse(r.item_expected) as unknown,
+    category: r.item_category,
+    metadata: JSON.parse(r.item_metadata) as Record<string, unknown>,
+    source: r.item_source,
+    version: r.item_version,
+    createdAt: r.item_created_at,
   }));
 }
 
