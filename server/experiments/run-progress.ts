@@ -15,6 +15,8 @@ export class LiveProgress {
   done = 0;
   errors = 0;
   costUsd = 0;
+  /** False until the stored results are counted (resumeFrom): until then the stored totals are the truth. */
+  ready = false;
   private doneAtStart = 0;
   private startedAt = Date.now();
 
@@ -27,6 +29,7 @@ export class LiveProgress {
     this.costUsd = costUsd;
     this.doneAtStart = done;
     this.startedAt = Date.now();
+    this.ready = true;
   }
 
   record(failed: boolean, costUsd: number | null): void {

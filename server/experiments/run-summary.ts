@@ -56,7 +56,7 @@ export async function summarizeAll(
   const totals = await resultTotals(store, runs.map((r) => r.id));
   return runs.map((run) => {
     const active = live(run.id);
-    if (active) return summarize(run, active.snapshot());
+    if (active?.ready) return summarize(run, active.snapshot());
     const t = totals.get(run.id);
     return summarize(run, { total: run.spec.items, done: t?.done ?? 0, errors: t?.errors ?? 0, costUsd: t?.costUsd ?? 0, etaMs: null });
   });
