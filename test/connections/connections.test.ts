@@ -37,6 +37,7 @@ function recording(c: Client): Client {
     get: (path, h) => keep(c.get(path, h)),
     post: (path, b) => keep(c.post(path, b)),
     patch: (path, b) => keep(c.patch(path, b)),
+    put: (path, b) => keep(c.put(path, b)),
     delete: (path) => keep(c.delete(path)),
   } as Client;
 }

@@ -20,6 +20,7 @@ export interface Client {
   get<T = unknown>(path: string, headers?: Record<string, string>): Promise<ApiResponse<T>>;
   post<T = unknown>(path: string, body?: unknown): Promise<ApiResponse<T>>;
   patch<T = unknown>(path: string, body?: unknown): Promise<ApiResponse<T>>;
+  put<T = unknown>(path: string, body?: unknown): Promise<ApiResponse<T>>;
   delete<T = unknown>(path: string): Promise<ApiResponse<T>>;
 }
 
@@ -46,6 +47,7 @@ export function client(baseUrl: string, key?: string): Client {
     get: <T>(path: string, headers?: Record<string, string>) => send<T>('GET', path, undefined, headers),
     post: <T>(path: string, body?: unknown) => send<T>('POST', path, body),
     patch: <T>(path: string, body?: unknown) => send<T>('PATCH', path, body),
+    put: <T>(path: string, body?: unknown) => send<T>('PUT', path, body),
     delete: <T>(path: string) => send<T>('DELETE', path),
   };
 }
