@@ -10,6 +10,9 @@
  *   /deployments?prompt=&environment=&kind=       audit trail
  *   /traces?environment=&prompt=&version=&model=&status=&minMs=&range=   trace list
  *   /traces/{traceId}                             one trace
+ *   /datasets, /datasets/{name}                   labelled datasets, one dataset's items
+ *   /experiments, /experiments/{runId}            experiment runs, one run with its per-category table
+ *   /settings/connections                         model connections (admin)
  */
 export type Route =
   | { page: 'overview' }
@@ -20,6 +23,11 @@ export type Route =
   | { page: 'deployments' }
   | { page: 'traces' }
   | { page: 'trace'; traceId: string }
+  | { page: 'datasets' }
+  | { page: 'dataset'; name: string }
+  | { page: 'experiments' }
+  | { page: 'experiment'; runId: string }
+  | { page: 'connections' }
   | { page: 'not-found'; path: string };
 
 export type Query = Record<string, string | number | null | undefined>;
@@ -51,6 +59,11 @@ export function parseRoute(pathname: string): Route {
   if (first === 'deployments' && parts.length === 1) return { page: 'deployments' };
   if (first === 'traces' && parts.length === 1) return { page: 'traces' };
   if (first === 'traces' && second && parts.length === 2) return { page: 'trace', traceId: second };
+  if (first === 'datasets' && parts.length === 1) return { page: 'datasets' };
+  if (first === 'datasets' && second && parts.length === 2) return { page: 'dataset', name: second };
+  if (first === 'experiments' && parts.length === 1) return { page: 'experiments' };
+  if (first === 'experiments' && second && parts.length === 2) return { page: 'experiment', runId: second };
+  if (first === 'settings' && second === 'connections' && parts.length === 2) return { page: 'connections' };
   return notFound;
 }
 
@@ -72,6 +85,15 @@ export function routePath(route: Route): string {
       return `/${route.page}`;
     case 'trace':
       return `/traces/${enc(route.traceId)}`;
+    case 'datasets':
+    case 'experiments':
+      return `/${route.page}`;
+    case 'dataset':
+      return `/datasets/${enc(route.name)}`;
+    case 'experiment':
+      return `/experiments/${enc(route.runId)}`;
+    case 'connections':
+      return '/settings/connections';
     case 'not-found':
       return route.path;
   }
