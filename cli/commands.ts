@@ -92,7 +92,10 @@ function describeDeploy(status: number, b: Answer): string {
 
 function names(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const list = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (list.length === 0) throw new UsageError('--evaluators must name at least one evaluator');
   return list;
 }

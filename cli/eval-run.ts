@@ -25,7 +25,11 @@ export interface EvalOptions {
 const enc = encodeURIComponent;
 const POLL_MS = 1000;
 
-export async function evalRun(settings: ClientSettings, o: EvalOptions, out: { stdout(t: string): void; stderr(t: string): void }): Promise<ExitCode> {
+export async function evalRun(
+  settings: ClientSettings,
+  o: EvalOptions,
+  out: { stdout(t: string): void; stderr(t: string): void },
+): Promise<ExitCode> {
   const evaluators = o.evaluators ?? (await previousEvaluators(settings, o));
   const started = await callApi(settings, 'POST', '/experiments', {
     prompt: o.prompt,
@@ -38,7 +42,9 @@ export async function evalRun(settings: ClientSettings, o: EvalOptions, out: { s
   });
   const run = started.body as RunSummary & { baseline: RunSummary | null };
   const runs = [run.id, ...(run.baseline ? [run.baseline.id] : [])];
-  out.stderr(`started run ${run.id} of ${o.prompt} v${o.version} on ${o.dataset} v${run.datasetVersion}${run.baseline ? ` (baseline run ${run.baseline.id}, v${o.baseline})` : ''}`);
+  out.stderr(
+    `started run ${run.id} of ${o.prompt} v${o.version} on ${o.dataset} v${run.datasetVersion}${run.baseline ? ` (baseline run ${run.baseline.id}, v${o.baseline})` : ''}`,
+  );
   if (!o.wait) {
     if (o.json) out.stdout(JSON.stringify(run, null, 2));
     return EXIT.ok;
@@ -51,12 +57,20 @@ export async function evalRun(settings: ClientSettings, o: EvalOptions, out: { s
     return EXIT.unavailable;
   }
   if (!run.baseline) {
-    const { results } = (await callApi(settings, 'GET', `/experiments/${enc(run.id)}/results`)).body as { results: ItemResult[] };
+    const { results } = (await callApi(settings, 'GET', `/experiments/${enc(run.id)}/results`)).body as {
+      results: ItemResult[];
+    };
     out.stdout(o.json ? JSON.stringify({ run: finished[0], results }, null, 2) : runTable(results, evaluators));
     return EXIT.ok;
   }
-  const answer = (await callApi(settings, 'GET', `/experiments/${enc(run.id)}/comparison`)).body as { comparison: RunComparison };
-  out.stdout(o.json ? JSON.stringify(answer, null, 2) : comparisonTable(answer.comparison, { baseline: o.baseline!, candidate: o.version }));
+  const answer = (await callApi(settings, 'GET', `/experiments/${enc(run.id)}/comparison`)).body as {
+    comparison: RunComparison;
+  };
+  out.stdout(
+    o.json
+      ? JSON.stringify(answer, null, 2)
+      : comparisonTable(answer.comparison, { baseline: o.baseline!, candidate: o.version }),
+  );
   return answer.comparison.regressions.length > 0 ? EXIT.rejected : EXIT.ok;
 }
 
@@ -80,7 +94,9 @@ async function previousEvaluators(settings: ClientSettings, o: EvalOptions): Pro
   const query = new URLSearchParams({ prompt: o.prompt, dataset: o.dataset, limit: '1' });
   const { runs } = (await callApi(settings, 'GET', `/experiments?${query.toString()}`)).body as { runs: RunSummary[] };
   const names = runs[0]?.evaluators.map((e) => e.name);
-  if (!names?.length) throw new UsageError(`no earlier run of ${o.prompt} on ${o.dataset} to take evaluators from: give --evaluators name[,name]`);
+  if (!names?.length)
+    throw new UsageError(
+      `no earlier run of ${o.prompt} on ${o.dataset} to take evaluators from: give --evaluators name[,name]`,
+    );
   return names;
 }
-

@@ -23,7 +23,9 @@ export function comparisonTable(c: RunComparison, versions: { baseline: number; 
   const out: string[] = [];
   for (const score of c.scores) {
     const test = score.kind === 'binary' ? 'exact McNemar' : 'exact Wilcoxon signed-rank';
-    out.push(`${score.name}: v${versions.baseline} → v${versions.candidate} (${test} on the items both answered; Holm across categories)`);
+    out.push(
+      `${score.name}: v${versions.baseline} → v${versions.candidate} (${test} on the items both answered; Holm across categories)`,
+    );
     const rows = [...score.categories, score.overall].map((r) => [
       r.category,
       counts(r, 'baseline'),
@@ -31,11 +33,22 @@ export function comparisonTable(c: RunComparison, versions: { baseline: number; 
       String(r.worse + r.better),
       p(r.pValue),
       r.category === 'all' ? '—' : p(r.adjustedP),
-      STATUS[r.status] + (r.status === 'not_enough_items' ? ` (needs ≥ 6 ${r.test === 'mcnemar' ? 'discordant' : 'non-zero'})` : ''),
+      STATUS[r.status] +
+        (r.status === 'not_enough_items' ? ` (needs ≥ 6 ${r.test === 'mcnemar' ? 'discordant' : 'non-zero'})` : ''),
     ]);
-    out.push(...align([['category', `v${versions.baseline}`, `v${versions.candidate}`, 'changed', 'p', 'Holm p', 'result'], ...rows]), '');
+    out.push(
+      ...align([
+        ['category', `v${versions.baseline}`, `v${versions.candidate}`, 'changed', 'p', 'Holm p', 'result'],
+        ...rows,
+      ]),
+      '',
+    );
   }
-  out.push(c.regressions.length === 0 ? 'no category regressed' : `regressed: ${c.regressions.map((r) => `${r.score}/${r.category}`).join(', ')}`);
+  out.push(
+    c.regressions.length === 0
+      ? 'no category regressed'
+      : `regressed: ${c.regressions.map((r) => `${r.score}/${r.category}`).join(', ')}`,
+  );
   return out.join('\n');
 }
 
@@ -47,7 +60,9 @@ export function runTable(results: readonly ItemResult[], scores: readonly string
     return [
       category,
       ...scores.map((name) => {
-        const values = items.map((r) => r.scores.find((s) => s.name === name)?.score).filter((v): v is number => typeof v === 'number');
+        const values = items
+          .map((r) => r.scores.find((s) => s.name === name)?.score)
+          .filter((v): v is number => typeof v === 'number');
         return `${values.filter((v) => v >= 0.5).length}/${values.length}`;
       }),
       String(items.filter((r) => r.error !== '').length),
@@ -58,5 +73,10 @@ export function runTable(results: readonly ItemResult[], scores: readonly string
 
 function align(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
 }

@@ -47,7 +47,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const collector = createCollector({ config, store, log });
   const webhooks = startWebhookDispatcher({ config, store, log, bus });
   const analysis = startAnalysisLoop({ config, store, log, bus });
-  const spans = collector.ingestJson; // Tracelane's own model calls enter otel_traces through the collector
+  const spans = (request: object) => collector.ingestJson(request); // Tracelane's own model calls enter otel_traces through the collector
   const models = createModelClient({ config, prices: loadPriceTable(config.PRICES_FILE), spans, log });
   const experiments = createExperiments({ store, models, spans, bus, log });
 
@@ -59,7 +59,17 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const selfTracing = startSelfTracing(config, log);
   const otlpServer = await listen(selfTracing.instrument(collector.app, 'collector'), config.OTLP_PORT, otlpHost);
   const collectorAddress = otlpServer.address() as AddressInfo; // the UI shows where to send traces
-  const api = createApiApp({ config, store, log, bus, keys, metrics: collector.metrics, collectorAddress, models, experiments });
+  const api = createApiApp({
+    config,
+    store,
+    log,
+    bus,
+    keys,
+    metrics: collector.metrics,
+    collectorAddress,
+    models,
+    experiments,
+  });
   const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost);
   await experiments.resumeUnfinished();
   return {

@@ -9,7 +9,8 @@ export function connectionSecret(c: Connection, secretKey: string, env: NodeJS.P
   if (c.secret.source === 'env') {
     // The connection names the variable: it is read here, at call time, so a rotated secret takes effect at once.
     const value = env[c.secret.env] ?? '';
-    if (value === '') throw new Error(`environment variable ${c.secret.env} (secret of connection ${c.name}) is not set`);
+    if (value === '')
+      throw new Error(`environment variable ${c.secret.env} (secret of connection ${c.name}) is not set`);
     return value;
   }
   const key = secretKeyBytes(secretKey);

@@ -9,10 +9,16 @@ export const ITEM_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const MAX_JSON_CHARS = 100_000;
 
 const boundedJson = <T extends z.ZodType>(schema: T, field: string) =>
-  schema.refine((v) => JSON.stringify(v ?? null).length <= MAX_JSON_CHARS, `${field} must be at most ${MAX_JSON_CHARS} characters as JSON`);
+  schema.refine(
+    (v) => JSON.stringify(v ?? null).length <= MAX_JSON_CHARS,
+    `${field} must be at most ${MAX_JSON_CHARS} characters as JSON`,
+  );
 
 export const itemInput = z.strictObject({
-  id: z.string().regex(ITEM_ID, 'must be 1–128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit').optional(),
+  id: z
+    .string()
+    .regex(ITEM_ID, 'must be 1–128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit')
+    .optional(),
   input: boundedJson(z.record(z.string(), z.json()), 'input'),
   expected: boundedJson(z.json(), 'expected').default(null),
   category: z.string().max(100, 'must be at most 100 characters').default(''),

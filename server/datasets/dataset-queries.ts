@@ -132,8 +132,17 @@ export async function insertVersion(
   ]);
 }
 
-export async function insertDataset(store: Store, d: { name: string; description: string; createdAt: string; createdBy: string }) {
+export async function insertDataset(
+  store: Store,
+  d: { name: string; description: string; createdAt: string; createdBy: string },
+) {
   await store.insert('datasets', [
-    { name: d.name, description: d.description, created_at: d.createdAt, created_by: d.createdBy, updated_at: d.createdAt },
+    {
+      name: d.name,
+      description: d.description,
+      created_at: d.createdAt,
+      created_by: d.createdBy,
+      updated_at: d.createdAt,
+    },
   ]);
 }

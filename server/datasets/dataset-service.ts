@@ -22,9 +22,7 @@ export async function requireDataset(store: Store, name: string, field = 'datase
   return dataset;
 }
 
-export type Change =
-  | { kind: 'upsert'; items: NewItem[]; source: string }
-  | { kind: 'delete'; ids: string[] };
+export type Change = { kind: 'upsert'; items: NewItem[]; source: string } | { kind: 'delete'; ids: string[] };
 
 /**
  * Appends a version with the changed items; returns it. Items without an id get a new one; an upsert of an
@@ -47,9 +45,19 @@ export async function changeItems(
       if (missing !== undefined) throw notFound(`item "${missing}" is not in dataset "${name}"`, 'id');
       writes = change.ids.map((id) => ({ id, deleted: true, source: 'api' }));
     } else {
-      writes = change.items.map((item) => ({ ...item, id: item.id ?? newItemId(), deleted: false, source: change.source }));
+      writes = change.items.map((item) => ({
+        ...item,
+        id: item.id ?? newItemId(),
+        deleted: false,
+        source: change.source,
+      }));
     }
-    await insertVersion(store, name, { version: next, message, itemsChanged: writes.length, actor, createdAt: nowIso() }, writes);
+    await insertVersion(
+      store,
+      name,
+      { version: next, message, itemsChanged: writes.length, actor, createdAt: nowIso() },
+      writes,
+    );
     return { version: next, ids: writes.map((w) => w.id) };
   });
 }

@@ -33,10 +33,16 @@ const importQuery = z.object({
   format: z.enum(['jsonl', 'csv'], 'must be jsonl or csv'),
   dryRun: z.enum(['true', 'false']).default('false'),
 });
-const exportQuery = z.object({ format: z.enum(['jsonl', 'csv'], 'must be jsonl or csv').default('jsonl'), version: intParam(0, 4_294_967_295, 0) });
+const exportQuery = z.object({
+  format: z.enum(['jsonl', 'csv'], 'must be jsonl or csv').default('jsonl'),
+  version: intParam(0, 4_294_967_295, 0),
+});
 const fromTraceBody = z.strictObject({
   traceId: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex digits'),
-  spanId: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex digits').optional(),
+  spanId: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex digits')
+    .optional(),
   category: z.string().max(100).default(''),
   /** The expected output; the trace's output when absent (the item then records what production answered). */
   expected: z.json().optional(),
@@ -48,7 +54,8 @@ const fromTraceBody = z.strictObject({
  */
 export function datasetsRouter({ store }: Pick<ApiContext, 'store'>): Router {
   const router = Router();
-  const name = (params: Record<string, string | string[] | undefined>) => parseField(datasetName, pathParam(params, 'name'), 'name');
+  const name = (params: Record<string, string | string[] | undefined>) =>
+    parseField(datasetName, pathParam(params, 'name'), 'name');
   const versionOf = async (dataset: string, requested: number) => {
     const d = await requireDataset(store, dataset, 'name');
     if (requested > d.version) throw notFound(`version: dataset "${dataset}" has no version ${requested}`, 'version');
@@ -64,7 +71,13 @@ export function datasetsRouter({ store }: Pick<ApiContext, 'store'>): Router {
     checkUniqueIds(body.items);
     await createDataset(store, body.name, body.description, res.locals.actor.name);
     if (body.items.length > 0) {
-      await changeItems(store, body.name, { kind: 'upsert', items: body.items, source: 'api' }, res.locals.actor.name, 'created');
+      await changeItems(
+        store,
+        body.name,
+        { kind: 'upsert', items: body.items, source: 'api' },
+        res.locals.actor.name,
+        'created',
+      );
     }
     res.status(201).json(await findDataset(store, body.name));
   });
@@ -82,22 +95,46 @@ export function datasetsRouter({ store }: Pick<ApiContext, 'store'>): Router {
   router.post('/datasets/:name/items', requireRole('deployer'), async (req, res) => {
     const body = parseBody(addBody, req.body);
     checkUniqueIds(body.items);
-    const result = await changeItems(store, name(req.params), { kind: 'upsert', items: body.items, source: 'api' }, res.locals.actor.name, body.message || `${body.items.length} items added or changed`);
+    const result = await changeItems(
+      store,
+      name(req.params),
+      { kind: 'upsert', items: body.items, source: 'api' },
+      res.locals.actor.name,
+      body.message || `${body.items.length} items added or changed`,
+    );
     res.status(201).json(result);
   });
 
   router.put('/datasets/:name/items/:id', requireRole('deployer'), async (req, res) => {
     const dataset = name(req.params);
     const id = pathParam(req.params, 'id');
-    const current = (await itemsAt(store, dataset, (await requireDataset(store, dataset, 'name')).version)).find((i) => i.id === id);
+    const current = (await itemsAt(store, dataset, (await requireDataset(store, dataset, 'name')).version)).find(
+      (i) => i.id === id,
+    );
     if (!current) throw notFound(`item "${id}" is not in dataset "${dataset}"`, 'id');
     const item = parseBody(editBody, req.body);
-    res.json(await changeItems(store, dataset, { kind: 'upsert', items: [{ ...item, id }], source: current.source }, res.locals.actor.name, `item ${id} edited`));
+    res.json(
+      await changeItems(
+        store,
+        dataset,
+        { kind: 'upsert', items: [{ ...item, id }], source: current.source },
+        res.locals.actor.name,
+        `item ${id} edited`,
+      ),
+    );
   });
 
   router.delete('/datasets/:name/items/:id', requireRole('deployer'), async (req, res) => {
     const id = pathParam(req.params, 'id');
-    res.json(await changeItems(store, name(req.params), { kind: 'delete', ids: [id] }, res.locals.actor.name, `item ${id} deleted`));
+    res.json(
+      await changeItems(
+        store,
+        name(req.params),
+        { kind: 'delete', ids: [id] },
+        res.locals.actor.name,
+        `item ${id} deleted`,
+      ),
+    );
   });
 
   /** The raw file as the body; `dryRun=true` answers the preview (first items, every line error) and stores nothing. */
@@ -108,17 +145,28 @@ export function datasetsRouter({ store }: Pick<ApiContext, 'store'>): Router {
     async (req, res) => {
       const dataset = name(req.params);
       const query = parseQuery(importQuery, req.query);
-      if (typeof req.body !== 'string') throw badRequest('the body must be the JSONL or CSV file (any Content-Type but JSON)');
+      if (typeof req.body !== 'string')
+        throw badRequest('the body must be the JSONL or CSV file (any Content-Type but JSON)');
       await requireDataset(store, dataset, 'name');
       const parsed = parseImport(query.format, req.body);
-      const summary = { valid: parsed.items.length, invalid: parsed.errors.length, errors: parsed.errors.slice(0, 1000) };
+      const summary = {
+        valid: parsed.items.length,
+        invalid: parsed.errors.length,
+        errors: parsed.errors.slice(0, 1000),
+      };
       if (query.dryRun === 'true' || parsed.items.length === 0) {
         res.json({ ...summary, stored: false, preview: parsed.items.slice(0, PREVIEW_ITEMS) });
         return;
       }
       const items = parsed.items.map((i) => i.item);
       const message = `imported ${items.length} items (${query.format})${parsed.errors.length ? `, ${parsed.errors.length} lines rejected` : ''}`;
-      const result = await changeItems(store, dataset, { kind: 'upsert', items, source: 'import' }, res.locals.actor.name, message);
+      const result = await changeItems(
+        store,
+        dataset,
+        { kind: 'upsert', items, source: 'import' },
+        res.locals.actor.name,
+        message,
+      );
       res.status(201).json({ ...summary, stored: true, ...result, ids: undefined });
     },
   );
@@ -138,7 +186,13 @@ export function datasetsRouter({ store }: Pick<ApiContext, 'store'>): Router {
     const body = parseBody(fromTraceBody, req.body);
     await requireDataset(store, dataset, 'name');
     const item = await itemFromTrace(store, body);
-    const result = await changeItems(store, dataset, { kind: 'upsert', items: [item], source: `trace:${body.traceId}` }, res.locals.actor.name, `item from trace ${body.traceId}`);
+    const result = await changeItems(
+      store,
+      dataset,
+      { kind: 'upsert', items: [item], source: `trace:${body.traceId}` },
+      res.locals.actor.name,
+      `item from trace ${body.traceId}`,
+    );
     res.status(201).json({ ...result, item: { ...item, id: result.ids[0] } });
   });
 

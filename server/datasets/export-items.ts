@@ -5,7 +5,13 @@ import type { DatasetItem } from './dataset-item.js';
  * `id`, `category`, `expected`, `metadata` and one column per input variable (values that are not strings as JSON).
  */
 export function itemsToJsonl(items: readonly DatasetItem[]): string {
-  return items.map((i) => JSON.stringify({ id: i.id, input: i.input, expected: i.expected, category: i.category, metadata: i.metadata })).join('\n') + (items.length ? '\n' : '');
+  return (
+    items
+      .map((i) =>
+        JSON.stringify({ id: i.id, input: i.input, expected: i.expected, category: i.category, metadata: i.metadata }),
+      )
+      .join('\n') + (items.length ? '\n' : '')
+  );
 }
 
 export function itemsToCsv(items: readonly DatasetItem[]): string {
@@ -16,7 +22,11 @@ export function itemsToCsv(items: readonly DatasetItem[]): string {
   const rows = items.map((i) => [
     i.id,
     i.category,
-    i.expected === null || i.expected === undefined ? '' : typeof i.expected === 'string' ? i.expected : JSON.stringify(i.expected),
+    i.expected === null || i.expected === undefined
+      ? ''
+      : typeof i.expected === 'string'
+        ? i.expected
+        : JSON.stringify(i.expected),
     Object.keys(i.metadata).length ? JSON.stringify(i.metadata) : '',
     ...variables.map((v) => {
       const value = i.input[v];

@@ -48,9 +48,10 @@ const RESERVED = new Set(['id', 'category', 'expected', 'metadata', 'input']);
 
 function parseCsv(text: string): ParsedImport {
   const out: ParsedImport = { items: [], errors: [] };
-  let records: { record: Record<string, string>; info: { lines: number } }[];
+  type CsvRecord = { record: Record<string, string>; info: { lines: number } };
+  let records: CsvRecord[];
   try {
-    records = parse(text, {
+    records = parse<CsvRecord>(text, {
       columns: (header: string[]) => header.map((h) => h.trim()),
       info: true,
       bom: true,
@@ -59,7 +60,7 @@ function parseCsv(text: string): ParsedImport {
       on_skip: (err: { lines?: number; message: string } | undefined) => {
         if (err) out.errors.push({ line: err.lines ?? 0, message: err.message });
       },
-    }) as typeof records;
+    });
   } catch (err) {
     return { items: [], errors: [{ line: 1, message: `cannot read the CSV header: ${(err as Error).message}` }] };
   }
@@ -107,7 +108,8 @@ function jsonCell(value: string, column: string): Record<string, unknown> {
   } catch {
     throw new Error(`${column}: must be a JSON object`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${column}: must be a JSON object`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`${column}: must be a JSON object`);
   return parsed as Record<string, unknown>;
 }
 
@@ -122,9 +124,15 @@ function accept(out: ParsedImport, line: number, value: unknown): void {
     return;
   }
   const issue = parsed.error.issues[0];
-  const path = [...(issue?.path ?? []).map(String), ...(issue?.code === 'unrecognized_keys' ? [issue.keys[0] ?? ''] : [])].join('.');
+  const path = [
+    ...(issue?.path ?? []).map(String),
+    ...(issue?.code === 'unrecognized_keys' ? [issue.keys[0] ?? ''] : []),
+  ].join('.');
   const missing = issue?.code === 'invalid_type' && issue.input === undefined;
-  out.errors.push({ line, message: `${path ? `${path}: ` : ''}${missing ? 'is required' : (issue?.message ?? 'invalid item')}` });
+  out.errors.push({
+    line,
+    message: `${path ? `${path}: ` : ''}${missing ? 'is required' : (issue?.message ?? 'invalid item')}`,
+  });
 }
 
 function rejectDuplicateIds(result: ParsedImport): ParsedImport {

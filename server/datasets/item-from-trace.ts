@@ -17,12 +17,21 @@ export async function itemFromTrace(
   if (!trace) throw notFound(`traceId: trace ${o.traceId} does not exist`, 'traceId');
   const span = o.spanId
     ? trace.spans.find((s) => s.spanId === o.spanId)
-    : trace.spans.find((s) => s.llm.isGeneration) ?? trace.spans.find((s) => spanCompletion(s) !== undefined);
-  if (!span) throw notFound(o.spanId ? `spanId: span ${o.spanId} is not in trace ${o.traceId}` : `traceId: trace ${o.traceId} has no generation span`, o.spanId ? 'spanId' : 'traceId');
+    : (trace.spans.find((s) => s.llm.isGeneration) ?? trace.spans.find((s) => spanCompletion(s) !== undefined));
+  if (!span)
+    throw notFound(
+      o.spanId
+        ? `spanId: span ${o.spanId} is not in trace ${o.traceId}`
+        : `traceId: trace ${o.traceId} has no generation span`,
+      o.spanId ? 'spanId' : 'traceId',
+    );
   const input = spanVariables(span);
   const output = spanCompletion(span);
   if (Object.keys(input).length === 0) {
-    throw badRequest(`traceId: span ${span.spanId} carries no prompt variables (tracelane.prompt.variables, llm.prompt_template.variables, traceloop.prompt.template_variables.*)`, 'traceId');
+    throw badRequest(
+      `traceId: span ${span.spanId} carries no prompt variables (tracelane.prompt.variables, llm.prompt_template.variables, traceloop.prompt.template_variables.*)`,
+      'traceId',
+    );
   }
   return itemInput.parse({
     input,

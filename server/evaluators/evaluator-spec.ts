@@ -13,7 +13,11 @@ const fieldPath = z
   .regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'must be a dot path such as team or routing.team');
 
 export const evaluatorConfig = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('exact_match'), caseSensitive: z.boolean().default(true), trim: z.boolean().default(true) }),
+  z.strictObject({
+    type: z.literal('exact_match'),
+    caseSensitive: z.boolean().default(true),
+    trim: z.boolean().default(true),
+  }),
   z.strictObject({ type: z.literal('json_field'), field: fieldPath }),
   z.strictObject({
     type: z.literal('regex'),
@@ -22,7 +26,10 @@ export const evaluatorConfig = z.discriminatedUnion('type', [
       .min(1)
       .max(1000)
       .refine((p) => compiles(p), 'must be a valid regular expression'),
-    flags: z.string().regex(/^[imsu]*$/, 'may contain only the flags i, m, s and u').default(''),
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/, 'may contain only the flags i, m, s and u')
+      .default(''),
   }),
   z.strictObject({ type: z.literal('json_valid') }),
   z.strictObject({

@@ -42,7 +42,13 @@ export function evaluatorsRouter({ store }: Pick<ApiContext, 'store'>): Router {
     const created = await lock.run(body.name, async () => {
       if (await findEvaluator(store, body.name)) throw conflict(`evaluator "${body.name}" already exists`, 'name');
       const now = nowIso();
-      const evaluator: StoredEvaluator = { ...body, type: body.config.type, createdAt: now, createdBy: res.locals.actor.name, updatedAt: now };
+      const evaluator: StoredEvaluator = {
+        ...body,
+        type: body.config.type,
+        createdAt: now,
+        createdBy: res.locals.actor.name,
+        updatedAt: now,
+      };
       await writeEvaluator(store, evaluator);
       return evaluator;
     });
@@ -56,7 +62,13 @@ export function evaluatorsRouter({ store }: Pick<ApiContext, 'store'>): Router {
     const updated = await lock.run(name, async () => {
       const current = await require(name);
       const config = body.config ?? current.config;
-      const next = { ...current, description: body.description ?? current.description, config, type: config.type, updatedAt: timeAfter(current.updatedAt) };
+      const next = {
+        ...current,
+        description: body.description ?? current.description,
+        config,
+        type: config.type,
+        updatedAt: timeAfter(current.updatedAt),
+      };
       await writeEvaluator(store, next);
       return next;
     });

@@ -7,7 +7,12 @@ import { parseOutputJson } from './output-json.js';
  * as JSON), and each of the item's variables by name.
  */
 export function judgeVariables(s: EvaluationSubject): Record<string, unknown> {
-  const expected = s.expected === undefined || s.expected === null ? '' : typeof s.expected === 'string' ? s.expected : JSON.stringify(s.expected);
+  const expected =
+    s.expected === undefined || s.expected === null
+      ? ''
+      : typeof s.expected === 'string'
+        ? s.expected
+        : JSON.stringify(s.expected);
   return { ...s.variables, input: JSON.stringify(s.variables), output: s.output, expected };
 }
 
@@ -17,7 +22,8 @@ export function parseJudgeAnswer(text: string): { score: number; reason: string 
   if (parsed.ok && typeof parsed.value === 'object' && parsed.value !== null) {
     const { score, reason } = parsed.value as { score?: unknown; reason?: unknown };
     const value = typeof score === 'boolean' ? Number(score) : typeof score === 'string' ? Number(score) : score;
-    if (typeof value !== 'number' || !Number.isFinite(value)) return { error: 'the judge answered JSON without a numeric score' };
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      return { error: 'the judge answered JSON without a numeric score' };
     if (value < 0 || value > 1) return { error: `the judge's score ${value} is outside [0, 1]` };
     return { score: value, reason: typeof reason === 'string' ? reason.slice(0, 2000) : '' };
   }

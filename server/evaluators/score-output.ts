@@ -8,7 +8,10 @@ import { parseJudgeAnswer } from './llm-judge.js';
  * Asks an LLM judge (the I/O part of LLM-as-judge): renders the judge prompt with the subject and returns the
  * model's raw answer text. Supplied by the caller (experiments; online evaluation) so that scoring stays testable.
  */
-export type AskJudge = (definition: EvaluatorDefinition & { config: { type: 'llm_judge' } }, subject: EvaluationSubject) => Promise<string>;
+export type AskJudge = (
+  definition: EvaluatorDefinition & { config: { type: 'llm_judge' } },
+  subject: EvaluationSubject,
+) => Promise<string>;
 
 /**
  * Scores one output with every evaluator. This is the hook for online evaluation too: give it a stored span's

@@ -27,7 +27,8 @@ const checkQuery = z.object({
 /** `/api/v1/experiments`: runs of a prompt version over a dataset. Starting and cancelling need deployer. */
 export function experimentsRouter({ store }: Pick<ApiContext, 'store'>, experiments: Experiments): Router {
   const router = Router();
-  const summaries = (runs: Parameters<typeof summarizeAll>[1]) => summarizeAll(store, runs, experiments.live);
+  const summaries = (runs: Parameters<typeof summarizeAll>[1]) =>
+    summarizeAll(store, runs, (id) => experiments.live(id));
   const require = async (id: string) => {
     const run = await findRun(store, id);
     if (!run) throw notFound(`experiment run "${id}" does not exist`, 'id');
@@ -50,7 +51,11 @@ export function experimentsRouter({ store }: Pick<ApiContext, 'store'>, experime
   router.get('/experiments/check', async (req, res) => {
     const q = parseQuery(checkQuery, req.query);
     const { passed, run, comparison } = await checkVersion(store, q);
-    res.json({ passed, run: run ? (await summaries([run]))[0] : null, regressions: comparison?.comparison.regressions ?? [] });
+    res.json({
+      passed,
+      run: run ? (await summaries([run]))[0] : null,
+      regressions: comparison?.comparison.regressions ?? [],
+    });
   });
 
   router.get('/experiments/:id', async (req, res) => {

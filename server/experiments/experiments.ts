@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
 import { appendRunEvent, findRun, listRuns, type RunRecord } from './run-events.js';
 import { executeRun, type ExecutorDeps } from './run-executor.js';
 import { LiveProgress } from './run-progress.js';
 import type { RunSpec, RunState } from './run-spec.js';
-import { summarize, type RunSummary } from './run-summary.js';
+import { summarize } from './run-summary.js';
 
 /** How often, at most, a running experiment publishes `experiment.progress`. */
 const PROGRESS_EVERY_MS = 1000;
@@ -47,12 +46,24 @@ export function createExperiments(deps: ExecutorDeps & { bus: EventBus; log: Log
     const seq = run.seq + 1;
     await appendRunEvent(deps.store, { runId: run.id, seq, state, spec: run.spec, message, actor });
     const now = new Date().toISOString();
-    return { ...run, seq, state, message, updatedAt: now, startedAt: run.startedAt ?? (state === 'running' ? now : null) };
+    return {
+      ...run,
+      seq,
+      state,
+      message,
+      updatedAt: now,
+      startedAt: run.startedAt ?? (state === 'running' ? now : null),
+    };
   };
 
   const launch = (queued: RunRecord, resumed: boolean) => {
     const progress = new LiveProgress(queued.spec.items);
-    const entry: Active = { controller: new AbortController(), progress, cancelledBy: undefined, done: Promise.resolve() };
+    const entry: Active = {
+      controller: new AbortController(),
+      progress,
+      cancelledBy: undefined,
+      done: Promise.resolve(),
+    };
     active.set(queued.id, entry);
     entry.done = (async () => {
       let run = await record(queued, 'running', resumed ? 'resumed after a restart' : '');
@@ -73,7 +84,10 @@ export function createExperiments(deps: ExecutorDeps & { bus: EventBus; log: Log
       publish('experiment.finished', run, progress);
     })()
       .catch(async (err: unknown) => {
-        deps.log.error('experiment run failed', { runId: queued.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+        deps.log.error('experiment run failed', {
+          runId: queued.id,
+          error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+        });
         if (stopping) return;
         const latest = await findRun(deps.store, queued.id).catch(() => undefined);
         if (latest) await record(latest, 'failed', 'internal error; see the server log').catch(() => undefined);

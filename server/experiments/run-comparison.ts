@@ -35,7 +35,9 @@ export async function checkVersion(
 ): Promise<{ passed: boolean | null; run: RunRecord | null; comparison: ComparisonAnswer | null }> {
   const runs = await listRuns(store, { prompt: q.prompt, dataset: q.dataset, states: ['completed'], limit: 1000 });
   const byId = new Map(runs.map((r) => [r.id, r]));
-  const run = runs.find((r) => r.spec.version === q.version && byId.get(r.spec.baselineRunId)?.spec.version === q.baselineVersion);
+  const run = runs.find(
+    (r) => r.spec.version === q.version && byId.get(r.spec.baselineRunId)?.spec.version === q.baselineVersion,
+  );
   if (!run) return { passed: null, run: null, comparison: null };
   const comparison = (await comparisonOf(store, run))!;
   return { passed: comparison.comparison.regressions.length === 0, run, comparison };

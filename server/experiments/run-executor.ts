@@ -37,7 +37,8 @@ export async function executeRun(
 ): Promise<Outcome> {
   const { spec } = run;
   const version = await findVersion(deps.store, spec.prompt, spec.version);
-  if (!version) return { state: 'interrupted', message: `prompt ${spec.prompt} has no version ${spec.version} any more` };
+  if (!version)
+    return { state: 'interrupted', message: `prompt ${spec.prompt} has no version ${spec.version} any more` };
   const connection = await findConnection(deps.store, spec.connection);
   if (!connection) return { state: 'interrupted', message: `connection ${spec.connection} was deleted` };
   const items = await itemsAt(deps.store, spec.dataset, spec.datasetVersion);
@@ -55,7 +56,10 @@ export async function executeRun(
     while (next < pending.length && !both.aborted) {
       const item = pending[next++]!;
       try {
-        const result = await runItem({ runId: run.id, spec, version, connection, models: deps.models, spans: deps.spans, askJudge, signal: both }, item);
+        const result = await runItem(
+          { runId: run.id, spec, version, connection, models: deps.models, spans: deps.spans, askJudge, signal: both },
+          item,
+        );
         if (both.aborted) return;
         await insertResult(deps.store, run.id, result);
         progress.record(result.error !== '', result.costUsd);

@@ -54,7 +54,12 @@ export async function runItem(ctx: ItemContext, item: DatasetItem): Promise<Item
     costUsd = answer.costUsd;
     scores = await scoreOutput(
       ctx.spec.evaluators,
-      { output, expected: item.expected ?? undefined, variables: item.input, responseSchema: ctx.version.responseSchema },
+      {
+        output,
+        expected: item.expected ?? undefined,
+        variables: item.input,
+        responseSchema: ctx.version.responseSchema,
+      },
       ctx.askJudge(trace, ctx.signal),
     );
   } catch (err) {
@@ -80,11 +85,15 @@ export async function runItem(ctx: ItemContext, item: DatasetItem): Promise<Item
           'tracelane.dataset.category': item.category,
         },
         events: scores
-          .filter((s) => s.score !== null)
+          .filter((s): s is Evaluation & { score: number; reason: string } => s.score !== null)
           .map((s) => ({
             timeMs: finished,
             name: 'gen_ai.evaluation.result',
-            attributes: { 'gen_ai.evaluation.name': s.name, 'gen_ai.evaluation.score.value': s.score!, 'gen_ai.evaluation.explanation': 'reason' in s ? s.reason : '' },
+            attributes: {
+              'gen_ai.evaluation.name': s.name,
+              'gen_ai.evaluation.score.value': s.score,
+              'gen_ai.evaluation.explanation': s.reason,
+            },
           })),
         error: error || undefined,
       },

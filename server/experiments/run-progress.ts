@@ -41,7 +41,8 @@ export class LiveProgress {
   snapshot(now = Date.now()): Progress {
     const finishedHere = this.done - this.doneAtStart;
     const remaining = this.total - this.done;
-    const etaMs = finishedHere > 0 && remaining > 0 ? Math.round(((now - this.startedAt) / finishedHere) * remaining) : null;
+    const etaMs =
+      finishedHere > 0 && remaining > 0 ? Math.round(((now - this.startedAt) / finishedHere) * remaining) : null;
     return { total: this.total, done: this.done, errors: this.errors, costUsd: this.costUsd, etaMs };
   }
 }

@@ -53,11 +53,20 @@ export async function summarizeAll(
   runs: readonly RunRecord[],
   live: (id: string) => LiveProgress | undefined,
 ): Promise<RunSummary[]> {
-  const totals = await resultTotals(store, runs.map((r) => r.id));
+  const totals = await resultTotals(
+    store,
+    runs.map((r) => r.id),
+  );
   return runs.map((run) => {
     const active = live(run.id);
     if (active?.ready) return summarize(run, active.snapshot());
     const t = totals.get(run.id);
-    return summarize(run, { total: run.spec.items, done: t?.done ?? 0, errors: t?.errors ?? 0, costUsd: t?.costUsd ?? 0, etaMs: null });
+    return summarize(run, {
+      total: run.spec.items,
+      done: t?.done ?? 0,
+      errors: t?.errors ?? 0,
+      costUsd: t?.costUsd ?? 0,
+      etaMs: null,
+    });
   });
 }

@@ -32,9 +32,13 @@ export type StartBody = z.infer<typeof startBody>;
  * connection, model and evaluators can be reused.
  */
 export async function startRun(store: Store, experiments: Experiments, body: StartBody, actor: string) {
-  if (body.baselineVersion === body.version) throw badRequest('baselineVersion: must differ from version', 'baselineVersion');
+  if (body.baselineVersion === body.version)
+    throw badRequest('baselineVersion: must differ from version', 'baselineVersion');
   const version = await requireVersion(store, body.prompt, body.version);
-  const baseline = body.baselineVersion === undefined ? undefined : await requireVersion(store, body.prompt, body.baselineVersion, 'baselineVersion');
+  const baseline =
+    body.baselineVersion === undefined
+      ? undefined
+      : await requireVersion(store, body.prompt, body.baselineVersion, 'baselineVersion');
   const dataset = await requireDataset(store, body.dataset);
   if (dataset.items === 0) throw badRequest(`dataset: dataset "${body.dataset}" has no items`, 'dataset');
   const connection = await chooseConnection(store, body.connection);
@@ -66,12 +70,17 @@ export async function startRun(store: Store, experiments: Experiments, body: Sta
 
 async function chooseConnection(store: Store, name: string | undefined): Promise<string> {
   if (name !== undefined) {
-    if (!(await findConnection(store, name))) throw notFound(`connection: connection "${name}" does not exist`, 'connection');
+    if (!(await findConnection(store, name)))
+      throw notFound(`connection: connection "${name}" does not exist`, 'connection');
     return name;
   }
   const all = await listConnections(store);
   if (all.length === 1) return all[0]!.name;
-  if (all.length === 0) throw badRequest('connection: no model connection exists; an admin creates one under Settings → Model connections', 'connection');
+  if (all.length === 0)
+    throw badRequest(
+      'connection: no model connection exists; an admin creates one under Settings → Model connections',
+      'connection',
+    );
   throw badRequest(`connection: name one of ${all.map((c) => c.name).join(', ')}`, 'connection');
 }
 

@@ -43,7 +43,10 @@ const PROVIDERS: Record<Connection['kind'], Provider> = { openai: openaiChat, an
 const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
 export interface ModelClientDeps {
-  config: Pick<Config, 'CONNECTION_SECRET_KEY' | 'MODEL_RETRY_BASE_MS' | 'MODEL_RETRY_MAX_MS' | 'MODEL_RETRY_AFTER_MAX_MS'>;
+  config: Pick<
+    Config,
+    'CONNECTION_SECRET_KEY' | 'MODEL_RETRY_BASE_MS' | 'MODEL_RETRY_MAX_MS' | 'MODEL_RETRY_AFTER_MAX_MS'
+  >;
   prices: PriceTable;
   spans: SpanSink;
   log: Logger;
@@ -69,13 +72,31 @@ export function createModelClient({ config, prices, spans, log }: ModelClientDep
     let attempts = 0;
     let secret = '';
     const record = (answer?: ProviderAnswer, costUsd?: number | null, error?: ModelCallError) => {
-      const span = callSpan({ ids, connection, provider: provider.name, request, context, startMs, endMs: Date.now(), attempts, answer, costUsd, error });
+      const span = callSpan({
+        ids,
+        connection,
+        provider: provider.name,
+        request,
+        context,
+        startMs,
+        endMs: Date.now(),
+        attempts,
+        answer,
+        costUsd,
+        error,
+      });
       spans(spanExport([span])).catch((err: unknown) =>
         log.warn('could not store the span of a model call', { connection: connection.name, error: String(err) }),
       );
     };
     const fail = (error: ModelCallError): never => {
-      log.warn('model call failed', { connection: connection.name, kind: error.kind, status: error.status, attempts, error: error.message });
+      log.warn('model call failed', {
+        connection: connection.name,
+        kind: error.kind,
+        status: error.status,
+        attempts,
+        error: error.message,
+      });
       record(undefined, undefined, error);
       throw error;
     };
@@ -100,7 +121,11 @@ export function createModelClient({ config, prices, spans, log }: ModelClientDep
             text: answer.text,
             responseModel: answer.responseModel,
             finishReason: answer.finishReason,
-            usage: { inputTokens: answer.inputTokens, outputTokens: answer.outputTokens, cachedInputTokens: answer.cachedInputTokens },
+            usage: {
+              inputTokens: answer.inputTokens,
+              outputTokens: answer.outputTokens,
+              cachedInputTokens: answer.cachedInputTokens,
+            },
             costUsd,
             latencyMs: Date.now() - startMs,
             attempts,
@@ -108,7 +133,10 @@ export function createModelClient({ config, prices, spans, log }: ModelClientDep
           };
         } catch (err) {
           const error = asModelError(err, secret, context.signal);
-          const delay = error.retryable && attempts <= connection.maxRetries ? retryDelayMs(attempts, error.retryAfterMs, policy) : undefined;
+          const delay =
+            error.retryable && attempts <= connection.maxRetries
+              ? retryDelayMs(attempts, error.retryAfterMs, policy)
+              : undefined;
           if (delay === undefined) return fail(error);
           await sleep(delay, context.signal);
         }
@@ -144,13 +172,23 @@ async function attempt(
   let response: Response;
   let text: string;
   try {
-    response = await fetch(call.url, { method: 'POST', headers: call.headers, body: JSON.stringify(call.body), signal: both, redirect: 'error' });
+    response = await fetch(call.url, {
+      method: 'POST',
+      headers: call.headers,
+      body: JSON.stringify(call.body),
+      signal: both,
+      redirect: 'error',
+    });
     text = await response.text();
   } catch (err) {
     if (signal?.aborted) throw new ModelCallError('cancelled', 'the call was cancelled', false);
     if (timeout.aborted) throw new ModelCallError('timeout', `no answer within ${connection.timeoutMs} ms`, true);
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new ModelCallError('network', `cannot reach the provider: ${cause?.code ?? cause?.message ?? String(err)}`, true);
+    throw new ModelCallError(
+      'network',
+      `cannot reach the provider: ${cause?.code ?? cause?.message ?? String(err)}`,
+      true,
+    );
   }
   if (text.length > MAX_ANSWER_BYTES) throw new ModelCallError('malformed_response', 'the answer is too large', false);
   let json: unknown;
@@ -161,9 +199,16 @@ async function attempt(
   }
   if (!response.ok) {
     const { message, code } = provider.errorDetails(json);
-    throw errorFromStatus(response.status, response.headers, message.slice(0, 500), code, retryAfterMs(response.headers));
+    throw errorFromStatus(
+      response.status,
+      response.headers,
+      message.slice(0, 500),
+      code,
+      retryAfterMs(response.headers),
+    );
   }
-  if (json === undefined) throw new ModelCallError('malformed_response', 'malformed answer from the provider: not JSON', false);
+  if (json === undefined)
+    throw new ModelCallError('malformed_response', 'malformed answer from the provider: not JSON', false);
   return provider.parseAnswer(json);
 }
 
@@ -172,7 +217,9 @@ function asModelError(err: unknown, secret: string, signal: AbortSignal | undefi
   if (signal?.aborted) return new ModelCallError('cancelled', 'the call was cancelled', false);
   if (err instanceof ModelCallError) {
     const message = redact(err.message, secret);
-    return message === err.message ? err : new ModelCallError(err.kind, message, err.retryable, err.status, err.retryAfterMs);
+    return message === err.message
+      ? err
+      : new ModelCallError(err.kind, message, err.retryable, err.status, err.retryAfterMs);
   }
   return new ModelCallError('network', redact(err instanceof Error ? err.message : String(err), secret), true);
 }

@@ -28,9 +28,9 @@ export class ConnectionLimiter {
         const abort = () => {
           const i = this.slotWaiters.indexOf(wake);
           if (i !== -1) this.slotWaiters.splice(i, 1);
-          reject(signal?.reason);
+          reject(abortReason(signal));
         };
-        if (signal?.aborted) return reject(signal.reason);
+        if (signal?.aborted) return reject(abortReason(signal));
         signal?.addEventListener('abort', abort, { once: true });
         this.slotWaiters.push(wake);
       });
@@ -66,17 +66,23 @@ export class ConnectionLimiter {
   }
 }
 
+/** Why a signal aborted, as an Error (AbortSignal reasons may be anything). */
+function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error('aborted');
+}
+
 /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(abortReason(signal));
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', abort);
       resolve();
     }, ms);
     const abort = () => {
       clearTimeout(timer);
-      reject(signal?.reason);
+      reject(abortReason(signal));
     };
     signal?.addEventListener('abort', abort, { once: true });
   });

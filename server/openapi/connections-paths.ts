@@ -46,7 +46,9 @@ export const connectionsFeature: Feature = {
       baseUrl: string(),
       secret: object(
         {
-          source: string('`env` (a variable of the server), `stored` (encrypted) or `none`.', { enum: ['env', 'stored', 'none'] }),
+          source: string('`env` (a variable of the server), `stored` (encrypted) or `none`.', {
+            enum: ['env', 'stored', 'none'],
+          }),
           env: string('The variable name (source env).'),
           available: boolean('Whether the secret is there (the variable is set).'),
         },
@@ -73,8 +75,14 @@ export const connectionsFeature: Feature = {
         id: 'createConnection',
         role: 'admin',
         summary: 'Add a model connection',
-        description: 'Give `secretEnv` or `secret` (or neither, for a local server without keys). Storing `secret` needs CONNECTION_SECRET_KEY.',
-        body: jsonBody(input({ name: string('Name, at most 64 characters.'), kind: string('', { enum: CONNECTION_KINDS }), ...limits }, ['name', 'kind'])),
+        description:
+          'Give `secretEnv` or `secret` (or neither, for a local server without keys). Storing `secret` needs CONNECTION_SECRET_KEY.',
+        body: jsonBody(
+          input(
+            { name: string('Name, at most 64 characters.'), kind: string('', { enum: CONNECTION_KINDS }), ...limits },
+            ['name', 'kind'],
+          ),
+        ),
         responses: { 201: json('The connection.', ref('ModelConnection')) },
         errors: [400, 409],
       }),
@@ -92,7 +100,9 @@ export const connectionsFeature: Feature = {
         role: 'admin',
         summary: 'Change a connection; a new secret or secretEnv replaces the old one',
         params: [name],
-        body: jsonBody(input({ ...limits, removeSecret: boolean('true: the connection uses no secret from now on.') }, [])),
+        body: jsonBody(
+          input({ ...limits, removeSecret: boolean('true: the connection uses no secret from now on.') }, []),
+        ),
         responses: { 200: json('The connection.', ref('ModelConnection')) },
         errors: [400, 404],
       }),

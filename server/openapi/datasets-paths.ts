@@ -32,12 +32,18 @@ const itemInput = input(
   },
   ['input'],
 );
-const change = json('The new dataset version and the ids it wrote.', object({ version: integer(), ids: arrayOf(string()) }));
+const change = json(
+  'The new dataset version and the ids it wrote.',
+  object({ version: integer(), ids: arrayOf(string()) }),
+);
 const importAnswer = object(
   {
     valid: integer('Lines read as items.'),
     invalid: integer('Lines rejected.'),
-    errors: arrayOf(object({ line: integer(), message: string() }), 'Every rejected line with its reason (first 1000).'),
+    errors: arrayOf(
+      object({ line: integer(), message: string() }),
+      'Every rejected line with its reason (first 1000).',
+    ),
     stored: boolean('false for a dry run (or when no line was valid).'),
     preview: arrayOf(object({ line: integer(), item: freeObject() }), 'Dry run: the first 50 items read.'),
     version: integer('The dataset version the import wrote.'),
@@ -94,10 +100,22 @@ export const datasetsFeature: Feature = {
         summary: 'A dataset and its versions (newest first)',
         params: [name],
         responses: {
-          200: json(
-            'The dataset.',
-            { allOf: [ref('Dataset'), object({ versions: arrayOf(object({ version: integer(), message: string(), itemsChanged: integer(), actor: string(), createdAt: time() })) })] },
-          ),
+          200: json('The dataset.', {
+            allOf: [
+              ref('Dataset'),
+              object({
+                versions: arrayOf(
+                  object({
+                    version: integer(),
+                    message: string(),
+                    itemsChanged: integer(),
+                    actor: string(),
+                    createdAt: time(),
+                  }),
+                ),
+              }),
+            ],
+          }),
         },
         errors: [404],
       }),
@@ -107,7 +125,9 @@ export const datasetsFeature: Feature = {
         id: 'listDatasetItems',
         summary: 'The items of a dataset version, by id',
         params: [name, versionParam],
-        responses: { 200: json('Items.', object({ dataset: string(), version: integer(), items: arrayOf(ref('DatasetItem')) })) },
+        responses: {
+          200: json('Items.', object({ dataset: string(), version: integer(), items: arrayOf(ref('DatasetItem')) })),
+        },
         errors: [400, 404],
       }),
       post: op({
@@ -126,7 +146,9 @@ export const datasetsFeature: Feature = {
         role: 'deployer',
         summary: 'Edit an item (one new version)',
         params: [name, pathParam('id', 'Item id.')],
-        body: jsonBody(input({ input: freeObject(), expected: anyJson, category: string(), metadata: freeObject() }, ['input'])),
+        body: jsonBody(
+          input({ input: freeObject(), expected: anyJson, category: string(), metadata: freeObject() }, ['input']),
+        ),
         responses: { 200: change },
         errors: [400, 404],
       }),
@@ -147,8 +169,15 @@ export const datasetsFeature: Feature = {
         description:
           'Variables are read from `tracelane.prompt.variables`, `gen_ai.prompt.variables`, `llm.prompt_template.variables` (JSON objects) or `traceloop.prompt.template_variables.*`; the output from `gen_ai.output.messages` and the other content conventions. Without `expected`, the output becomes the expected output.',
         params: [name],
-        body: jsonBody(input({ traceId: string(), spanId: string(), category: string(), expected: anyJson }, ['traceId'])),
-        responses: { 201: json('The version and the item.', object({ version: integer(), ids: arrayOf(string()), item: freeObject() })) },
+        body: jsonBody(
+          input({ traceId: string(), spanId: string(), category: string(), expected: anyJson }, ['traceId']),
+        ),
+        responses: {
+          201: json(
+            'The version and the item.',
+            object({ version: integer(), ids: arrayOf(string()), item: freeObject() }),
+          ),
+        },
         errors: [400, 404],
       }),
     },
@@ -164,7 +193,14 @@ export const datasetsFeature: Feature = {
           query('format', '`jsonl` or `csv`.', { type: 'string', enum: ['jsonl', 'csv'] }, true),
           query('dryRun', '`true`: preview only.', { type: 'string', enum: ['true', 'false'] }),
         ],
-        body: { required: true, content: { 'text/csv': { schema: string() }, 'application/x-ndjson': { schema: string() }, 'text/plain': { schema: string() } } },
+        body: {
+          required: true,
+          content: {
+            'text/csv': { schema: string() },
+            'application/x-ndjson': { schema: string() },
+            'text/plain': { schema: string() },
+          },
+        },
         responses: { 200: json('The preview (dry run).', importAnswer), 201: json('The import.', importAnswer) },
         errors: [400, 404],
       }),
@@ -173,9 +209,16 @@ export const datasetsFeature: Feature = {
       get: op({
         id: 'exportDataset',
         summary: 'Export a dataset version as JSONL or CSV (the import formats)',
-        params: [name, query('format', '`jsonl` (default) or `csv`.', { type: 'string', enum: ['jsonl', 'csv'] }), versionParam],
+        params: [
+          name,
+          query('format', '`jsonl` (default) or `csv`.', { type: 'string', enum: ['jsonl', 'csv'] }),
+          versionParam,
+        ],
         responses: {
-          200: { description: 'The file (Content-Disposition: attachment).', content: { 'application/x-ndjson': { schema: string() }, 'text/csv': { schema: string() } } },
+          200: {
+            description: 'The file (Content-Disposition: attachment).',
+            content: { 'application/x-ndjson': { schema: string() }, 'text/csv': { schema: string() } },
+          },
         },
         errors: [400, 404],
       }),

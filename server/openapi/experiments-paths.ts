@@ -38,13 +38,23 @@ const pairedRow = object({
   pValue: number('Exact two-sided p.'),
   adjustedP: number('Holm-adjusted across categories (the pooled row: its own p).'),
   effect: number('Pass-rate difference (c − b)/n, or the mean score difference.'),
-  status: string('`regressed`/`improved`: significant after Holm at α = 0.05; `not_enough_items`: fewer than 6 discordant items (non-zero differences), so no change can be shown.', {
-    enum: ['regressed', 'improved', 'not_significant', 'not_enough_items', 'unchanged'],
-  }),
+  status: string(
+    '`regressed`/`improved`: significant after Holm at α = 0.05; `not_enough_items`: fewer than 6 discordant items (non-zero differences), so no change can be shown.',
+    {
+      enum: ['regressed', 'improved', 'not_significant', 'not_enough_items', 'unchanged'],
+    },
+  ),
   summary: string('`billing 4/5 → 2/5: not enough items: …; McNemar exact p = 0.5, …`'),
 });
 const comparison = object({
-  scores: arrayOf(object({ name: string(), kind: string('', { enum: ['binary', 'continuous'] }), overall: pairedRow, categories: arrayOf(pairedRow) })),
+  scores: arrayOf(
+    object({
+      name: string(),
+      kind: string('', { enum: ['binary', 'continuous'] }),
+      overall: pairedRow,
+      categories: arrayOf(pairedRow),
+    }),
+  ),
   regressions: arrayOf(object({ score: string(), category: string(), summary: string() })),
 });
 
@@ -66,18 +76,33 @@ export const evaluatorsFeature: Feature = {
   },
   paths: {
     '/api/v1/evaluators': {
-      get: evaluatorOp({ id: 'listEvaluators', summary: 'Evaluators by name', responses: { 200: json('Evaluators.', object({ evaluators: arrayOf(ref('Evaluator')) })) } }),
+      get: evaluatorOp({
+        id: 'listEvaluators',
+        summary: 'Evaluators by name',
+        responses: { 200: json('Evaluators.', object({ evaluators: arrayOf(ref('Evaluator')) })) },
+      }),
       post: evaluatorOp({
         id: 'createEvaluator',
         role: 'deployer',
         summary: 'Create an evaluator',
-        body: jsonBody(input({ name: string(), description: string(), config: freeObject('`{"type": …, …settings}`') }, ['name', 'config'])),
+        body: jsonBody(
+          input({ name: string(), description: string(), config: freeObject('`{"type": …, …settings}`') }, [
+            'name',
+            'config',
+          ]),
+        ),
         responses: { 201: json('The evaluator.', ref('Evaluator')) },
         errors: [400, 404, 409],
       }),
     },
     '/api/v1/evaluators/{name}': {
-      get: evaluatorOp({ id: 'getEvaluator', summary: 'One evaluator', params: [evaluatorName], responses: { 200: json('The evaluator.', ref('Evaluator')) }, errors: [404] }),
+      get: evaluatorOp({
+        id: 'getEvaluator',
+        summary: 'One evaluator',
+        params: [evaluatorName],
+        responses: { 200: json('The evaluator.', ref('Evaluator')) },
+        errors: [404],
+      }),
       patch: evaluatorOp({
         id: 'updateEvaluator',
         role: 'deployer',
@@ -87,7 +112,14 @@ export const evaluatorsFeature: Feature = {
         responses: { 200: json('The evaluator.', ref('Evaluator')) },
         errors: [400, 404],
       }),
-      delete: evaluatorOp({ id: 'deleteEvaluator', role: 'deployer', summary: 'Delete an evaluator', params: [evaluatorName], responses: { 204: { description: 'Deleted.' } }, errors: [404] }),
+      delete: evaluatorOp({
+        id: 'deleteEvaluator',
+        role: 'deployer',
+        summary: 'Delete an evaluator',
+        params: [evaluatorName],
+        responses: { 204: { description: 'Deleted.' } },
+        errors: [404],
+      }),
     },
   },
 };
@@ -130,7 +162,9 @@ export const experimentsFeature: Feature = {
       expected: {},
       output: string(),
       error: string('Why the item has no output; empty when answered.'),
-      scores: arrayOf(object({ name: string(), score: nullable(number()), reason: string(), error: string() }, ['reason', 'error'])),
+      scores: arrayOf(
+        object({ name: string(), score: nullable(number()), reason: string(), error: string() }, ['reason', 'error']),
+      ),
       latencyMs: integer(),
       inputTokens: nullable(integer()),
       outputTokens: nullable(integer()),
@@ -145,7 +179,11 @@ export const experimentsFeature: Feature = {
       get: op({
         id: 'listExperimentRuns',
         summary: 'Experiment runs, newest first',
-        params: [query('prompt', 'Only this prompt.'), query('dataset', 'Only this dataset.'), query('limit', '1–1000 (default 100).', { type: 'integer' })],
+        params: [
+          query('prompt', 'Only this prompt.'),
+          query('dataset', 'Only this dataset.'),
+          query('limit', '1–1000 (default 100).', { type: 'integer' }),
+        ],
         responses: { 200: json('Runs.', object({ runs: arrayOf(ref('ExperimentRun')) })) },
         errors: [400],
       }),
@@ -167,7 +205,11 @@ export const experimentsFeature: Feature = {
             ['prompt', 'version', 'dataset', 'evaluators'],
           ),
         ),
-        responses: { 201: json('The run, with its baseline run.', { allOf: [ref('ExperimentRun'), object({ baseline: nullable(ref('ExperimentRun')) })] }) },
+        responses: {
+          201: json('The run, with its baseline run.', {
+            allOf: [ref('ExperimentRun'), object({ baseline: nullable(ref('ExperimentRun')) })],
+          }),
+        },
         errors: [400, 404],
       }),
     },
@@ -175,7 +217,8 @@ export const experimentsFeature: Feature = {
       get: op({
         id: 'checkExperiment',
         summary: 'Did a version pass a dataset against a baseline version? (for release gates)',
-        description: 'The latest completed run of `version` on `dataset` whose baseline is a completed run of `baselineVersion`. `passed` is null when there is none.',
+        description:
+          'The latest completed run of `version` on `dataset` whose baseline is a completed run of `baselineVersion`. `passed` is null when there is none.',
         params: [
           query('prompt', 'Prompt name.', { type: 'string' }, true),
           query('version', 'Candidate version.', { type: 'integer' }, true),
@@ -183,20 +226,38 @@ export const experimentsFeature: Feature = {
           query('baselineVersion', 'Baseline version.', { type: 'integer' }, true),
         ],
         responses: {
-          200: json('The answer.', object({ passed: { type: ['boolean', 'null'] }, run: nullable(ref('ExperimentRun')), regressions: arrayOf(object({ score: string(), category: string(), summary: string() })) })),
+          200: json(
+            'The answer.',
+            object({
+              passed: { type: ['boolean', 'null'] },
+              run: nullable(ref('ExperimentRun')),
+              regressions: arrayOf(object({ score: string(), category: string(), summary: string() })),
+            }),
+          ),
         },
         errors: [400],
       }),
     },
     '/api/v1/experiments/{id}': {
-      get: op({ id: 'getExperimentRun', summary: 'A run with its progress', params: [id], responses: { 200: json('The run.', ref('ExperimentRun')) }, errors: [404] }),
+      get: op({
+        id: 'getExperimentRun',
+        summary: 'A run with its progress',
+        params: [id],
+        responses: { 200: json('The run.', ref('ExperimentRun')) },
+        errors: [404],
+      }),
     },
     '/api/v1/experiments/{id}/results': {
       get: op({
         id: 'getExperimentResults',
         summary: 'Per-item results of a run',
         params: [id],
-        responses: { 200: json('Results by category and item.', object({ runId: string(), results: arrayOf(ref('ExperimentItemResult')) })) },
+        responses: {
+          200: json(
+            'Results by category and item.',
+            object({ runId: string(), results: arrayOf(ref('ExperimentItemResult')) }),
+          ),
+        },
         errors: [404],
       }),
     },
@@ -205,12 +266,29 @@ export const experimentsFeature: Feature = {
         id: 'getExperimentComparison',
         summary: 'The run against its baseline run, per score and category',
         params: [id],
-        responses: { 200: json('The comparison; `complete` is false while either run is still going.', object({ runId: string(), baselineRunId: string(), complete: { type: 'boolean' }, comparison: ref('ExperimentComparison') })) },
+        responses: {
+          200: json(
+            'The comparison; `complete` is false while either run is still going.',
+            object({
+              runId: string(),
+              baselineRunId: string(),
+              complete: { type: 'boolean' },
+              comparison: ref('ExperimentComparison'),
+            }),
+          ),
+        },
         errors: [404],
       }),
     },
     '/api/v1/experiments/{id}/cancel': {
-      post: op({ id: 'cancelExperimentRun', role: 'deployer', summary: 'Cancel a queued or running run', params: [id], responses: { 200: json('The run.', ref('ExperimentRun')) }, errors: [404] }),
+      post: op({
+        id: 'cancelExperimentRun',
+        role: 'deployer',
+        summary: 'Cancel a queued or running run',
+        params: [id],
+        responses: { 200: json('The run.', ref('ExperimentRun')) },
+        errors: [404],
+      }),
     },
   },
 };

@@ -52,9 +52,18 @@ export const PASS_THRESHOLD = 0.5;
 export const MIN_INFORMATIVE = 6;
 export const ALL = 'all';
 
-export function comparePaired(items: readonly PairedScore[], kind: ScoreKind): { overall: PairedRow; categories: PairedRow[] } {
+export function comparePaired(
+  items: readonly PairedScore[],
+  kind: ScoreKind,
+): { overall: PairedRow; categories: PairedRow[] } {
   const names = [...new Set(items.map((i) => i.category))].sort();
-  const rows = names.map((name) => measure(name, items.filter((i) => i.category === name), kind));
+  const rows = names.map((name) =>
+    measure(
+      name,
+      items.filter((i) => i.category === name),
+      kind,
+    ),
+  );
   const adjusted = holmAdjust(rows.map((r) => r.pValue));
   const categories = rows.map((r, i) => finish(r, adjusted[i] ?? 1));
   const overall = finish(measure(ALL, items, kind), null);

@@ -39,7 +39,7 @@ export function wilcoxonSignedRank(differences: readonly number[]): WilcoxonResu
 function doubledRanks(values: readonly number[]): number[] {
   const order = values.map((v, i) => ({ v, i })).sort((x, y) => x.v - y.v);
   const ranks = new Array<number>(values.length);
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     while (end + 1 < order.length && Math.abs(order[end + 1]!.v - order[start]!.v) <= ZERO) end++;
     const doubledAverage = start + end + 2; // (start+1 + end+1) / 2, doubled

@@ -52,7 +52,11 @@ function otlpSpan(s: SpanSpec): object {
     startTimeUnixNano: nanos(s.startMs),
     endTimeUnixNano: nanos(Math.max(s.endMs, s.startMs)),
     attributes: keyValues(s.attributes),
-    events: (s.events ?? []).map((e) => ({ timeUnixNano: nanos(e.timeMs), name: e.name, attributes: keyValues(e.attributes) })),
+    events: (s.events ?? []).map((e) => ({
+      timeUnixNano: nanos(e.timeMs),
+      name: e.name,
+      attributes: keyValues(e.attributes),
+    })),
     status: s.error === undefined ? { code: 1 } : { code: 2, message: s.error },
   };
 }

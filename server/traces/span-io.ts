@@ -42,7 +42,8 @@ export function spanCompletion(span: Pick<TraceSpan, 'attributes' | 'events'>): 
     if (value !== undefined && value !== '') return value;
   }
   const choice = span.events.find((e) => e.name === 'gen_ai.choice');
-  const content = choice?.attributes['message.content'] ?? choice?.attributes['gen_ai.completion'] ?? choice?.attributes.content;
+  const content =
+    choice?.attributes['message.content'] ?? choice?.attributes['gen_ai.completion'] ?? choice?.attributes.content;
   return content === undefined ? undefined : content;
 }
 
@@ -68,7 +69,9 @@ function parseObject(text: string | undefined): Record<string, unknown> | undefi
   if (text === undefined) return undefined;
   try {
     const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -32,20 +32,63 @@ function tracelane(args: string[]): Promise<{ code: number; stdout: string; stde
 describe('tracelane eval run', () => {
   it('prints the per-category table and exits 0 when no category regressed (4/5 → 2/5 is not enough items)', async () => {
     const s = await setUpScenario(t.apiUrl, fake, smallDataset());
-    const run = await tracelane(['eval', 'run', s.prompt, '--version', '2', '--dataset', s.dataset, '--baseline', '1', '--connection', s.connection, '--evaluators', s.evaluator, '--wait']);
+    const run = await tracelane([
+      'eval',
+      'run',
+      s.prompt,
+      '--version',
+      '2',
+      '--dataset',
+      s.dataset,
+      '--baseline',
+      '1',
+      '--connection',
+      s.connection,
+      '--evaluators',
+      s.evaluator,
+      '--wait',
+    ]);
     expect(run.stderr).toContain('started run');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/billing\s+4\/5\s+2\/5\s+2\s+0\.500\s+1\.000\s+not enough items \(needs ≥ 6 discordant\)/);
+    expect(run.stdout).toMatch(
+      /billing\s+4\/5\s+2\/5\s+2\s+0\.500\s+1\.000\s+not enough items \(needs ≥ 6 discordant\)/,
+    );
     expect(run.stdout).toMatch(/auth\s+5\/5\s+5\/5\s+0\s+1\.000\s+1\.000\s+unchanged/);
     expect(run.stdout).toContain('no category regressed');
   });
 
   it('exits 2 naming the category when one regressed, taking the evaluators of the previous run', async () => {
     const s = await setUpScenario(t.apiUrl, fake, plantedDataset());
-    const first = await tracelane(['eval', 'run', s.prompt, '--version', '1', '--dataset', s.dataset, '--connection', s.connection, '--evaluators', s.evaluator, '--wait']);
+    const first = await tracelane([
+      'eval',
+      'run',
+      s.prompt,
+      '--version',
+      '1',
+      '--dataset',
+      s.dataset,
+      '--connection',
+      s.connection,
+      '--evaluators',
+      s.evaluator,
+      '--wait',
+    ]);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/billing\s+12\/12\s+0/);
-    const run = await tracelane(['eval', 'run', s.prompt, '--version', '2', '--dataset', s.dataset, '--baseline', '1', '--connection', s.connection, '--wait']);
+    const run = await tracelane([
+      'eval',
+      'run',
+      s.prompt,
+      '--version',
+      '2',
+      '--dataset',
+      s.dataset,
+      '--baseline',
+      '1',
+      '--connection',
+      s.connection,
+      '--wait',
+    ]);
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/billing\s+12\/12\s+4\/12\s+8\s+0\.008\s+0\.016\s+REGRESSED/);
     expect(run.stdout).toContain(`regressed: ${s.evaluator}/all, ${s.evaluator}/billing`);
@@ -55,7 +98,17 @@ describe('tracelane eval run', () => {
     const usage = await tracelane(['eval', 'run', 'p', '--dataset', 'd']);
     expect(usage).toMatchObject({ code: 1 });
     expect(usage.stderr).toContain('--version is required');
-    const refused = await tracelane(['eval', 'run', 'no-such-prompt', '--version', '1', '--dataset', 'd', '--evaluators', 'x']);
+    const refused = await tracelane([
+      'eval',
+      'run',
+      'no-such-prompt',
+      '--version',
+      '1',
+      '--dataset',
+      'd',
+      '--evaluators',
+      'x',
+    ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('has no version 1');
   });

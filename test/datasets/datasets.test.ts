@@ -22,7 +22,11 @@ afterAll(() => t.close());
 
 const fresh = () => `tickets-${randomUUID().slice(0, 8)}`;
 const raw = (path: string, body: string, key = KEYS.deployer) =>
-  fetch(t.apiUrl + path, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' }, body });
+  fetch(t.apiUrl + path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' },
+    body,
+  });
 
 interface Items {
   version: number;
@@ -33,29 +37,50 @@ describe('datasets', () => {
   it('version every change and read any earlier version', async () => {
     const name = fresh();
     expect((await viewer.post('/api/v1/datasets', { name })).status).toBe(403);
-    const created = await api.post('/api/v1/datasets', { name, items: [{ id: 'a', input: { ticket: 'refund' }, expected: { team: 'billing' }, category: 'billing' }] });
+    const created = await api.post('/api/v1/datasets', {
+      name,
+      items: [{ id: 'a', input: { ticket: 'refund' }, expected: { team: 'billing' }, category: 'billing' }],
+    });
     expect(created.body).toMatchObject({ name, version: 1, items: 1 });
-    await api.post(`/api/v1/datasets/${name}/items`, { items: [{ id: 'b', input: { ticket: 'sso' }, expected: 'auth', category: 'auth' }] });
-    await api.put(`/api/v1/datasets/${name}/items/a`, { input: { ticket: 'refund twice' }, expected: { team: 'billing' }, category: 'billing' });
+    await api.post(`/api/v1/datasets/${name}/items`, {
+      items: [{ id: 'b', input: { ticket: 'sso' }, expected: 'auth', category: 'auth' }],
+    });
+    await api.put(`/api/v1/datasets/${name}/items/a`, {
+      input: { ticket: 'refund twice' },
+      expected: { team: 'billing' },
+      category: 'billing',
+    });
     expect((await api.delete(`/api/v1/datasets/${name}/items/b`)).status).toBe(200);
     expect((await api.delete(`/api/v1/datasets/${name}/items/b`)).status).toBe(404);
     const now = (await viewer.get<Items>(`/api/v1/datasets/${name}/items`)).body;
     expect(now.version).toBe(4);
     expect(now.items).toEqual([expect.objectContaining({ id: 'a', input: { ticket: 'refund twice' }, version: 3 })]);
     const v2 = (await viewer.get<Items>(`/api/v1/datasets/${name}/items?version=2`)).body;
-    expect(v2.items.map((i) => [i.id, i.input.ticket])).toEqual([['a', 'refund'], ['b', 'sso']]);
+    expect(v2.items.map((i) => [i.id, i.input.ticket])).toEqual([
+      ['a', 'refund'],
+      ['b', 'sso'],
+    ]);
     expect((await viewer.get(`/api/v1/datasets/${name}/items?version=9`)).status).toBe(404);
-    const meta = (await viewer.get<{ versions: { version: number; message: string }[] }>(`/api/v1/datasets/${name}`)).body;
+    const meta = (await viewer.get<{ versions: { version: number; message: string }[] }>(`/api/v1/datasets/${name}`))
+      .body;
     expect(meta.versions.map((v) => v.version)).toEqual([4, 3, 2, 1]);
   });
 
   it('refuse bad items naming the field, and duplicate ids in one request', async () => {
     const name = fresh();
     await api.post('/api/v1/datasets', { name });
-    const bad = async (items: unknown[]) => (await api.post<{ error: { field: string } }>(`/api/v1/datasets/${name}/items`, { items })).body.error;
+    const bad = async (items: unknown[]) =>
+      (await api.post<{ error: { field: string } }>(`/api/v1/datasets/${name}/items`, { items })).body.error;
     expect((await bad([{ input: 'not an object' }])).field).toBe('items.0.input');
     expect((await bad([{ input: {}, category: 'x'.repeat(101) }])).field).toBe('items.0.category');
-    expect((await bad([{ input: {}, id: 'a' }, { input: {}, id: 'a' }])).field).toBe('items.1.id');
+    expect(
+      (
+        await bad([
+          { input: {}, id: 'a' },
+          { input: {}, id: 'a' },
+        ])
+      ).field,
+    ).toBe('items.1.id');
     expect((await api.post('/api/v1/datasets', { name })).status).toBe(409);
   });
 });
@@ -83,11 +108,14 @@ describe('import', () => {
     };
     expect(preview).toMatchObject({ valid: 3, invalid: 3, stored: false });
     expect(preview.errors).toEqual([
-      { line: 4, message: expect.stringContaining('Invalid Record Length') },
+      { line: 4, message: expect.stringContaining('Invalid Record Length') as string },
       { line: 5, message: 'metadata: must be a JSON object' },
       { line: 6, message: 'id: "c1" is already on line 2' },
     ]);
-    expect(preview.preview[0]!.item).toMatchObject({ input: { ticket: 'Refund the duplicate charge, please', customer: 'acme' }, expected: { team: 'billing' } });
+    expect(preview.preview[0]!.item).toMatchObject({
+      input: { ticket: 'Refund the duplicate charge, please', customer: 'acme' },
+      expected: { team: 'billing' },
+    });
     expect((await api.get<Items>(`/api/v1/datasets/${name}/items`)).body.items).toEqual([]);
 
     const imported = await raw(`/api/v1/datasets/${name}/import?format=csv`, CSV);
@@ -101,11 +129,20 @@ describe('import', () => {
   it('reads JSONL line by line, and refuses a viewer, an unknown format and a missing dataset', async () => {
     const name = fresh();
     await api.post('/api/v1/datasets', { name });
-    const jsonl = ['{"input":{"ticket":"a"},"expected":"x"}', '', '{"input":{"ticket":"b"}', '{"input":{"ticket":"c"},"bogus":1}', '{"input":{"ticket":"d"},"category":"auth"}'].join('\n');
-    const body = (await (await raw(`/api/v1/datasets/${name}/import?format=jsonl`, jsonl)).json()) as { valid: number; errors: { line: number; message: string }[] };
+    const jsonl = [
+      '{"input":{"ticket":"a"},"expected":"x"}',
+      '',
+      '{"input":{"ticket":"b"}',
+      '{"input":{"ticket":"c"},"bogus":1}',
+      '{"input":{"ticket":"d"},"category":"auth"}',
+    ].join('\n');
+    const body = (await (await raw(`/api/v1/datasets/${name}/import?format=jsonl`, jsonl)).json()) as {
+      valid: number;
+      errors: { line: number; message: string }[];
+    };
     expect(body.valid).toBe(2);
     expect(body.errors).toEqual([
-      { line: 3, message: expect.stringContaining('not valid JSON') },
+      { line: 3, message: expect.stringContaining('not valid JSON') as string },
       { line: 4, message: 'bogus: Unrecognized key: "bogus"' },
     ]);
     expect((await raw(`/api/v1/datasets/${name}/import?format=jsonl`, jsonl, KEYS.viewer)).status).toBe(403);
@@ -118,9 +155,12 @@ describe('import', () => {
     await api.post('/api/v1/datasets', { name });
     await raw(`/api/v1/datasets/${name}/import?format=csv`, CSV);
     const before = (await api.get<Items>(`/api/v1/datasets/${name}/items`)).body.items;
-    const strip = (items: Items['items']) => items.map(({ id, input, expected, category }) => ({ id, input, expected, category }));
+    const strip = (items: Items['items']) =>
+      items.map(({ id, input, expected, category }) => ({ id, input, expected, category }));
     for (const format of ['jsonl', 'csv'] as const) {
-      const res = await fetch(`${t.apiUrl}/api/v1/datasets/${name}/export?format=${format}`, { headers: { authorization: `Bearer ${KEYS.viewer}` } });
+      const res = await fetch(`${t.apiUrl}/api/v1/datasets/${name}/export?format=${format}`, {
+        headers: { authorization: `Bearer ${KEYS.viewer}` },
+      });
       expect(res.headers.get('content-disposition')).toContain(`${name}-v1.${format}`);
       const back = parseImport(format, await res.text());
       expect(back.errors).toEqual([]);
@@ -148,17 +188,28 @@ describe('items from production traces', () => {
         'gen_ai.prompt.name': 'support-triage',
         'gen_ai.prompt.version': '2',
         'deployment.environment.name': 'production',
-        'llm.prompt_template.variables': JSON.stringify({ subject: 'Usage charge', body: 'Why did our API usage bill double?' }),
-        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: '{"team":"api-platform"}' }] }]),
+        'llm.prompt_template.variables': JSON.stringify({
+          subject: 'Usage charge',
+          body: 'Why did our API usage bill double?',
+        }),
+        'gen_ai.output.messages': JSON.stringify([
+          { role: 'assistant', parts: [{ type: 'text', content: '{"team":"api-platform"}' }] },
+        ]),
       },
     });
     span.end();
     await provider.forceFlush();
     const traceId = span.spanContext().traceId;
-    await waitFor('the trace', async () => ((await api.get(`/api/v1/traces/${traceId}`)).status === 200 ? true : undefined));
+    await waitFor('the trace', async () =>
+      (await api.get(`/api/v1/traces/${traceId}`)).status === 200 ? true : undefined,
+    );
     const name = fresh();
     await api.post('/api/v1/datasets', { name });
-    const added = await api.post<{ item: Record<string, unknown> }>(`/api/v1/datasets/${name}/items/from-trace`, { traceId, category: 'billing', expected: { team: 'billing' } });
+    const added = await api.post<{ item: Record<string, unknown> }>(`/api/v1/datasets/${name}/items/from-trace`, {
+      traceId,
+      category: 'billing',
+      expected: { team: 'billing' },
+    });
     expect(added.status).toBe(201);
     const { items } = (await api.get<Items>(`/api/v1/datasets/${name}/items`)).body;
     expect(items[0]).toMatchObject({
@@ -168,7 +219,9 @@ describe('items from production traces', () => {
       source: `trace:${traceId}`,
       metadata: { traceId, prompt: 'support-triage', version: '2', environment: 'production' },
     });
-    const asIs = await api.post<{ item: { expected: unknown } }>(`/api/v1/datasets/${name}/items/from-trace`, { traceId });
+    const asIs = await api.post<{ item: { expected: unknown } }>(`/api/v1/datasets/${name}/items/from-trace`, {
+      traceId,
+    });
     expect(asIs.body.item.expected).toBe('{"team":"api-platform"}');
     expect((await api.post(`/api/v1/datasets/${name}/items/from-trace`, { traceId: '0'.repeat(32) })).status).toBe(404);
     await provider.shutdown();

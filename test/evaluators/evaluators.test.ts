@@ -3,6 +3,7 @@ import type { EvaluationSubject } from '../../server/evaluators/evaluation.js';
 import { evaluatorConfig, type EvaluatorDefinition } from '../../server/evaluators/evaluator-spec.js';
 import { judgeVariables, parseJudgeAnswer } from '../../server/evaluators/llm-judge.js';
 import { scoreOutput, type AskJudge } from '../../server/evaluators/score-output.js';
+import { subjectFromSpan } from '../../server/evaluators/span-subject.js';
 
 /** The evaluators as pure functions of an output and its label (no model, no store). */
 const define = (name: string, config: unknown): EvaluatorDefinition => ({
@@ -11,7 +12,11 @@ const define = (name: string, config: unknown): EvaluatorDefinition => ({
   config: evaluatorConfig.parse(config),
 });
 const noJudge: AskJudge = () => Promise.reject(new Error('no judge in this test'));
-const subject = (output: string, expected?: unknown, responseSchema: Record<string, unknown> | null = null): EvaluationSubject => ({
+const subject = (
+  output: string,
+  expected?: unknown,
+  responseSchema: Record<string, unknown> | null = null,
+): EvaluationSubject => ({
   output,
   expected,
   variables: { ticket: 'My invoice is wrong' },
@@ -28,15 +33,22 @@ describe('exact match', () => {
     expect((await score({ type: 'exact_match' }, subject('Billing', 'billing'))).score).toBe(0);
     expect((await score({ type: 'exact_match', caseSensitive: false }, subject('Billing', 'billing'))).score).toBe(1);
     expect((await score({ type: 'exact_match' }, subject('{"b":2,"a":1}', { a: 1, b: 2 }))).score).toBe(1);
-    expect(await score({ type: 'exact_match' }, subject('x'))).toMatchObject({ score: null, error: 'the item has no expected output' });
+    expect(await score({ type: 'exact_match' }, subject('x'))).toMatchObject({
+      score: null,
+      error: 'the item has no expected output',
+    });
   });
 });
 
 describe('JSON field match', () => {
   const team = { type: 'json_field', field: 'team' };
   it('scores 1 when team of the answer equals team of the expected output', async () => {
-    expect(await score(team, subject('{"team":"billing","priority":"high"}', { team: 'billing', priority: 'low' }))).toMatchObject({ score: 1 });
-    expect(await score(team, subject('```json\n{"team":"billing"}\n```', '{"team":"billing"}'))).toMatchObject({ score: 1 });
+    expect(
+      await score(team, subject('{"team":"billing","priority":"high"}', { team: 'billing', priority: 'low' })),
+    ).toMatchObject({ score: 1 });
+    expect(await score(team, subject('```json\n{"team":"billing"}\n```', '{"team":"billing"}'))).toMatchObject({
+      score: 1,
+    });
     expect(await score(team, subject('{"team":"api-platform"}', { team: 'billing' }))).toMatchObject({
       score: 0,
       reason: 'team: "api-platform", expected "billing"',
@@ -46,13 +58,22 @@ describe('JSON field match', () => {
     expect((await score(team, subject('billing', { team: 'billing' }))).score).toBe(0);
     expect((await score(team, subject('{"queue":"billing"}', { team: 'billing' }))).score).toBe(0);
     expect(await score(team, subject('{"team":"x"}', { queue: 'x' }))).toMatchObject({ score: null });
-    expect((await score({ type: 'json_field', field: 'routing.team' }, subject('{"routing":{"team":"auth"}}', { routing: { team: 'auth' } }))).score).toBe(1);
+    expect(
+      (
+        await score(
+          { type: 'json_field', field: 'routing.team' },
+          subject('{"routing":{"team":"auth"}}', { routing: { team: 'auth' } }),
+        )
+      ).score,
+    ).toBe(1);
   });
 });
 
 describe('regex, JSON validity, JSON schema', () => {
   it('matches a regular expression with flags', async () => {
-    expect((await score({ type: 'regex', pattern: '^ticket #\\d+', flags: 'i' }, subject('Ticket #42 routed'))).score).toBe(1);
+    expect(
+      (await score({ type: 'regex', pattern: '^ticket #\\d+', flags: 'i' }, subject('Ticket #42 routed'))).score,
+    ).toBe(1);
     expect((await score({ type: 'regex', pattern: '^\\d+$' }, subject('42a'))).score).toBe(0);
     expect(evaluatorConfig.safeParse({ type: 'regex', pattern: '(' }).success).toBe(false);
   });
@@ -69,8 +90,12 @@ describe('regex, JSON validity, JSON schema', () => {
       required: ['team', 'priority'],
       additionalProperties: false,
     };
-    expect((await score({ type: 'json_schema' }, subject('{"team":"auth","priority":"p1"}', undefined, schema))).score).toBe(1);
-    expect(await score({ type: 'json_schema' }, subject('{"team":"sales","priority":"p1"}', undefined, schema))).toMatchObject({
+    expect(
+      (await score({ type: 'json_schema' }, subject('{"team":"auth","priority":"p1"}', undefined, schema))).score,
+    ).toBe(1);
+    expect(
+      await score({ type: 'json_schema' }, subject('{"team":"sales","priority":"p1"}', undefined, schema)),
+    ).toMatchObject({
       score: 0,
       reason: '/team must be equal to one of the allowed values',
     });
@@ -84,7 +109,14 @@ describe('numeric closeness', () => {
     expect((await score({ type: 'numeric' }, subject('42', 42))).score).toBe(1);
     expect((await score({ type: 'numeric' }, subject('41', 42))).score).toBe(0);
     expect((await score({ type: 'numeric', tolerance: 4 }, subject('41', 42))).score).toBeCloseTo(0.75, 10);
-    expect((await score({ type: 'numeric', field: 'eta', tolerance: 0.1, relative: true }, subject('{"eta":95}', { eta: 100 }))).score).toBeCloseTo(0.5, 10);
+    expect(
+      (
+        await score(
+          { type: 'numeric', field: 'eta', tolerance: 0.1, relative: true },
+          subject('{"eta":95}', { eta: 100 }),
+        )
+      ).score,
+    ).toBeCloseTo(0.5, 10);
     expect((await score({ type: 'numeric', tolerance: 1 }, subject('about ten', 10))).score).toBe(0);
   });
 });
@@ -119,10 +151,44 @@ describe('LLM-as-judge', () => {
   });
 
   it('turns a failing judge call into an error for that evaluator only', async () => {
-    const results = await scoreOutput([define('helpful', judge), define('valid', { type: 'json_valid' })], subject('{}'), noJudge);
+    const results = await scoreOutput(
+      [define('helpful', judge), define('valid', { type: 'json_valid' })],
+      subject('{}'),
+      noJudge,
+    );
     expect(results).toEqual([
       { name: 'helpful', score: null, error: 'no judge in this test' },
       { name: 'valid', score: 1, reason: 'the output is valid JSON' },
     ]);
+  });
+});
+
+describe('scoring a stored span (the online-evaluation hook)', () => {
+  it('reads the completion and variables of a span and scores it without a label', async () => {
+    const span = {
+      attributes: {
+        'gen_ai.output.messages': JSON.stringify([
+          { role: 'assistant', parts: [{ type: 'text', content: '{"team":"auth"}' }] },
+        ]),
+        'traceloop.prompt.template_variables.ticket': 'SSO fails',
+      },
+      events: [],
+    };
+    const s = subjectFromSpan(span, { type: 'object', required: ['team'] })!;
+    expect(s).toEqual({
+      output: '{"team":"auth"}',
+      variables: { ticket: 'SSO fails' },
+      responseSchema: { type: 'object', required: ['team'] },
+    });
+    const results = await scoreOutput(
+      [define('valid', { type: 'json_schema' }), define('team', { type: 'json_field', field: 'team' })],
+      s,
+      noJudge,
+    );
+    expect(results).toEqual([
+      { name: 'valid', score: 1, reason: 'the output conforms to the schema' },
+      { name: 'team', score: null, error: 'the item has no expected output' },
+    ]);
+    expect(subjectFromSpan({ attributes: {}, events: [] }, null)).toBeUndefined();
   });
 });

@@ -26,10 +26,16 @@ afterAll(async () => {
 
 interface Comparison {
   complete: boolean;
-  comparison: { scores: { name: string; overall: PairedRow; categories: PairedRow[] }[]; regressions: { category: string }[] };
+  comparison: {
+    scores: { name: string; overall: PairedRow; categories: PairedRow[] }[];
+    regressions: { category: string }[];
+  };
 }
 
-async function runToEnd(body: Record<string, unknown>, scenario = s): Promise<RunSummary & { baseline: RunSummary | null }> {
+async function runToEnd(
+  body: Record<string, unknown>,
+  scenario = s,
+): Promise<RunSummary & { baseline: RunSummary | null }> {
   const started = await scenario.api.post<RunSummary & { baseline: RunSummary | null }>('/api/v1/experiments', {
     prompt: scenario.prompt,
     dataset: scenario.dataset,
@@ -46,7 +52,8 @@ async function runToEnd(body: Record<string, unknown>, scenario = s): Promise<Ru
   return started.body;
 }
 
-const categoryRow = (c: Comparison, name: string) => c.comparison.scores[0]!.categories.find((r) => r.category === name)!;
+const categoryRow = (c: Comparison, name: string) =>
+  c.comparison.scores[0]!.categories.find((r) => r.category === name)!;
 
 describe('an experiment with a baseline', () => {
   let comparison: Comparison;
@@ -61,18 +68,32 @@ describe('an experiment with a baseline', () => {
   it('scores every item and reports billing 4/5 → 2/5 with exact counts, other teams unchanged', () => {
     expect(comparison.complete).toBe(true);
     const billing = categoryRow(comparison, 'billing');
-    expect(billing).toMatchObject({ n: 5, baselinePassed: 4, candidatePassed: 2, worse: 2, better: 0, status: 'not_enough_items' });
+    expect(billing).toMatchObject({
+      n: 5,
+      baselinePassed: 4,
+      candidatePassed: 2,
+      worse: 2,
+      better: 0,
+      status: 'not_enough_items',
+    });
     expect(billing.pValue).toBeCloseTo(0.5, 10);
     expect(billing.summary).toContain('billing 4/5 → 2/5: not enough items');
     for (const team of ['auth', 'api-platform', 'dashboard']) {
-      expect(categoryRow(comparison, team)).toMatchObject({ n: 5, baselinePassed: 5, candidatePassed: 5, status: 'unchanged' });
+      expect(categoryRow(comparison, team)).toMatchObject({
+        n: 5,
+        baselinePassed: 5,
+        candidatePassed: 5,
+        status: 'unchanged',
+      });
     }
     expect(comparison.comparison.scores[0]!.overall).toMatchObject({ n: 20, baselinePassed: 19, candidatePassed: 17 });
     expect(comparison.comparison.regressions).toEqual([]);
   });
 
   it('keeps per-item results with input, output, scores, tokens, cost and a trace in the evaluation environment', async () => {
-    const { results } = (await s.api.get<{ results: Record<string, unknown>[] }>(`/api/v1/experiments/${runId}/results`)).body;
+    const { results } = (
+      await s.api.get<{ results: Record<string, unknown>[] }>(`/api/v1/experiments/${runId}/results`)
+    ).body;
     expect(results).toHaveLength(20);
     const usage = results.find((r) => String(r.input).includes('charge for API usage'))!;
     expect(usage).toMatchObject({ category: 'billing', output: '{"team":"api-platform"}', error: '' });
@@ -80,11 +101,19 @@ describe('an experiment with a baseline', () => {
     expect(usage.inputTokens).toBeGreaterThan(0);
     expect(usage.costUsd).toBeGreaterThan(0);
     const trace = await waitFor('the item trace', async () => {
-      const r = await s.api.get<{ spans: { name: string; llm: Record<string, unknown>; events: { name: string }[] }[] }>(`/api/v1/traces/${String(usage.traceId)}`);
+      const r = await s.api.get<{
+        spans: { name: string; llm: Record<string, unknown>; events: { name: string }[] }[];
+      }>(`/api/v1/traces/${String(usage.traceId)}`);
       return r.status === 200 && r.body.spans.length >= 2 ? r.body : undefined;
     });
     const chat = trace.spans.find((sp) => sp.name === 'chat gpt-4o-mini')!;
-    expect(chat.llm).toMatchObject({ environment: 'evaluation', promptName: s.prompt, promptVersion: '2', isGeneration: true, model: 'gpt-4o-mini' });
+    expect(chat.llm).toMatchObject({
+      environment: 'evaluation',
+      promptName: s.prompt,
+      promptVersion: '2',
+      isGeneration: true,
+      model: 'gpt-4o-mini',
+    });
     expect(chat.llm.costUsd).toBeCloseTo(usage.costUsd as number, 12);
     const root = trace.spans.find((sp) => sp.name === 'experiment item')!;
     expect(root.events.map((e) => e.name)).toEqual(['gen_ai.evaluation.result']);
@@ -96,7 +125,12 @@ describe('an experiment with a baseline', () => {
     expect(again.baseline?.id).toBe((await s.api.get<RunSummary>(`/api/v1/experiments/${runId}`)).body.baselineRunId);
     expect(fake.received.length - before).toBe(20);
     const identical = (await s.api.get<Comparison>(`/api/v1/experiments/${again.id}/comparison`)).body;
-    expect(identical.comparison.scores[0]!.categories.map((c) => c.status)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    expect(identical.comparison.scores[0]!.categories.map((c) => c.status)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+    ]);
     expect(identical.comparison.scores[0]!.overall.pValue).toBe(1);
   });
 });
@@ -115,15 +149,29 @@ describe('LLM-as-judge', () => {
       variables: ['input', 'output', 'expected'],
     });
     const name = `helpfulness_${s.prompt.split('/')[1]}`;
-    expect((await s.api.post('/api/v1/evaluators', { name, config: { type: 'llm_judge', prompt: judge, version: 1, connection: s.connection } })).status).toBe(201);
-    fake.answer = (body) => (JSON.stringify(body).includes('You grade ticket routing') ? '{"score": 0.75, "reason": "routed, but terse"}' : triageModel(body));
+    expect(
+      (
+        await s.api.post('/api/v1/evaluators', {
+          name,
+          config: { type: 'llm_judge', prompt: judge, version: 1, connection: s.connection },
+        })
+      ).status,
+    ).toBe(201);
+    fake.answer = (body) =>
+      JSON.stringify(body).includes('You grade ticket routing')
+        ? '{"score": 0.75, "reason": "routed, but terse"}'
+        : triageModel(body);
     try {
       const run = await runToEnd({ version: 1, connection: s.connection, evaluators: [s.evaluator, name] });
-      const { results } = (await s.api.get<{ results: { scores: unknown[]; traceId: string }[] }>(`/api/v1/experiments/${run.id}/results`)).body;
+      const { results } = (
+        await s.api.get<{ results: { scores: unknown[]; traceId: string }[] }>(`/api/v1/experiments/${run.id}/results`)
+      ).body;
       expect(results).toHaveLength(20);
       expect(results[0]!.scores[1]).toEqual({ name, score: 0.75, reason: 'routed, but terse' });
       const trace = await waitFor('the judge span', async () => {
-        const r = await s.api.get<{ spans: { llm: { promptName: string; promptVersion: string } }[] }>(`/api/v1/traces/${results[0]!.traceId}`);
+        const r = await s.api.get<{ spans: { llm: { promptName: string; promptVersion: string } }[] }>(
+          `/api/v1/traces/${results[0]!.traceId}`,
+        );
         return r.status === 200 && r.body.spans.length === 3 ? r.body : undefined;
       });
       expect(trace.spans.map((sp) => sp.llm.promptName).sort()).toEqual(['', judge, s.prompt].sort());
@@ -139,7 +187,14 @@ describe('the paired test on a planted regression', () => {
     const run = await runToEnd({ version: 2, baselineVersion: 1, connection: planted.connection }, planted);
     const comparison = (await planted.api.get<Comparison>(`/api/v1/experiments/${run.id}/comparison`)).body;
     const billing = categoryRow(comparison, 'billing');
-    expect(billing).toMatchObject({ n: 12, baselinePassed: 12, candidatePassed: 4, worse: 8, better: 0, status: 'regressed' });
+    expect(billing).toMatchObject({
+      n: 12,
+      baselinePassed: 12,
+      candidatePassed: 4,
+      worse: 8,
+      better: 0,
+      status: 'regressed',
+    });
     expect(billing.adjustedP).toBeCloseTo(2 * (2 / 256), 10);
     expect(categoryRow(comparison, 'auth').status).toBe('unchanged');
     expect(comparison.comparison.regressions.map((r) => r.category)).toEqual(['all', 'billing']);
@@ -156,14 +211,19 @@ describe('the paired test on a planted regression', () => {
 
 describe('running, failing and cancelling', () => {
   it('publishes started, progress and finished over SSE, with spend and an ETA', async () => {
-    const stream = await SseClient.open(`${t.apiUrl}/api/v1/events?types=experiment.started,experiment.progress,experiment.finished`);
+    const stream = await SseClient.open(
+      `${t.apiUrl}/api/v1/events?types=experiment.started,experiment.progress,experiment.finished`,
+    );
     try {
       fake.delayMs = 60;
       const run = await runToEnd({ version: 1, connection: s.connection });
       const events: { type: string; data: Record<string, unknown> }[] = [];
       for (;;) {
         const message = await stream.next((m) => m.data !== undefined, 20_000);
-        const event = { type: message.event ?? '', data: (JSON.parse(message.data!) as { data: Record<string, unknown> }).data };
+        const event = {
+          type: message.event ?? '',
+          data: (JSON.parse(message.data!) as { data: Record<string, unknown> }).data,
+        };
         if (event.data.id === run.id) events.push(event);
         if (event.type === 'experiment.finished' && event.data.id === run.id) break;
       }
@@ -181,17 +241,36 @@ describe('running, failing and cancelling', () => {
 
   it('records a failed model call as an item error and still completes the run', async () => {
     // one call at a time, so both faults meet the same item: its retry fails too
-    await s.api.post('/api/v1/connections', { name: 'serial', kind: 'openai', baseUrl: fake.url, maxConcurrency: 1, maxRetries: 1 });
+    await s.api.post('/api/v1/connections', {
+      name: 'serial',
+      kind: 'openai',
+      baseUrl: fake.url,
+      maxConcurrency: 1,
+      maxRetries: 1,
+    });
     fake.faults.push({ status: 500 }, { status: 500 });
     const run = await runToEnd({ version: 1, connection: 'serial' });
     const summary = (await s.api.get<RunSummary>(`/api/v1/experiments/${run.id}`)).body;
-    expect(summary).toMatchObject({ state: 'completed', message: '1 of 20 items failed', progress: { done: 20, errors: 1 } });
-    const { results } = (await s.api.get<{ results: { error: string; scores: unknown[] }[] }>(`/api/v1/experiments/${run.id}/results`)).body;
-    expect(results.filter((r) => r.error !== '').map((r) => r.error)).toEqual(['server: provider answered HTTP 500: fake 500']);
+    expect(summary).toMatchObject({
+      state: 'completed',
+      message: '1 of 20 items failed',
+      progress: { done: 20, errors: 1 },
+    });
+    const { results } = (
+      await s.api.get<{ results: { error: string; scores: unknown[] }[] }>(`/api/v1/experiments/${run.id}/results`)
+    ).body;
+    expect(results.filter((r) => r.error !== '').map((r) => r.error)).toEqual([
+      'server: provider answered HTTP 500: fake 500',
+    ]);
   });
 
   it('stops a run at once when its connection cannot authenticate, saying why', async () => {
-    await s.api.post('/api/v1/connections', { name: 'no-key', kind: 'openai', baseUrl: fake.url, secretEnv: 'TRACELANE_TEST_UNSET_KEY' });
+    await s.api.post('/api/v1/connections', {
+      name: 'no-key',
+      kind: 'openai',
+      baseUrl: fake.url,
+      secretEnv: 'TRACELANE_TEST_UNSET_KEY',
+    });
     const run = await runToEnd({ version: 1, connection: 'no-key' });
     const summary = (await s.api.get<RunSummary>(`/api/v1/experiments/${run.id}`)).body;
     expect(summary.state).toBe('failed');
@@ -202,14 +281,25 @@ describe('running, failing and cancelling', () => {
   it('cancels a running experiment: no item is recorded after the cancellation', async () => {
     fake.delayMs = 200;
     try {
-      const started = await s.api.post<RunSummary>('/api/v1/experiments', { prompt: s.prompt, version: 1, dataset: s.dataset, evaluators: [s.evaluator], connection: s.connection });
-      await waitFor('a first item', async () => ((await s.api.get<RunSummary>(`/api/v1/experiments/${started.body.id}`)).body.progress.done > 0 ? true : undefined));
+      const started = await s.api.post<RunSummary>('/api/v1/experiments', {
+        prompt: s.prompt,
+        version: 1,
+        dataset: s.dataset,
+        evaluators: [s.evaluator],
+        connection: s.connection,
+      });
+      await waitFor('a first item', async () =>
+        (await s.api.get<RunSummary>(`/api/v1/experiments/${started.body.id}`)).body.progress.done > 0
+          ? true
+          : undefined,
+      );
       const cancelled = await s.api.post<RunSummary>(`/api/v1/experiments/${started.body.id}/cancel`);
       expect(cancelled.body.state).toBe('cancelled');
       expect(cancelled.body.message).toBe('cancelled by local');
       const done = cancelled.body.progress.done;
       expect(done).toBeLessThan(20);
-      const { results } = (await s.api.get<{ results: unknown[] }>(`/api/v1/experiments/${started.body.id}/results`)).body;
+      const { results } = (await s.api.get<{ results: unknown[] }>(`/api/v1/experiments/${started.body.id}/results`))
+        .body;
       expect(results).toHaveLength(done);
     } finally {
       fake.delayMs = 0;
@@ -218,12 +308,22 @@ describe('running, failing and cancelling', () => {
 
   it('refuses a run naming what is wrong', async () => {
     const start = (body: Record<string, unknown>) =>
-      s.api.post('/api/v1/experiments', { prompt: s.prompt, version: 1, dataset: s.dataset, evaluators: [s.evaluator], connection: s.connection, ...body });
+      s.api.post('/api/v1/experiments', {
+        prompt: s.prompt,
+        version: 1,
+        dataset: s.dataset,
+        evaluators: [s.evaluator],
+        connection: s.connection,
+        ...body,
+      });
     expect((await start({ version: 9 })).error).toMatchObject({ field: 'version' });
     expect((await start({ baselineVersion: 1 })).error).toMatchObject({ field: 'baselineVersion' });
     expect((await start({ dataset: 'nope' })).error).toMatchObject({ field: 'dataset' });
     expect((await start({ evaluators: ['nope'] })).error).toMatchObject({ field: 'evaluators.0' });
     expect((await start({ connection: 'nope' })).error).toMatchObject({ field: 'connection' });
-    expect((await start({ connection: undefined })).error).toMatchObject({ field: 'connection', message: expect.stringContaining('name one of') });
+    expect((await start({ connection: undefined })).error).toMatchObject({
+      field: 'connection',
+      message: expect.stringContaining('name one of') as string,
+    });
   });
 });

@@ -34,10 +34,17 @@ describe('a run across a restart', () => {
     tl = await startTracelane(config, silentLogger);
     const s = await setUpScenario(tl.apiUrl, fake, undefined, undefined, { name: 'slow', maxConcurrency: 1 });
     fake.delayMs = 150;
-    const started = await s.api.post<RunSummary>('/api/v1/experiments', { prompt: s.prompt, version: 1, dataset: s.dataset, evaluators: [s.evaluator] });
+    const started = await s.api.post<RunSummary>('/api/v1/experiments', {
+      prompt: s.prompt,
+      version: 1,
+      dataset: s.dataset,
+      evaluators: [s.evaluator],
+    });
     expect(started.status).toBe(201);
     const id = started.body.id;
-    await waitFor('a few items', async () => ((await s.api.get<RunSummary>(`/api/v1/experiments/${id}`)).body.progress.done >= 3 ? true : undefined));
+    await waitFor('a few items', async () =>
+      (await s.api.get<RunSummary>(`/api/v1/experiments/${id}`)).body.progress.done >= 3 ? true : undefined,
+    );
     await tl.close();
     tl = undefined;
 

@@ -34,7 +34,12 @@ const version = (extra: string) => ({
     { role: 'user', content: 'Ticket: {{ticket}}' },
   ],
   variables: ['ticket'],
-  responseSchema: { type: 'object', properties: { team: { type: 'string' } }, required: ['team'], additionalProperties: false },
+  responseSchema: {
+    type: 'object',
+    properties: { team: { type: 'string' } },
+    required: ['team'],
+    additionalProperties: false,
+  },
 });
 
 /** v1 without the rule, v2 with it, v3 = v1 reworded (answers exactly like v1). */
@@ -49,9 +54,23 @@ export function smallDataset(): { input: { ticket: string }; expected: { team: s
     item('billing', 'Please update the card on our plan'),
     item('billing', 'Why is the invoice total different from the quote?'),
     item('billing', 'We were billed twice this month'),
-    ...['password reset mail never arrives', 'SSO login loops', 'SAML assertion rejected', 'two-factor codes fail', 'login locked'].map((t) => item('auth', t)),
-    ...['SDK throws on retry', 'webhook signatures fail', '429 at low volume', 'endpoint returns 500', 'SDK timeout'].map((t) => item('api-platform', t)),
-    ...['chart is empty', 'report export hangs', 'export CSV broken', 'dashboard slow', 'chart colors wrong'].map((t) => item('dashboard', t)),
+    ...[
+      'password reset mail never arrives',
+      'SSO login loops',
+      'SAML assertion rejected',
+      'two-factor codes fail',
+      'login locked',
+    ].map((t) => item('auth', t)),
+    ...[
+      'SDK throws on retry',
+      'webhook signatures fail',
+      '429 at low volume',
+      'endpoint returns 500',
+      'SDK timeout',
+    ].map((t) => item('api-platform', t)),
+    ...['chart is empty', 'report export hangs', 'export CSV broken', 'dashboard slow', 'chart colors wrong'].map((t) =>
+      item('dashboard', t),
+    ),
   ];
 }
 
@@ -62,7 +81,11 @@ export function plantedDataset() {
     expected: { team: 'billing' },
     category: 'billing',
   }));
-  const auth = Array.from({ length: 8 }, (_, i) => ({ input: { ticket: `SSO login fails, case ${i}` }, expected: { team: 'auth' }, category: 'auth' }));
+  const auth = Array.from({ length: 8 }, (_, i) => ({
+    input: { ticket: `SSO login fails, case ${i}` },
+    expected: { team: 'auth' },
+    category: 'auth',
+  }));
   return [...billing, ...auth];
 }
 

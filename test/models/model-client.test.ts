@@ -15,7 +15,12 @@ let anthropic: FakeProvider;
 const logLines: string[] = [];
 const spans: object[] = [];
 const client = createModelClient({
-  config: { CONNECTION_SECRET_KEY: '', MODEL_RETRY_BASE_MS: 20, MODEL_RETRY_MAX_MS: 100, MODEL_RETRY_AFTER_MAX_MS: 2000 },
+  config: {
+    CONNECTION_SECRET_KEY: '',
+    MODEL_RETRY_BASE_MS: 20,
+    MODEL_RETRY_MAX_MS: 100,
+    MODEL_RETRY_AFTER_MAX_MS: 2000,
+  },
   prices: loadPriceTable(),
   spans: (req) => {
     spans.push(req);
@@ -82,10 +87,7 @@ describe('OpenAI-compatible chat completions', () => {
     const result = await client.complete(connection(), request, { prompt: { name: 'triage', version: 2 } });
     expect(result.text).toBe('{"team":"billing"}');
     expect(result.usage.inputTokens).toBeGreaterThan(0);
-    expect(result.costUsd).toBeCloseTo(
-      (result.usage.inputTokens! * 0.15 + result.usage.outputTokens! * 0.6) / 1e6,
-      12,
-    );
+    expect(result.costUsd).toBeCloseTo((result.usage.inputTokens! * 0.15 + result.usage.outputTokens! * 0.6) / 1e6, 12);
     expect(result.attempts).toBe(1);
     const sent = openai.received[0]!;
     expect(sent.headers.authorization).toBe(`Bearer ${SECRET}`);
@@ -123,10 +125,16 @@ describe('OpenAI-compatible chat completions', () => {
   });
 
   it('does not retry a quota 429, a 400 or a malformed answer', async () => {
-    openai.faults.push({ status: 429, body: { error: { message: 'You exceeded your quota', code: 'insufficient_quota' } } });
+    openai.faults.push({
+      status: 429,
+      body: { error: { message: 'You exceeded your quota', code: 'insufficient_quota' } },
+    });
     expect(await failure(client.complete(connection(), request))).toMatchObject({ kind: 'quota', retryable: false });
     openai.faults.push({ status: 400, body: { error: { message: 'bad model', type: 'invalid_request_error' } } });
-    expect(await failure(client.complete(connection(), request))).toMatchObject({ kind: 'bad_request', retryable: false });
+    expect(await failure(client.complete(connection(), request))).toMatchObject({
+      kind: 'bad_request',
+      retryable: false,
+    });
     openai.faults.push({ malformed: '{"choices": []}' });
     expect(await failure(client.complete(connection(), request))).toMatchObject({ kind: 'malformed_response' });
     openai.faults.push({ malformed: 'not json at all' });
@@ -159,7 +167,10 @@ describe('OpenAI-compatible chat completions', () => {
   });
 
   it('never puts the secret into errors, logs or spans, even when the provider echoes it', async () => {
-    openai.faults.push({ status: 401, body: { error: { message: `Incorrect API key provided: ${SECRET}`, code: 'invalid_api_key' } } });
+    openai.faults.push({
+      status: 401,
+      body: { error: { message: `Incorrect API key provided: ${SECRET}`, code: 'invalid_api_key' } },
+    });
     const err = await failure(client.complete(connection(), request));
     expect(err).toMatchObject({ kind: 'auth', retryable: false, status: 401 });
     expect(err.message).toContain('[redacted]');
@@ -170,7 +181,9 @@ describe('OpenAI-compatible chat completions', () => {
   });
 
   it('fails with a configuration error when the named environment variable is not set', async () => {
-    const err = await failure(client.complete(connection({ secret: { source: 'env', env: 'TRACELANE_NOT_SET_XYZ' } }), request));
+    const err = await failure(
+      client.complete(connection({ secret: { source: 'env', env: 'TRACELANE_NOT_SET_XYZ' } }), request),
+    );
     expect(err).toMatchObject({ kind: 'configuration', retryable: false });
     expect(err.message).toContain('TRACELANE_NOT_SET_XYZ');
   });

@@ -81,7 +81,13 @@ describe('per-category paired comparison', () => {
     expect(row('billing').summary).toBe(
       'billing 4/5 → 2/5: not enough items: 2 discordant items, a change needs ≥ 6; McNemar exact p = 0.5, Holm-adjusted 0.5',
     );
-    expect(overall).toMatchObject({ category: 'all', n: 105, baselinePassed: 62, candidatePassed: 81, status: 'improved' });
+    expect(overall).toMatchObject({
+      category: 'all',
+      n: 105,
+      baselinePassed: 62,
+      candidatePassed: 81,
+      status: 'improved',
+    });
     expect(overall.pValue).toBeCloseTo(0.00132, 5);
     expect(overall.effect).toBeCloseTo(19 / 105, 10);
   });

@@ -57,7 +57,9 @@ describe('experiments in the UI', () => {
     await screenshot(page, 'experiment-running');
     fake.delayMs = 0;
 
-    const billing = page.getByRole('table', { name: `${s.evaluator} by category` }).getByRole('row', { name: /billing/ });
+    const billing = page
+      .getByRole('table', { name: `${s.evaluator} by category` })
+      .getByRole('row', { name: /billing/ });
     await page.getByText('No category regressed.').waitFor({ timeout: 60_000 });
     expect(await bar.getAttribute('aria-valuenow')).toBe('20');
     const cells = await billing.getByRole('cell').allInnerTexts();
@@ -70,9 +72,17 @@ describe('experiments in the UI', () => {
 
     await page.getByLabel('Only failing items').check();
     expect(await page.getByRole('table', { name: 'Item results' }).getByRole('row').count()).toBe(4);
-    await page.getByRole('table', { name: 'Item results' }).getByRole('link', { name: 'trace', exact: true }).first().click();
+    await page
+      .getByRole('table', { name: 'Item results' })
+      .getByRole('link', { name: 'trace', exact: true })
+      .first()
+      .click();
     await page.waitForURL(/\/traces\/[0-9a-f]{32}/);
-    await page.waitForFunction(() => document.querySelector('main')?.textContent?.includes('experiment item'), undefined, { timeout: 30_000 }).catch(() => undefined);
+    await page
+      .waitForFunction(() => document.querySelector('main')?.textContent?.includes('experiment item'), undefined, {
+        timeout: 30_000,
+      })
+      .catch(() => undefined);
     await screenshot(page, 'experiment-item-trace');
     expect(await page.locator('main').innerText()).toContain('chat gpt-4o-mini');
   });
@@ -80,7 +90,13 @@ describe('experiments in the UI', () => {
   it('previews a CSV import with its rejected lines, then imports the good ones', async () => {
     await page.goto(`${tl.apiUrl}/datasets/${s.dataset}`);
     await page.getByRole('table', { name: 'Items' }).waitFor();
-    const csv = ['ticket,category,expected', 'Refund my card,billing,"{""team"":""billing""}"', 'broken,row', 'SSO again,auth,auth', 'x,y,z,extra'].join('\n');
+    const csv = [
+      'ticket,category,expected',
+      'Refund my card,billing,"{""team"":""billing""}"',
+      'broken,row',
+      'SSO again,auth,auth',
+      'x,y,z,extra',
+    ].join('\n');
     await page.getByLabel('Import text').fill(csv);
     await page.getByRole('button', { name: 'Preview' }).click();
     const rejected = page.getByRole('table', { name: 'Rejected lines' });
@@ -90,7 +106,11 @@ describe('experiments in the UI', () => {
     await screenshot(page, 'dataset-import-preview');
     await page.getByRole('button', { name: 'Import 2 items' }).click();
     await page.getByText('Imported 2 items as version 2; 2 lines rejected.').waitFor();
-    await page.getByRole('cell', { name: 'SSO again' }).first().waitFor().catch(() => undefined);
+    await page
+      .getByRole('cell', { name: 'SSO again' })
+      .first()
+      .waitFor()
+      .catch(() => undefined);
     expect(await page.getByRole('table', { name: 'Items' }).getByRole('row').count()).toBe(23);
     await screenshot(page, 'dataset-items');
   });

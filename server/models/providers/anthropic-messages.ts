@@ -45,7 +45,9 @@ export const anthropicMessages: Provider = {
     if (!isObject(json) || json.type !== 'message') throw malformed('not a message object');
     if (!Array.isArray(json.content)) throw malformed('content is not a list of blocks');
     const text = json.content
-      .filter((b): b is { type: 'text'; text: string } => isObject(b) && b.type === 'text' && typeof b.text === 'string')
+      .filter(
+        (b): b is { type: 'text'; text: string } => isObject(b) && b.type === 'text' && typeof b.text === 'string',
+      )
       .map((b) => b.text)
       .join('');
     const usage = isObject(json.usage) ? json.usage : {};

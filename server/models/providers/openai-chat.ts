@@ -14,7 +14,11 @@ export const openaiChat: Provider = {
       headers: { 'content-type': 'application/json', ...(secret ? { authorization: `Bearer ${secret}` } : {}) },
       body: {
         model: request.model,
-        messages: request.messages.map((m) => ({ role: m.role, content: m.content, ...(m.name ? { name: m.name } : {}) })),
+        messages: request.messages.map((m) => ({
+          role: m.role,
+          content: m.content,
+          ...(m.name ? { name: m.name } : {}),
+        })),
         ...(s.temperature !== undefined ? { temperature: s.temperature } : {}),
         ...(s.maxTokens !== undefined ? { max_completion_tokens: s.maxTokens } : {}),
         ...(s.topP !== undefined ? { top_p: s.topP } : {}),
@@ -33,11 +37,12 @@ export const openaiChat: Provider = {
   },
   parseAnswer: (json) => {
     if (!isObject(json)) throw malformed('not a JSON object');
-    const choice = Array.isArray(json.choices) ? json.choices[0] : undefined;
+    const choice: unknown = Array.isArray(json.choices) ? json.choices[0] : undefined;
     if (!isObject(choice) || !isObject(choice.message)) throw malformed('no choices[0].message');
     const content = choice.message.content;
     const refusal = choice.message.refusal;
-    if (typeof content !== 'string' && typeof refusal !== 'string') throw malformed('choices[0].message.content is not text');
+    if (typeof content !== 'string' && typeof refusal !== 'string')
+      throw malformed('choices[0].message.content is not text');
     const usage = isObject(json.usage) ? json.usage : {};
     const details = isObject(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {};
     return {

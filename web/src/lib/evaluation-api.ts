@@ -55,21 +55,27 @@ export interface ConnectionBody {
 }
 
 export const evaluationApi = {
-  datasets: async (signal?: AbortSignal) => (await request<{ datasets: Dataset[] }>('GET', '/datasets', { signal })).datasets,
+  datasets: async (signal?: AbortSignal) =>
+    (await request<{ datasets: Dataset[] }>('GET', '/datasets', { signal })).datasets,
   dataset: (name: string, signal?: AbortSignal) =>
     request<Dataset & { versions: DatasetVersion[] }>('GET', `/datasets/${enc(name)}`, { signal }),
-  createDataset: (name: string, description: string) => request<Dataset>('POST', '/datasets', { body: { name, description } }),
+  createDataset: (name: string, description: string) =>
+    request<Dataset>('POST', '/datasets', { body: { name, description } }),
   items: (name: string, signal?: AbortSignal) =>
     request<{ version: number; items: DatasetItem[] }>('GET', `/datasets/${enc(name)}/items`, { signal }),
-  addItem: (name: string, item: ItemBody) => request('POST', `/datasets/${enc(name)}/items`, { body: { items: [item] } }),
-  editItem: (name: string, id: string, item: ItemBody) => request('PUT', `/datasets/${enc(name)}/items/${enc(id)}`, { body: item }),
+  addItem: (name: string, item: ItemBody) =>
+    request('POST', `/datasets/${enc(name)}/items`, { body: { items: [item] } }),
+  editItem: (name: string, id: string, item: ItemBody) =>
+    request('PUT', `/datasets/${enc(name)}/items/${enc(id)}`, { body: item }),
   deleteItem: (name: string, id: string) => request('DELETE', `/datasets/${enc(name)}/items/${enc(id)}`),
   importItems: (name: string, format: 'jsonl' | 'csv', text: string, dryRun: boolean) =>
     request<ImportAnswer>('POST', `/datasets/${enc(name)}/import`, { query: { format, dryRun: String(dryRun) }, text }),
-  exportItems: (name: string, format: 'jsonl' | 'csv') => requestBlob(`/datasets/${enc(name)}/export`, { query: { format } }),
+  exportItems: (name: string, format: 'jsonl' | 'csv') =>
+    requestBlob(`/datasets/${enc(name)}/export`, { query: { format } }),
 
   evaluators: async (signal?: AbortSignal) =>
-    (await request<{ evaluators: (StoredEvaluator & { scoreKind: string })[] }>('GET', '/evaluators', { signal })).evaluators,
+    (await request<{ evaluators: (StoredEvaluator & { scoreKind: string })[] }>('GET', '/evaluators', { signal }))
+      .evaluators,
   createEvaluator: (name: string, config: unknown) => request('POST', '/evaluators', { body: { name, config } }),
 
   connections: async (signal?: AbortSignal) =>
@@ -90,5 +96,9 @@ export const evaluationApi = {
   results: async (id: string, signal?: AbortSignal) =>
     (await request<{ results: ItemResult[] }>('GET', `/experiments/${enc(id)}/results`, { signal })).results,
   comparison: (id: string, signal?: AbortSignal) =>
-    request<{ complete: boolean; baselineRunId: string; comparison: RunComparison }>('GET', `/experiments/${enc(id)}/comparison`, { signal }),
+    request<{ complete: boolean; baselineRunId: string; comparison: RunComparison }>(
+      'GET',
+      `/experiments/${enc(id)}/comparison`,
+      { signal },
+    ),
 };
