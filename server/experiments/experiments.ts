@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../events/event-bus.js';
-import type { Logger } from '../log.js';
 import { appendRunEvent, findRun, listRuns, type RunRecord } from './run-events.js';
 import { executeRun, type ExecutorDeps } from './run-executor.js';
 import { LiveProgress } from './run-progress.js';
@@ -30,7 +29,7 @@ interface Active {
   done: Promise<void>;
 }
 
-export function createExperiments(deps: ExecutorDeps & { bus: EventBus; log: Logger }): Experiments {
+export function createExperiments(deps: ExecutorDeps & { bus: EventBus }): Experiments {
   const active = new Map<string, Active>();
   let stopping = false;
 

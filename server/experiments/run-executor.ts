@@ -1,5 +1,6 @@
 import { findConnection } from '../connections/connection-table.js';
 import { itemsAt } from '../datasets/dataset-queries.js';
+import type { Logger } from '../log.js';
 import type { ModelClient } from '../models/model-client.js';
 import { ModelCallError } from '../models/model-errors.js';
 import { findVersion } from '../registry/version-queries.js';
@@ -15,6 +16,7 @@ export interface ExecutorDeps {
   store: Store;
   models: ModelClient;
   spans: SpanSink;
+  log: Logger;
 }
 
 /** How an execution ended: finished (completed or failed with a reason), or stopped by its signal. */
@@ -65,13 +67,14 @@ export async function executeRun(
         progress.record(result.error !== '', result.costUsd);
         onItem();
       } catch (err) {
-        if (err instanceof FatalRunError) {
-          fatal ??= err.message;
-          stop.abort();
-          return;
-        }
         if (err instanceof ModelCallError && err.kind === 'cancelled') return;
-        throw err;
+        // A failure every item would hit, or one nobody expected (a store error): stop every worker, so nothing is
+        // written after the run is recorded as failed.
+        if (!(err instanceof FatalRunError))
+          deps.log.error('experiment item failed', { runId: run.id, error: String(err) });
+        fatal ??= err instanceof FatalRunError ? err.message : 'an item could not be run or stored; see the server log';
+        stop.abort();
+        return;
       }
     }
   };
