@@ -45,6 +45,18 @@ describe('a run across a restart', () => {
     await waitFor('a few items', async () =>
       (await s.api.get<RunSummary>(`/api/v1/experiments/${id}`)).body.progress.done >= 3 ? true : undefined,
     );
+    // a second run whose connection is deleted before the restart cannot resume: it is marked interrupted
+    await s.api.post('/api/v1/connections', { name: 'doomed', kind: 'openai', baseUrl: fake.url, maxConcurrency: 1 });
+    const doomed = (
+      await s.api.post<RunSummary>('/api/v1/experiments', {
+        prompt: s.prompt,
+        version: 2,
+        dataset: s.dataset,
+        evaluators: [s.evaluator],
+        connection: 'doomed',
+      })
+    ).body.id;
+    expect((await s.api.delete('/api/v1/connections/doomed')).status).toBe(204);
     await tl.close();
     tl = undefined;
 
@@ -75,5 +87,11 @@ describe('a run across a restart', () => {
       { state: 'running', message: 'resumed after a restart' },
       { state: 'completed', message: '' },
     ]);
+    const interrupted = await waitFor('the other run to be marked interrupted', async () => {
+      const run = (await api.get<RunSummary>(`/api/v1/experiments/${doomed}`)).body;
+      return run.state === 'interrupted' ? run : undefined;
+    });
+    expect(interrupted.message).toBe('connection doomed was deleted');
+    expect(interrupted.progress.done).toBeLessThan(20);
   });
 });
