@@ -46,7 +46,11 @@ export async function runItem(ctx: ItemContext, item: DatasetItem): Promise<Item
         signal: ctx.signal,
         trace,
         prompt: { name: ctx.spec.prompt, version: ctx.spec.version },
-        attributes: { 'tracelane.experiment.run_id': ctx.runId, 'tracelane.dataset.item_id': item.id },
+        attributes: {
+          'tracelane.experiment.run_id': ctx.runId,
+          'tracelane.dataset.item_id': item.id,
+          'tracelane.prompt.variables': JSON.stringify(item.input),
+        },
       },
     );
     output = answer.text;

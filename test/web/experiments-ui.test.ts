@@ -83,8 +83,13 @@ describe('experiments in the UI', () => {
         timeout: 30_000,
       })
       .catch(() => undefined);
-    await screenshot(page, 'experiment-item-trace');
     expect(await page.locator('main').innerText()).toContain('chat gpt-4o-mini');
+    // the item's generation span carries its variables: it can become a dataset item again
+    const add = page.getByRole('form', { name: 'Add to a dataset' });
+    await add.getByLabel('Category').fill('from-trace');
+    await add.getByRole('button', { name: 'Add item' }).click();
+    await add.getByText(`Added to ${s.dataset}.`).waitFor();
+    await screenshot(page, 'experiment-item-trace');
   });
 
   it('previews a CSV import with its rejected lines, then imports the good ones', async () => {
@@ -105,13 +110,13 @@ describe('experiments in the UI', () => {
     expect(await page.getByRole('status').first().innerText()).toContain('2 items read, 2 lines rejected');
     await screenshot(page, 'dataset-import-preview');
     await page.getByRole('button', { name: 'Import 2 items' }).click();
-    await page.getByText('Imported 2 items as version 2; 2 lines rejected.').waitFor();
+    await page.getByText('Imported 2 items as version 3; 2 lines rejected.').waitFor();
     await page
       .getByRole('cell', { name: 'SSO again' })
       .first()
       .waitFor()
       .catch(() => undefined);
-    expect(await page.getByRole('table', { name: 'Items' }).getByRole('row').count()).toBe(23);
+    expect(await page.getByRole('table', { name: 'Items' }).getByRole('row').count()).toBe(24);
     await screenshot(page, 'dataset-items');
   });
 
