@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import { EventBus } from './events/event-bus.js';
 import { createExperiments, type Experiments } from './experiments/experiments.js';
 import { createModelClient, type ModelClient } from './models/model-client.js';
-import { startWebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { parseApiKeys } from './http/auth.js';
 import { combinedKeyRing } from './http/key-ring.js';
 import { ensureDefaultEnvironments } from './registry/environment-service.js';
@@ -27,6 +27,8 @@ export interface Tracelane {
   bus: EventBus;
   experiments: Experiments;
   models: ModelClient;
+  /** Delivers events to webhooks (and test events on request). */
+  webhooks: WebhookDispatcher;
   /** Stops accepting connections, flushes the write buffer (answering the requests waiting for it), closes the store. */
   close(): Promise<void>;
 }
@@ -65,6 +67,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
     log,
     bus,
     keys,
+    webhooks,
     metrics: collector.metrics,
     collectorAddress,
     models,
@@ -79,6 +82,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
     bus,
     experiments,
     models,
+    webhooks,
     close: async () => {
       bus.close(); // ends the open event streams, which would otherwise keep the server from closing
       await experiments.stop(); // runs stay `running` and resume at the next start

@@ -17,6 +17,10 @@ describe('routes', () => {
       { page: 'experiments' },
       { page: 'experiment', runId: 'run_0af76519' },
       { page: 'connections' },
+      { page: 'draft', prompt: 'support/answer' },
+      { page: 'prompt-compare', prompt: 'support/answer' },
+      { page: 'reviews' },
+      { page: 'settings' },
     ];
     for (const route of routes) expect(parseRoute(routePath(route))).toEqual(route);
     expect(routePath({ page: 'oncall', prompt: 'a/b', environment: 'qa' })).toBe('/prompts/a%2Fb/environments/qa');

@@ -5,6 +5,8 @@
  *   /                                             overview
  *   /prompts                                      prompt list
  *   /prompts/{prompt}/versions?from=&to=          versions and a diff of two
+ *   /prompts/{prompt}/draft                       the signed-in author's draft (the editor)
+ *   /prompts/{prompt}/compare?from=&to=&window=   compare two sides (versions, environments, a draft, last pass)
  *   /prompts/{prompt}/environments/{environment}  the on-call view (?range= | ?from=&to=, &deployment=, &split=version, &latency=log)
  *   /compare?prompt=&environment=&model=&range=   version comparison
  *   /deployments?prompt=&environment=&kind=       audit trail
@@ -13,11 +15,15 @@
  *   /datasets, /datasets/{name}                   labelled datasets, one dataset's items
  *   /experiments, /experiments/{runId}            experiment runs, one run with its per-category table
  *   /settings/connections                         model connections (admin)
+ *   /reviews?status=&request=                     review requests and their evidence
+ *   /settings?tab=environments|webhooks|keys      settings (admins)
  */
 export type Route =
   | { page: 'overview' }
   | { page: 'prompts' }
   | { page: 'versions'; prompt: string }
+  | { page: 'draft'; prompt: string }
+  | { page: 'prompt-compare'; prompt: string }
   | { page: 'oncall'; prompt: string; environment: string }
   | { page: 'compare' }
   | { page: 'deployments' }
@@ -28,6 +34,8 @@ export type Route =
   | { page: 'experiments' }
   | { page: 'experiment'; runId: string }
   | { page: 'connections' }
+  | { page: 'reviews' }
+  | { page: 'settings' }
   | { page: 'not-found'; path: string };
 
 export type Query = Record<string, string | number | null | undefined>;
@@ -52,12 +60,18 @@ export function parseRoute(pathname: string): Route {
   if (first === 'prompts' && parts.length === 1) return { page: 'prompts' };
   if (first === 'prompts' && second && third === 'versions' && parts.length === 3)
     return { page: 'versions', prompt: second };
+  if (first === 'prompts' && second && third === 'draft' && parts.length === 3)
+    return { page: 'draft', prompt: second };
+  if (first === 'prompts' && second && third === 'compare' && parts.length === 3)
+    return { page: 'prompt-compare', prompt: second };
   if (first === 'prompts' && second && third === 'environments' && fourth && parts.length === 4 && !fifth) {
     return { page: 'oncall', prompt: second, environment: fourth };
   }
   if (first === 'compare' && parts.length === 1) return { page: 'compare' };
   if (first === 'deployments' && parts.length === 1) return { page: 'deployments' };
   if (first === 'traces' && parts.length === 1) return { page: 'traces' };
+  if (first === 'reviews' && parts.length === 1) return { page: 'reviews' };
+  if (first === 'settings' && parts.length === 1) return { page: 'settings' };
   if (first === 'traces' && second && parts.length === 2) return { page: 'trace', traceId: second };
   if (first === 'datasets' && parts.length === 1) return { page: 'datasets' };
   if (first === 'datasets' && second && parts.length === 2) return { page: 'dataset', name: second };
@@ -77,11 +91,17 @@ export function routePath(route: Route): string {
       return '/prompts';
     case 'versions':
       return `/prompts/${enc(route.prompt)}/versions`;
+    case 'draft':
+      return `/prompts/${enc(route.prompt)}/draft`;
+    case 'prompt-compare':
+      return `/prompts/${enc(route.prompt)}/compare`;
     case 'oncall':
       return `/prompts/${enc(route.prompt)}/environments/${enc(route.environment)}`;
     case 'compare':
     case 'deployments':
     case 'traces':
+    case 'reviews':
+    case 'settings':
       return `/${route.page}`;
     case 'trace':
       return `/traces/${enc(route.traceId)}`;
