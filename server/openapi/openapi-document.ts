@@ -1,4 +1,7 @@
 import { analysisFeature } from './analysis-paths.js';
+import { connectionsFeature } from './connections-paths.js';
+import { datasetsFeature } from './datasets-paths.js';
+import { evaluatorsFeature, experimentsFeature } from './experiments-paths.js';
 import { deploymentsFeature } from './deployments-paths.js';
 import { draftsFeature } from './drafts-paths.js';
 import { environmentsFeature } from './environments-paths.js';
@@ -20,6 +23,10 @@ export const FEATURES: readonly Feature[] = [
   deploymentsFeature,
   environmentsFeature,
   analysisFeature,
+  datasetsFeature,
+  evaluatorsFeature,
+  experimentsFeature,
+  connectionsFeature,
   eventsFeature,
   webhooksFeature,
   keysFeature,

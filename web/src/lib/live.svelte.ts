@@ -15,6 +15,9 @@ export const LIVE_TYPES = [
   'deployment_request.rejected',
   'regression.detected',
   'analysis.updated',
+  'experiment.started',
+  'experiment.progress',
+  'experiment.finished',
   'stream.reset',
 ] as const;
 
