@@ -40,6 +40,7 @@ function event(
     reason: '',
     requestId: null,
     externalActor: null,
+    authorization: null,
     recordedAt: time,
   };
 }
