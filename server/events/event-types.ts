@@ -9,6 +9,9 @@ export const EVENT_TYPES = [
   'deployment_request.rejected',
   'regression.detected',
   'analysis.updated',
+  'experiment.started',
+  'experiment.progress',
+  'experiment.finished',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

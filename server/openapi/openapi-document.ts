@@ -1,4 +1,7 @@
 import { analysisFeature } from './analysis-paths.js';
+import { connectionsFeature } from './connections-paths.js';
+import { datasetsFeature } from './datasets-paths.js';
+import { evaluatorsFeature, experimentsFeature } from './experiments-paths.js';
 import { deploymentsFeature } from './deployments-paths.js';
 import { draftsFeature } from './drafts-paths.js';
 import { environmentsFeature } from './environments-paths.js';
@@ -22,6 +25,10 @@ export const FEATURES: readonly Feature[] = [
   environmentsFeature,
   analysisFeature,
   overviewFeature,
+  datasetsFeature,
+  evaluatorsFeature,
+  experimentsFeature,
+  connectionsFeature,
   eventsFeature,
   webhooksFeature,
   keysFeature,
@@ -74,11 +81,12 @@ export function openApiDocument(version: string): Schema {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`.' },
         apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key' },
-        apiKeyQuery: {
+        streamToken: {
           type: 'apiKey',
           in: 'query',
-          name: 'key',
-          description: 'Only `GET /api/v1/events` (EventSource).',
+          name: 'token',
+          description:
+            'Only `GET /api/v1/events` (EventSource): a short-lived, read-only stream token from `POST /api/v1/events/token`. API keys are never accepted in URLs.',
         },
         ingestKey: {
           type: 'http',

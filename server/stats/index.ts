@@ -12,4 +12,8 @@ export * from './measure-metric.js';
 export * from './judge-metric.js';
 export * from './judge-deployment.js';
 export * from './early-stop.js';
+export * from './mcnemar.js';
+export * from './wilcoxon.js';
+export * from './holm.js';
+export * from './paired-comparison.js';
 export { METRIC_LABELS, formatValue } from './format.js';

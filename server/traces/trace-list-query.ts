@@ -9,6 +9,12 @@ import { MAX_TEXT_CHARS, MIN_TEXT_CHARS } from './text-search.js';
 const label = z.string().min(1).max(256);
 const nonNegative = z.coerce.number().nonnegative();
 const attr = z.union([z.string(), z.array(z.string()).max(MAX_ATTRIBUTE_FILTERS)]);
+/** Up to 30 days: longer is no span duration, and its nanoseconds would leave the exact range of a double. */
+const MAX_DURATION_MS = 30 * 86_400_000;
+const durationMs = z.coerce
+  .number('must be a number of milliseconds')
+  .nonnegative('must not be negative')
+  .max(MAX_DURATION_MS, `must be at most ${MAX_DURATION_MS} (30 days)`);
 
 const schema = z.strictObject({
   environment: label.optional(),
@@ -20,8 +26,8 @@ const schema = z.strictObject({
   to: timeParam.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(512).optional(),
-  minDurationMs: nonNegative.max(1e9).optional(),
-  maxDurationMs: nonNegative.max(1e9).optional(),
+  minDurationMs: durationMs.optional(),
+  maxDurationMs: durationMs.optional(),
   minCostUsd: nonNegative.max(1e9).optional(),
   maxCostUsd: nonNegative.max(1e9).optional(),
   attr: attr.optional(),
