@@ -60,7 +60,8 @@ export async function getTrace(store: Store, traceId: string): Promise<Trace | u
             Links.TraceId AS LinkTraceIds, Links.SpanId AS LinkSpanIds, Links.TraceState AS LinkTraceStates,
             Links.Attributes AS LinkAttributes,
             Environment, PromptName, PromptVersion, VersionInferred, Model, Provider, Operation, IsGeneration,
-            InputTokens, OutputTokens, CachedInputTokens, CostUsd, Quality, IsError
+            InputTokens, OutputTokens, CachedInputTokens, CostUsd, Quality, IsError,
+            RequestModel, ResponseModel, CacheWriteTokens, ReasoningTokens, TimeToFirstTokenMs
      FROM otel_traces
      WHERE TraceId = {traceId:String}
        AND Timestamp >= fromUnixTimestamp64Nano({startNs:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({endNs:Int64})
@@ -111,6 +112,11 @@ interface Row {
   CostUsd: number | null;
   Quality: number | null;
   IsError: number;
+  RequestModel: string;
+  ResponseModel: string;
+  CacheWriteTokens: number | null;
+  ReasoningTokens: number | null;
+  TimeToFirstTokenMs: number | null;
 }
 
 function toSpan(r: Row): TraceSpan {
@@ -148,12 +154,17 @@ function toSpan(r: Row): TraceSpan {
       promptVersion: r.PromptVersion,
       versionInferred: r.VersionInferred === 1,
       model: r.Model,
+      requestModel: r.RequestModel,
+      responseModel: r.ResponseModel,
       provider: r.Provider,
       operation: r.Operation,
       isGeneration: r.IsGeneration === 1,
       inputTokens: r.InputTokens,
       outputTokens: r.OutputTokens,
       cachedInputTokens: r.CachedInputTokens,
+      cacheWriteTokens: r.CacheWriteTokens,
+      reasoningTokens: r.ReasoningTokens,
+      timeToFirstTokenMs: r.TimeToFirstTokenMs,
       costUsd: r.CostUsd,
       quality: r.Quality,
       isError: r.IsError === 1,
