@@ -11,15 +11,28 @@ import {
 } from './ingest.js';
 import { CollectorMetrics } from './metrics.js';
 import { loadPriceTable } from './pricing/price-table.js';
+import type { TruncationKind } from './validate/bound-strings.js';
 import type { DropReason } from './validate/validate-span.js';
-import { tracesHandler, type IngestResult } from './receiver/traces-handler.js';
+import { exportHandler } from './receiver/export-handler.js';
+import { NothingAcceptedError, type ExportResult } from './receiver/export-result.js';
+import { InflightBudget } from './receiver/inflight-budget.js';
+import { ingestKeyCheck, type IngestKeyCheck } from './receiver/ingest-keys.js';
 import { SPAN_COLUMNS } from './rows/span-row.js';
 import { IngestPool } from './workers/ingest-pool.js';
 import { BufferClosedError, BufferFullError, StoreWriteError, WriteBuffer } from './write-buffer.js';
 
-/** The OTLP collector: `POST /v1/traces` on OTLP_PORT, normalising spans and writing them through a buffer. */
+/** Decodes and stores one export request body; throws what receiver/export-result.ts maps to a status. */
+export type ExportIngest = (body: Uint8Array, encoding: OtlpEncoding) => Promise<ExportResult>;
+
+/**
+ * The OTLP collector: its HTTP app (`POST /v1/traces` on OTLP_PORT, also under Langfuse's path) and what the gRPC
+ * server (grpc-server.ts) shares with it — the same ingest, key check, in-flight budget and counters.
+ */
 export interface Collector {
   app: Express;
+  ingestTraces: ExportIngest;
+  authorized: IngestKeyCheck;
+  budget: InflightBudget;
   /** Counters of received, accepted, rejected and buffered spans (shown at /metrics and in the health API). */
   metrics: CollectorMetrics;
   /** Flushes what is buffered and stops accepting spans. */
@@ -31,6 +44,9 @@ export interface CollectorOptions {
   store: Store;
   log: Logger;
 }
+
+/** Langfuse's SDKs export to `<base URL>/api/public/otel/v1/traces`: pointing the base URL here is enough. */
+const LANGFUSE_TRACES_PATH = '/api/public/otel/v1/traces';
 
 /**
  * Builds the collector. It depends on the store only, so it also runs standalone (collector/main.ts). When the
@@ -47,6 +63,7 @@ export function createCollector({ config, store, log }: CollectorOptions): Colle
     qualityKeys: config.QUALITY_KEYS,
     pricesFile: config.PRICES_FILE,
     maxAttributes: config.SPAN_MAX_ATTRIBUTES,
+    maxNameChars: config.NAME_MAX_CHARS,
     maxValueChars: config.ATTRIBUTE_VALUE_MAX_CHARS,
     retentionDays: config.RETENTION_DAYS,
     output: insertNative ? 'native' : 'rows',
@@ -78,11 +95,12 @@ export function createCollector({ config, store, log }: CollectorOptions): Colle
   });
 
   /** One request: process it, count it, and wait until the write buffer has stored its spans. */
-  const ingest = async (body: Uint8Array, encoding: OtlpEncoding): Promise<IngestResult> => {
+  const ingestTraces: ExportIngest = async (body, encoding) => {
     const done = await processBody(body, encoding);
     metrics.spansReceived += done.received;
     for (const [reason, n] of Object.entries(done.rejected)) metrics.rejectSpans(reason as DropReason, n);
-    metrics.valuesTruncated += done.truncated;
+    for (const [kind, n] of Object.entries(done.truncated)) metrics.truncateStrings(kind as TruncationKind, n);
+    if (done.received > 0 && done.accepted === 0) throw new NothingAcceptedError(done.message);
     try {
       await buffer.write(done.batch, done.accepted);
     } catch (err) {
@@ -92,25 +110,41 @@ export function createCollector({ config, store, log }: CollectorOptions): Colle
       throw err;
     }
     metrics.spansAccepted += done.accepted;
-    return { rejectedSpans: done.received - done.accepted, errorMessage: done.message };
+    return { rejected: done.received - done.accepted, errorMessage: done.message };
   };
+
+  const authorized = ingestKeyCheck(config.INGEST_KEYS);
+  const budget = new InflightBudget(config.OTLP_MAX_INFLIGHT_BYTES, metrics);
+  const traces = exportHandler({
+    signal: 'traces',
+    ingest: ingestTraces,
+    authorized,
+    maxBodyBytes: config.OTLP_MAX_BODY_BYTES,
+    budget,
+    metrics,
+    log,
+  });
 
   const app = express();
   app.disable('x-powered-by');
-  app.post(
-    '/v1/traces',
-    tracesHandler({ ingest, ingestKeys: config.INGEST_KEYS, maxBodyBytes: config.OTLP_MAX_BODY_BYTES, metrics, log }),
-  );
+  app.post('/v1/traces', traces);
+  app.post(LANGFUSE_TRACES_PATH, traces);
   app.get('/metrics', (_req, res) => {
     res.type('text/plain; version=0.0.4').send(metrics.prometheus());
   });
   app.use((_req, res) => {
-    res
-      .status(404)
-      .json({ error: { code: 'not_found', message: 'the collector serves POST /v1/traces and GET /metrics' } });
+    res.status(404).json({
+      error: {
+        code: 'not_found',
+        message: `the collector serves POST /v1/traces (also at ${LANGFUSE_TRACES_PATH}) and GET /metrics`,
+      },
+    });
   });
   return {
     app,
+    ingestTraces,
+    authorized,
+    budget,
     metrics,
     close: async () => {
       await buffer.close();

@@ -1,10 +1,20 @@
+import { TRUNCATION_KINDS, type TruncationKind } from './validate/bound-strings.js';
 import { DROP_REASONS, type DropReason } from './validate/validate-span.js';
 
 /** Spans answered 503 (retryable): the client sends them again, so they are not lost. */
 export type RefusalReason = 'buffer_full' | 'store_error' | 'shutting_down';
-/** Requests refused before any span was read. */
-export type RequestRejection =
-  'unauthorized' | 'unsupported_media_type' | 'too_large' | 'bad_gzip' | 'bad_protobuf' | 'bad_json';
+/** Requests refused before any span was read (`inflight_bytes` and `aborted` are retried by the client). */
+export const REQUEST_REJECTIONS = [
+  'unauthorized',
+  'unsupported_media_type',
+  'too_large',
+  'bad_gzip',
+  'bad_protobuf',
+  'bad_json',
+  'inflight_bytes',
+  'aborted',
+] as const;
+export type RequestRejection = (typeof REQUEST_REJECTIONS)[number];
 
 const INSERT_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -19,8 +29,11 @@ export class CollectorMetrics {
   readonly spansRejected = new Map<DropReason, number>();
   readonly spansRefused = new Map<RefusalReason, number>();
   readonly requestsRejected = new Map<RequestRejection, number>();
-  valuesTruncated = 0;
+  readonly stringsTruncated = new Map<TruncationKind, number>();
   bufferedSpans = 0;
+  /** Decoded bytes of the export requests being processed now, and the most seen at once (OTLP_MAX_INFLIGHT_BYTES). */
+  inflightBytes = 0;
+  inflightBytesPeak = 0;
   flushes = 0;
   flushErrors = 0;
   private readonly insertBuckets = INSERT_BUCKETS_S.map(() => 0);
@@ -33,6 +46,10 @@ export class CollectorMetrics {
 
   refuseSpans(reason: RefusalReason, n: number): void {
     this.spansRefused.set(reason, (this.spansRefused.get(reason) ?? 0) + n);
+  }
+
+  truncateStrings(kind: TruncationKind, n: number): void {
+    this.stringsTruncated.set(kind, (this.stringsTruncated.get(kind) ?? 0) + n);
   }
 
   rejectRequest(reason: RequestRejection): void {
@@ -55,8 +72,10 @@ export class CollectorMetrics {
       spansRejected: Object.fromEntries(this.spansRejected),
       spansRefused: Object.fromEntries(this.spansRefused),
       requestsRejected: Object.fromEntries(this.requestsRejected),
-      attributeValuesTruncated: this.valuesTruncated,
+      stringsTruncated: Object.fromEntries(this.stringsTruncated),
       bufferedSpans: this.bufferedSpans,
+      inflightBytes: this.inflightBytes,
+      inflightBytesPeak: this.inflightBytesPeak,
       flushes: this.flushes,
       flushErrors: this.flushErrors,
       insertSecondsSum: this.insertSumS,
@@ -92,17 +111,19 @@ export class CollectorMetrics {
       `${p}requests_rejected_total`,
       'counter',
       'Export requests refused before their spans were read, by reason.',
-      byLabel(
-        'reason',
-        ['unauthorized', 'unsupported_media_type', 'too_large', 'bad_gzip', 'bad_protobuf', 'bad_json'],
-        this.requestsRejected,
-      ),
+      byLabel('reason', REQUEST_REJECTIONS, this.requestsRejected),
     );
-    metric(`${p}attribute_values_truncated_total`, 'counter', 'Attribute values cut to ATTRIBUTE_VALUE_MAX_CHARS.', [
-      ['', this.valuesTruncated],
-    ]);
+    metric(
+      `${p}strings_truncated_total`,
+      'counter',
+      'Span strings cut to NAME_MAX_CHARS or ATTRIBUTE_VALUE_MAX_CHARS (the span is kept), by kind.',
+      byLabel('kind', TRUNCATION_KINDS, this.stringsTruncated),
+    );
     metric(`${p}buffered_spans`, 'gauge', 'Spans in the write buffer, waiting or being inserted.', [
       ['', this.bufferedSpans],
+    ]);
+    metric(`${p}inflight_bytes`, 'gauge', 'Decoded bytes of the export requests being processed.', [
+      ['', this.inflightBytes],
     ]);
     metric(`${p}flushes_total`, 'counter', 'Inserts of the write buffer.', [['', this.flushes]]);
     metric(`${p}flush_errors_total`, 'counter', 'Inserts of the write buffer that failed.', [['', this.flushErrors]]);
