@@ -121,7 +121,9 @@ describe('bounded span strings', () => {
     body.resourceSpans[0]!.scopeSpans[0]!.scope = { name: long, version: long };
     const res = await postTraces(tl.otlpUrl, body);
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body.toString()).partialSuccess.errorMessage).toBe(
+    expect(
+      (JSON.parse(res.body.toString()) as { partialSuccess: { errorMessage: string } }).partialSuccess.errorMessage,
+    ).toBe(
       'truncated 1 service_name (over 1024 characters), 2 scope (over 1024 characters), 1 trace_state (over 1024 characters), 2 attribute_key (over 1024 characters), 1 event_name (over 1024 characters), 3 link (over 1024 characters)',
     );
     const trace = (await (await fetch(`${tl.apiUrl}/api/v1/traces/${traceId}`)).json()) as {
