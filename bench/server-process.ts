@@ -23,7 +23,7 @@ export function startServerProcess(env: Record<string, string>): Promise<ServerP
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', OTLP_PORT: '0', LOG_FORMAT: 'json', ...env },
+    env: { ...process.env, PORT: '0', OTLP_PORT: '0', OTLP_GRPC_PORT: '0', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   const exited = new Promise<number | string>((resolve) =>

@@ -9,6 +9,7 @@ import {
   type OtlpEncoding,
   type SpanBatch,
 } from './ingest.js';
+import { createLogsIngest } from './logs/ingest-logs.js';
 import { CollectorMetrics } from './metrics.js';
 import { loadPriceTable } from './pricing/price-table.js';
 import type { TruncationKind } from './validate/bound-strings.js';
@@ -25,12 +26,14 @@ import { BufferClosedError, BufferFullError, StoreWriteError, WriteBuffer } from
 export type ExportIngest = (body: Uint8Array, encoding: OtlpEncoding) => Promise<ExportResult>;
 
 /**
- * The OTLP collector: its HTTP app (`POST /v1/traces` on OTLP_PORT, also under Langfuse's path) and what the gRPC
- * server (grpc-server.ts) shares with it — the same ingest, key check, in-flight budget and counters.
+ * The OTLP collector: its HTTP app (`POST /v1/traces` and `/v1/logs` on OTLP_PORT, traces also under Langfuse's
+ * path) and what the gRPC receiver (receiver/grpc-server.ts) shares with it — the same ingests, key check,
+ * in-flight budget and counters.
  */
 export interface Collector {
   app: Express;
   ingestTraces: ExportIngest;
+  ingestLogs: ExportIngest;
   authorized: IngestKeyCheck;
   budget: InflightBudget;
   /** Counters of received, accepted, rejected and buffered spans (shown at /metrics and in the health API). */
@@ -43,6 +46,10 @@ export interface CollectorOptions {
   config: Config;
   store: Store;
   log: Logger;
+  /** The counters to fill (the server shares them with the evaluation linker); new ones when absent. */
+  metrics?: CollectorMetrics;
+  /** Called when evaluation results arrived as logs (the server links them to their spans). */
+  onEvaluations?: () => void;
 }
 
 /** Langfuse's SDKs export to `<base URL>/api/public/otel/v1/traces`: pointing the base URL here is enough. */
@@ -53,8 +60,13 @@ const LANGFUSE_TRACES_PATH = '/api/public/otel/v1/traces';
  * store takes Native blocks (the embedded store), requests are decoded, normalised and encoded in a pool of
  * worker threads and the main thread only serves HTTP and runs the inserts; otherwise they are processed inline.
  */
-export function createCollector({ config, store, log }: CollectorOptions): Collector {
-  const metrics = new CollectorMetrics();
+export function createCollector({
+  config,
+  store,
+  log,
+  onEvaluations,
+  metrics = new CollectorMetrics(),
+}: CollectorOptions): Collector {
   const insertNative = store.insertNative?.bind(store);
   const settings: IngestSettings = {
     promptNameKeys: config.PROMPT_NAME_KEYS,
@@ -113,22 +125,23 @@ export function createCollector({ config, store, log }: CollectorOptions): Colle
     return { rejected: done.received - done.accepted, errorMessage: done.message };
   };
 
+  const ingestLogs: ExportIngest = createLogsIngest({
+    store,
+    metrics,
+    limits: { nameChars: config.NAME_MAX_CHARS, valueChars: config.ATTRIBUTE_VALUE_MAX_CHARS },
+    ...(onEvaluations ? { onEvaluations } : {}),
+  });
+
   const authorized = ingestKeyCheck(config.INGEST_KEYS);
   const budget = new InflightBudget(config.OTLP_MAX_INFLIGHT_BYTES, metrics);
-  const traces = exportHandler({
-    signal: 'traces',
-    ingest: ingestTraces,
-    authorized,
-    maxBodyBytes: config.OTLP_MAX_BODY_BYTES,
-    budget,
-    metrics,
-    log,
-  });
+  const shared = { authorized, maxBodyBytes: config.OTLP_MAX_BODY_BYTES, budget, metrics, log };
+  const traces = exportHandler({ ...shared, signal: 'traces', ingest: ingestTraces });
 
   const app = express();
   app.disable('x-powered-by');
   app.post('/v1/traces', traces);
   app.post(LANGFUSE_TRACES_PATH, traces);
+  app.post('/v1/logs', exportHandler({ ...shared, signal: 'logs', ingest: ingestLogs }));
   app.get('/metrics', (_req, res) => {
     res.type('text/plain; version=0.0.4').send(metrics.prometheus());
   });
@@ -136,13 +149,14 @@ export function createCollector({ config, store, log }: CollectorOptions): Colle
     res.status(404).json({
       error: {
         code: 'not_found',
-        message: `the collector serves POST /v1/traces (also at ${LANGFUSE_TRACES_PATH}) and GET /metrics`,
+        message: `the collector serves POST /v1/traces (also at ${LANGFUSE_TRACES_PATH}), POST /v1/logs and GET /metrics`,
       },
     });
   });
   return {
     app,
     ingestTraces,
+    ingestLogs,
     authorized,
     budget,
     metrics,

@@ -1,3 +1,4 @@
+import type { LogDropReason, StoredKind } from './logs/span-log-events.js';
 import { TRUNCATION_KINDS, type TruncationKind } from './validate/bound-strings.js';
 import { DROP_REASONS, type DropReason } from './validate/validate-span.js';
 
@@ -30,6 +31,13 @@ export class CollectorMetrics {
   readonly spansRefused = new Map<RefusalReason, number>();
   readonly requestsRejected = new Map<RequestRejection, number>();
   readonly stringsTruncated = new Map<TruncationKind, number>();
+  logRecordsReceived = 0;
+  readonly logRecordsStored = new Map<StoredKind, number>();
+  readonly logRecordsDropped = new Map<LogDropReason, number>();
+  /** Evaluation results from logs, by what became of them (linked: scored; no_prompt, expired: not scored). */
+  readonly evaluationScores = new Map<'linked' | 'no_prompt' | 'expired', number>();
+  /** Evaluation results waiting for their span. */
+  pendingEvaluations = 0;
   bufferedSpans = 0;
   /** Decoded bytes of the export requests being processed now, and the most seen at once (OTLP_MAX_INFLIGHT_BYTES). */
   inflightBytes = 0;
@@ -46,6 +54,10 @@ export class CollectorMetrics {
 
   refuseSpans(reason: RefusalReason, n: number): void {
     this.spansRefused.set(reason, (this.spansRefused.get(reason) ?? 0) + n);
+  }
+
+  count<K>(map: Map<K, number>, key: K, n = 1): void {
+    map.set(key, (map.get(key) ?? 0) + n);
   }
 
   truncateStrings(kind: TruncationKind, n: number): void {
@@ -73,6 +85,11 @@ export class CollectorMetrics {
       spansRefused: Object.fromEntries(this.spansRefused),
       requestsRejected: Object.fromEntries(this.requestsRejected),
       stringsTruncated: Object.fromEntries(this.stringsTruncated),
+      logRecordsReceived: this.logRecordsReceived,
+      logRecordsStored: Object.fromEntries(this.logRecordsStored),
+      logRecordsDropped: Object.fromEntries(this.logRecordsDropped),
+      evaluationScores: Object.fromEntries(this.evaluationScores),
+      pendingEvaluations: this.pendingEvaluations,
       bufferedSpans: this.bufferedSpans,
       inflightBytes: this.inflightBytes,
       inflightBytesPeak: this.inflightBytesPeak,
@@ -119,6 +136,30 @@ export class CollectorMetrics {
       'Span strings cut to NAME_MAX_CHARS or ATTRIBUTE_VALUE_MAX_CHARS (the span is kept), by kind.',
       byLabel('kind', TRUNCATION_KINDS, this.stringsTruncated),
     );
+    metric(`${p}log_records_received_total`, 'counter', 'Log records decoded from export requests.', [
+      ['', this.logRecordsReceived],
+    ]);
+    metric(
+      `${p}log_records_stored_total`,
+      'counter',
+      'GenAI events from logs attached to their span, by kind (score, content, event).',
+      byLabel('kind', ['score', 'content', 'event'], this.logRecordsStored),
+    );
+    metric(
+      `${p}log_records_dropped_total`,
+      'counter',
+      'Log records not stored, by reason (unrelated: not a GenAI event; unlinked: no span; malformed).',
+      byLabel('reason', ['unrelated', 'unlinked', 'malformed'], this.logRecordsDropped),
+    );
+    metric(
+      `${p}evaluation_scores_total`,
+      'counter',
+      'Evaluation results from logs, by outcome (linked: a score of the span; no_prompt, expired: no score).',
+      byLabel('outcome', ['linked', 'no_prompt', 'expired'], this.evaluationScores),
+    );
+    metric(`${p}pending_evaluations`, 'gauge', 'Evaluation results from logs waiting for their span.', [
+      ['', this.pendingEvaluations],
+    ]);
     metric(`${p}buffered_spans`, 'gauge', 'Spans in the write buffer, waiting or being inserted.', [
       ['', this.bufferedSpans],
     ]);

@@ -89,6 +89,8 @@ export const configSchema = z.object({
   BUFFER_MAX_SPANS: z.coerce.number().int().min(1).default(200_000),
   /** Log format: `text` or `json`. */
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+  /** Evaluation results received as OTLP logs: milliseconds between attempts to score the spans they belong to. */
+  EVALUATION_LINK_INTERVAL_MS: z.coerce.number().int().min(10).default(2000),
   /** Analysis: milliseconds between re-evaluations of the deployments still inside their bake window. */
   ANALYSIS_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   /** Self-observability: OTLP/HTTP endpoint (…/v1/traces) receiving a span per request Tracelane serves. Empty: off. */

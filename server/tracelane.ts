@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCollector } from '../collector/collector.js';
+import { startGrpcReceiver } from '../collector/receiver/grpc-server.js';
 import { startAnalysisLoop } from './analysis/analysis-loop.js';
 import { createApiApp } from './app.js';
 import type { Config } from './config.js';
@@ -10,9 +11,11 @@ import { parseApiKeys } from './http/auth.js';
 import { combinedKeyRing } from './http/key-ring.js';
 import { ensureDefaultEnvironments } from './registry/environment-service.js';
 import type { Logger } from './log.js';
+import { CollectorMetrics } from '../collector/metrics.js';
 import { ddlRendererFor } from './store/cluster-ddl.js';
 import { applyRetention, loadMigrations, migrate } from './store/migrate.js';
 import { openStore } from './store/open-store.js';
+import { startEvaluationLinker } from './span-events/evaluation-linker.js';
 import { startSelfTracing } from './telemetry/self-tracing.js';
 import type { Store } from './store/store.js';
 
@@ -20,6 +23,8 @@ import type { Store } from './store/store.js';
 export interface Tracelane {
   apiUrl: string;
   otlpUrl: string;
+  /** host:port of OTLP/gRPC. */
+  otlpGrpcAddress: string;
   store: Store;
   bus: EventBus;
   /** Stops accepting connections, flushes the write buffer (answering the requests waiting for it), closes the store. */
@@ -39,7 +44,9 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const bus = new EventBus();
   await ensureDefaultEnvironments(store);
   const keys = combinedKeyRing(parseApiKeys(config.API_KEYS), store);
-  const collector = createCollector({ config, store, log });
+  const metrics = new CollectorMetrics();
+  const linker = startEvaluationLinker({ store, metrics, log, intervalMs: config.EVALUATION_LINK_INTERVAL_MS });
+  const collector = createCollector({ config, store, log, metrics, onEvaluations: linker.poke });
   const webhooks = startWebhookDispatcher({ config, store, log, bus });
   const analysis = startAnalysisLoop({ config, store, log, bus });
 
@@ -50,12 +57,14 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
 
   const selfTracing = startSelfTracing(config, log);
   const otlpServer = await listen(selfTracing.instrument(collector.app, 'collector'), config.OTLP_PORT, otlpHost);
+  const grpc = await startGrpcReceiver({ ...collector, config, log }, otlpHost);
   const collectorAddress = otlpServer.address() as AddressInfo; // the UI shows where to send traces
   const api = createApiApp({ config, store, log, bus, keys, metrics: collector.metrics, collectorAddress });
   const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost);
   return {
     apiUrl: urlOf(apiServer),
     otlpUrl: urlOf(otlpServer),
+    otlpGrpcAddress: `${grpc.address.address}:${grpc.address.port}`,
     store,
     bus,
     close: async () => {
@@ -64,9 +73,10 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
       await analysis.stop();
       // Stop accepting connections, then flush the write buffer so that requests waiting for it are answered, and
       // only then wait for the open requests to end.
-      const closing = Promise.all([stop(apiServer), stop(otlpServer)]);
+      const closing = Promise.all([stop(apiServer), stop(otlpServer), grpc.close()]);
       await collector.close();
       await closing;
+      await linker.stop();
       await selfTracing.shutdown();
       await store.close();
     },

@@ -1,5 +1,5 @@
 import { OtlpDecodeError } from './decode-error.js';
-import { attributes, enumValue, id, list, object, optionalObject, string, time } from './json-fields.js';
+import { attributes, enumValue, id, isolate, list, object, optionalObject, string, time } from './json-fields.js';
 import { newAttributes, SPAN_KINDS, STATUS_CODES, type ResourceSpans, type ScopeSpans, type Span } from './span.js';
 import type { TraceExport } from './span.js';
 
@@ -44,16 +44,6 @@ export function decodeJsonTraces(text: string): TraceExport {
     });
     return out;
   });
-}
-
-/** Runs `decode`; an OtlpDecodeError marks `target` malformed instead of failing the request. */
-function isolate(target: { malformed?: string }, decode: () => void): void {
-  try {
-    decode();
-  } catch (err) {
-    if (!(err instanceof OtlpDecodeError)) throw err;
-    target.malformed = err.message;
-  }
 }
 
 function decodeSpan(value: unknown, path: string): Span {

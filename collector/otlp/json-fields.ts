@@ -9,6 +9,16 @@ import { doubleJson, formatDouble, jsonArray, jsonObject } from './value-text.js
  * field path.
  */
 
+/** Runs `decode`; an OtlpDecodeError marks `target` malformed (with the field and problem) instead of failing. */
+export function isolate(target: { malformed?: string }, decode: () => void): void {
+  try {
+    decode();
+  } catch (err) {
+    if (!(err instanceof OtlpDecodeError)) throw err;
+    target.malformed = err.message;
+  }
+}
+
 export function fail(path: string, expected: string): never {
   throw new OtlpDecodeError(`${path}: expected ${expected}`);
 }

@@ -1,4 +1,5 @@
-import type { Attributes, ResourceSpans, Scope, Span } from '../otlp/span.js';
+import type { LogRecord } from '../logs/log-record.js';
+import type { Attributes, Scope, Span } from '../otlp/span.js';
 
 /**
  * Every string a span stores is bounded, so that one absurd span (a 10 MiB name) cannot make the span table, the
@@ -17,6 +18,7 @@ export const TRUNCATION_KINDS = [
   'service_name',
   'link',
   'trace_state',
+  'log_body',
 ] as const;
 export type TruncationKind = (typeof TRUNCATION_KINDS)[number];
 
@@ -24,6 +26,8 @@ export interface StringLimits {
   nameChars: number;
   valueChars: number;
 }
+
+const VALUE_KINDS: ReadonlySet<TruncationKind> = new Set(['attribute_value', 'status_message', 'log_body']);
 
 /** Cuts counted by kind. */
 export class Truncations {
@@ -45,19 +49,25 @@ export class Truncations {
   message(limits: StringLimits): string {
     if (this.counts.size === 0) return '';
     const parts = [...this.counts].map(([kind, n]) => {
-      const max = kind === 'attribute_value' || kind === 'status_message' ? limits.valueChars : limits.nameChars;
+      const max = VALUE_KINDS.has(kind) ? limits.valueChars : limits.nameChars;
       return `${n} ${kind} (over ${max} characters)`;
     });
     return `truncated ${parts.join(', ')}`;
   }
 }
 
-/** The resource's attributes, with `service.name` (the ServiceName column) bounded like a name. */
-export function boundResource(resourceSpans: ResourceSpans, limits: StringLimits, cuts: Truncations): void {
-  const resource = boundAttributes(resourceSpans.resource, limits, cuts);
+/** The resource's attributes (of spans or logs), with `service.name` (the ServiceName column) bounded like a name. */
+export function boundResource(owner: { resource: Attributes }, limits: StringLimits, cuts: Truncations): void {
+  const resource = boundAttributes(owner.resource, limits, cuts);
   const service = resource['service.name'];
   if (service !== undefined) resource['service.name'] = cuts.cut('service_name', service, limits.nameChars);
-  resourceSpans.resource = resource;
+  owner.resource = resource;
+}
+
+export function boundLogRecord(record: LogRecord, limits: StringLimits, cuts: Truncations): void {
+  record.eventName = cuts.cut('event_name', record.eventName, limits.nameChars);
+  record.body = cuts.cut('log_body', record.body, limits.valueChars);
+  record.attributes = boundAttributes(record.attributes, limits, cuts);
 }
 
 export function boundScope(scope: Scope, limits: StringLimits, cuts: Truncations): void {

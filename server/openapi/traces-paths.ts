@@ -61,7 +61,17 @@ export const tracesFeature: Feature = {
       status: object({ code: string(), message: string() }),
       attributes,
       resourceAttributes: attributes,
-      events: arrayOf(object({ time: time(), timeUnixNano: string(), name: string(), attributes })),
+      events: arrayOf(
+        object({
+          time: time(),
+          timeUnixNano: string(),
+          name: string(),
+          attributes,
+          source: string('`span`: an event of the span; `log`: a GenAI event received as an OTLP log record.', {
+            enum: ['span', 'log'],
+          }),
+        }),
+      ),
       links: arrayOf(object({ traceId: string(), spanId: string(), traceState: string(), attributes })),
       llm: object(
         {

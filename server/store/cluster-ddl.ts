@@ -25,6 +25,7 @@ const SHARDING_KEYS: Record<string, string> = {
   otel_traces: 'cityHash64(TraceId)',
   otel_traces_trace_id_ts: 'cityHash64(TraceId)',
   scores: 'cityHash64(trace_id)',
+  span_log_events: 'cityHash64(TraceId)',
 };
 
 const CLUSTER_NAME = /^[\w.{}-]+$/;
