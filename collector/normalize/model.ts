@@ -32,6 +32,17 @@ function genkitAction(input: SpanInput): { provider: string; model: string } | u
   return slash < 0 ? { provider: '', model: name } : { provider: name.slice(0, slash), model: name.slice(slash + 1) };
 }
 
+/** MLflow stores every attribute JSON-encoded: `"gpt-4o-mini"` with its quotes. */
+function unquoted(text: string): string {
+  if (!text.startsWith('"')) return text;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'string' ? value : text;
+  } catch {
+    return text;
+  }
+}
+
 /**
  * Request and response model as typed columns, and `model` — what metrics group by: the requested model (stable
  * across provider snapshots), else the one that answered.
@@ -39,7 +50,7 @@ function genkitAction(input: SpanInput): { provider: string; model: string } | u
 export const readModel: NormalizeStep = {
   name: 'readModel',
   apply: (input) => {
-    const requestModel = spanThenResource(input, REQUEST_MODEL_KEYS) || (genkitAction(input)?.model ?? '');
+    const requestModel = unquoted(spanThenResource(input, REQUEST_MODEL_KEYS)) || (genkitAction(input)?.model ?? '');
     const responseModel = spanThenResource(input, RESPONSE_MODEL_KEYS);
     return { requestModel, responseModel, model: requestModel || responseModel };
   },
@@ -63,7 +74,8 @@ const PROVIDER_KEYS = [
 export const readProvider: NormalizeStep = {
   name: 'readProvider',
   apply: (input) => {
-    const provider = (spanThenResource(input, PROVIDER_KEYS) || (genkitAction(input)?.provider ?? '')).toLowerCase();
+    const named = unquoted(spanThenResource(input, PROVIDER_KEYS)) || (genkitAction(input)?.provider ?? '');
+    const provider = named.toLowerCase();
     const vercel = input.span.attributes['ai.operationId'] !== undefined;
     return { provider: vercel ? (provider.split('.')[0] ?? '') : provider };
   },
