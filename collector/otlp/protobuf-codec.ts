@@ -63,11 +63,13 @@ export function isolated<T>(
     return value;
   } catch (err) {
     r.pos = end;
-    // Our own errors name the field inside the message ("events[0].timeUnixNano: …"); the reader's do not.
-    const message = (err as Error).message;
-    return onError(err instanceof OtlpDecodeError ? `${path}.${message}` : `${path}: ${message}`);
+    return onError(problemAt(path, err));
   }
 }
+
+/** Our own errors name the field inside the message ("events[0].timeUnixNano: …"); the reader's do not. */
+const problemAt = (path: string, err: unknown) =>
+  err instanceof OtlpDecodeError ? `${path}.${err.message}` : `${path}: ${(err as Error).message}`;
 
 function readResourceSpans(r: protobuf.Reader, path: string): ResourceSpans {
   const out: ResourceSpans = { resource: newAttributes(), scopeSpans: [] };
@@ -113,8 +115,16 @@ function readScopeSpans(r: protobuf.Reader, path: string): ScopeSpans {
         (m) => ((out.malformed = m), { name: '', version: '' }),
       );
     else if (tag === tagOf(2, LENGTH)) {
-      const spanPath = `${path}.spans[${out.spans.length}]`;
-      out.spans.push(isolated(r, spanPath, (e) => readSpan(r, e), malformedSpan));
+      // As `isolated`, written out: this runs once per span, so the path is built only for a malformed one.
+      const spanEnd = embedded(r);
+      try {
+        const span = readSpan(r, spanEnd);
+        close(r, spanEnd);
+        out.spans.push(span);
+      } catch (err) {
+        r.pos = spanEnd;
+        out.spans.push(malformedSpan(problemAt(`${path}.spans[${out.spans.length}]`, err)));
+      }
     } else skip(r, tag);
   }
   close(r, end);
