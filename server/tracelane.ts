@@ -6,7 +6,7 @@ import { startAnalysisLoop } from './analysis/analysis-loop.js';
 import { createApiApp } from './app.js';
 import type { Config } from './config.js';
 import { EventBus } from './events/event-bus.js';
-import { startWebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { parseApiKeys } from './http/auth.js';
 import { combinedKeyRing } from './http/key-ring.js';
 import { ensureDefaultEnvironments } from './registry/environment-service.js';
@@ -27,6 +27,8 @@ export interface Tracelane {
   otlpGrpcAddress: string;
   store: Store;
   bus: EventBus;
+  /** Delivers events to webhooks (and test events on request). */
+  webhooks: WebhookDispatcher;
   /** Stops accepting connections, flushes the write buffer (answering the requests waiting for it), closes the store. */
   close(): Promise<void>;
 }
@@ -59,7 +61,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const otlpServer = await listen(selfTracing.instrument(collector.app, 'collector'), config.OTLP_PORT, otlpHost);
   const grpc = await startGrpcReceiver({ ...collector, config, log }, otlpHost);
   const collectorAddress = otlpServer.address() as AddressInfo; // the UI shows where to send traces
-  const api = createApiApp({ config, store, log, bus, keys, metrics: collector.metrics, collectorAddress });
+  const api = createApiApp({ config, store, log, bus, keys, webhooks, metrics: collector.metrics, collectorAddress });
   const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost);
   return {
     apiUrl: urlOf(apiServer),
@@ -67,6 +69,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
     otlpGrpcAddress: `${grpc.address.address}:${grpc.address.port}`,
     store,
     bus,
+    webhooks,
     close: async () => {
       bus.close(); // ends the open event streams, which would otherwise keep the server from closing
       await webhooks.stop();

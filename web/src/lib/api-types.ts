@@ -21,13 +21,25 @@ export type { PromptVersion } from '../../../server/registry/version-queries.js'
 export type { CanaryState } from '../../../server/registry/environment-state.js';
 export type { LaneSummary, PromptOverview } from '../../../server/registry/prompt-overview.js';
 export type { DiffLine } from '../../../server/registry/line-diff.js';
-export type { EntryChange, MessageChange, ValueChange } from '../../../server/registry/diff.js';
+export type { EntryChange, MessageChange, SnapshotDiff, ValueChange } from '../../../server/registry/diff.js';
 export type { CategoryResult, OfflineRun } from '../../../server/analysis/offline-evaluations-query.js';
 export type { CompareRow, Comparison } from '../../../server/analysis/compare-query.js';
 export type { DeploymentRequest } from '../../../server/registry/request-queries.js';
 export type { Trace, TraceSpan } from '../../../server/traces/get-trace.js';
 export type { TraceSummary } from '../../../server/traces/list-traces.js';
 export type { MeResponse as Me } from '../../../server/web/me-router.js';
+export type { Draft, DraftSummary } from '../../../server/drafts/draft-events.js';
+export type { DraftSnapshot } from '../../../server/registry/version-snapshot.js';
+export type { CompareSide, LiveFigures, PromptComparison } from '../../../server/workbench/compare-sides.js';
+export type { PreviousVerdict, ReviewEvidence } from '../../../server/workbench/review-evidence.js';
+export type { RenderedPrompt } from '../../../server/workbench/render-router.js';
+export type { EnvironmentChange, FieldChange } from '../../../server/registry/environment-audit.js';
+export type { Policies } from '../../../server/registry/environment-policies.js';
+export type { PolicyDefaults } from '../../../server/registry/environments-router.js';
+export type { DetectorConfig, MetricThresholds } from '../../../server/stats/thresholds.js';
+export type { Webhook } from '../../../server/webhooks/webhook-table.js';
+export type { DeliveryAttempt } from '../../../server/webhooks/delivery-log.js';
+export type { StoredKey } from '../../../server/http/stored-keys.js';
 
 /** `GET /api/v1/prompts/{name}/diff`: which versions were compared (and through which environment), and how. */
 export interface VersionDiff extends SnapshotDiff {
