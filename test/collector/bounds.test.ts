@@ -179,6 +179,7 @@ describe('bounded in-flight bytes', () => {
 
       let pending = bodies.filter((_, i) => first[i]!.status === 429);
       while (pending.length > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 1000)); // Retry-After: 1, as an OTLP client waits
         const again = await Promise.all(pending.map((b) => postProtobuf(b)));
         pending = pending.filter((_, i) => again[i]!.status === 429);
       }
