@@ -171,5 +171,5 @@ describe('rollups after a crash', () => {
     } finally {
       await third.close();
     }
-  }, 120_000);
+  }, 240_000);
 });
