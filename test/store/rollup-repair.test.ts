@@ -20,7 +20,8 @@ const log: Logger = {
   ...silentLogger,
   warn: (message, fields) => warnings.push(`${message} ${JSON.stringify(fields)}`),
 };
-const start = () => startTracelane(loadConfig({ PORT: '0', OTLP_PORT: '0', DATA_DIR: dataDir }), log);
+const start = () =>
+  startTracelane(loadConfig({ PORT: '0', OTLP_PORT: '0', OTLP_GRPC_PORT: '0', DATA_DIR: dataDir }), log);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const PROMPT = 'repair/triage';
