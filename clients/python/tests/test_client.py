@@ -300,7 +300,7 @@ class TaggingTest(ClientTestCase):
 
     def test_sends_scores_in_the_background_and_retries_until_their_trace_has_arrived(self) -> None:
         prompt = self.deployed(1, {"version": 1})
-        client = self.connect()
+        client = self.connect(api_key="s")  # a scorer key: resolves and scores, cannot deploy
         calls = self.record(client)
         served = client.get_prompt(prompt, environment="production")
         with tag(served):
