@@ -44,7 +44,7 @@ export const configSchema = z.object({
     .max(24 * 400)
     .default(24),
   /**
-   * API keys with roles: comma-separated `name:role:secret`, role one of viewer, deployer, admin.
+   * API keys with roles: comma-separated `name:role:secret`, role one of viewer, scorer, deployer, admin.
    * Empty: no authentication, and the server listens on loopback only.
    */
   API_KEYS: list.default([]),
