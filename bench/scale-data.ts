@@ -124,6 +124,7 @@ const SQL = `
 /** The materialized views fed by spans, and the table each fills (arrivals of history are not needed). */
 const SPAN_VIEWS = [
   { view: 'llm_metrics_1m_mv', target: 'llm_metrics_1m' },
+  { view: 'llm_embeddings_1m_mv', target: 'llm_embeddings_1m' },
   { view: 'otel_traces_trace_id_ts_mv', target: 'otel_traces_trace_id_ts' },
   { view: 'lane_arrivals_spans_mv', target: null },
 ] as const;

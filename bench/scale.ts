@@ -50,7 +50,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const dataDir = mkdtempSync(join(tmpdir(), 'tracelane-bench-scale-'));
 await ensureWebBuilt();
 const tl = await startTracelane(
-  loadConfig({ PORT: '0', OTLP_PORT: '0', DATA_DIR: dataDir, ANALYSIS_INTERVAL_MS: '3600000', LOG_FORMAT: 'json' }),
+  loadConfig({
+    PORT: '0',
+    OTLP_PORT: '0',
+    OTLP_GRPC_PORT: '0',
+    DATA_DIR: dataDir,
+    ANALYSIS_INTERVAL_MS: '3600000',
+    LOG_FORMAT: 'json',
+  }),
   silentLogger,
 );
 const { store } = tl;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MissingVariablesError } from '../../clients/typescript/src/render.js';
+import { scoreOf, scoreRow } from '../analysis/score-record.js';
 import type { EvaluatorDefinition } from '../evaluators/evaluator-spec.js';
 import { scoreOutput, type AskJudge } from '../evaluators/score-output.js';
 import { subjectFromSpan } from '../evaluators/span-subject.js';
@@ -50,7 +51,7 @@ export interface EvaluatorOutcome {
 }
 
 /** A `scores` row as POST /api/v1/scores writes it, attributed to the span's environment, prompt, version and minute. */
-export type ScoreRow = Record<string, string | number>;
+export type ScoreRow = ReturnType<typeof scoreRow>;
 
 /** The actor of an online evaluator's scores (`scores.actor`). */
 export const onlineActor = (evaluator: string) => `online:${evaluator}`;
@@ -133,7 +134,7 @@ export async function evaluateSpans(
         continue;
       }
       outcome.scored++;
-      rows.push(scoreRow(batch.environment, span, definition.name, evaluation.score, evaluation.reason));
+      rows.push(onlineScoreRow(batch.environment, span, definition.name, evaluation.score, evaluation.reason));
     }
   }
 
@@ -154,21 +155,8 @@ function unrecoverable(err: unknown): string | null {
   return err instanceof Error ? err.message : 'the judge failed';
 }
 
-function scoreRow(environment: string, span: SampledSpan, name: string, value: number, reason: string): ScoreRow {
-  return {
-    id: `score_${randomUUID()}`,
-    trace_id: span.traceId,
-    span_id: span.spanId,
-    name,
-    value,
-    source: 'evaluator',
-    comment: reason.slice(0, 2000),
-    environment,
-    prompt: span.prompt,
-    version: span.version,
-    model: span.model,
-    span_time: span.time,
-    created_at: new Date().toISOString(),
-    actor: onlineActor(name),
-  };
+function onlineScoreRow(environment: string, span: SampledSpan, name: string, value: number, reason: string) {
+  const target = { ...span, environment };
+  const input = { id: `score_${randomUUID()}`, traceId: span.traceId, name, value, source: 'evaluator' as const };
+  return scoreRow(scoreOf(target, { ...input, comment: reason.slice(0, 2000) }), onlineActor(name));
 }

@@ -142,7 +142,7 @@ export const analysisFeature: Feature = {
     '/api/v1/scores': {
       post: op({
         id: 'postScore',
-        role: 'deployer',
+        role: 'scorer',
         summary: 'A quality score for a trace, possibly long after it ran',
         description: 'Attributed to the trace’s generation span, so it counts toward that version’s quality.',
         body: jsonBody(

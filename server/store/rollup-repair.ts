@@ -35,6 +35,7 @@ export interface Rollup {
 /** In repair order: a tier after the per-minute rollup it is filled from. */
 export const ROLLUPS: readonly Rollup[] = [
   { table: 'llm_metrics_1m', count: 'Requests', time: 'Minute', seconds: 60 },
+  { table: 'llm_embeddings_1m', count: 'Requests', time: 'Minute', seconds: 60 },
   { table: 'llm_scores_1m', count: 'ScoreCount', time: 'Minute', seconds: 60 },
   ...ROLLUP_TIERS.map((tier) => ({
     table: tier.table,

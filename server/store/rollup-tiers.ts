@@ -4,6 +4,9 @@ import type { Store } from './store.js';
 /**
  * The coarser rollups of migration 008 (llm_metrics_10m, llm_metrics_1h): the same metrics as llm_metrics_1m per
  * environment and prompt, per 10 minutes and per hour. `tierFor` picks the coarsest one a bucket size allows.
+ * They carry only what the overview charts for every lane (requests, errors, latency, quality); every other metric
+ * of llm_metrics_1m (cost, tokens, time to first token, …) stays per-minute, read by the per-lane charts and the
+ * analysis. A column added to llm_metrics_1m needs no change here unless the overview is to chart it.
  */
 export interface RollupTier {
   table: string;

@@ -20,14 +20,15 @@ const log: Logger = {
   ...silentLogger,
   warn: (message, fields) => warnings.push(`${message} ${JSON.stringify(fields)}`),
 };
-const start = () => startTracelane(loadConfig({ PORT: '0', OTLP_PORT: '0', DATA_DIR: dataDir }), log);
+const start = () =>
+  startTracelane(loadConfig({ PORT: '0', OTLP_PORT: '0', OTLP_GRPC_PORT: '0', DATA_DIR: dataDir }), log);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const PROMPT = 'repair/triage';
 const minuteStart = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
 
-/** `n` generation spans of PROMPT in production, in the minute starting at `minute` (epoch ms), one trace each. */
-async function sendSpans(tl: Tracelane, minute: number, n: number): Promise<string[]> {
+/** `n` model-call spans of PROMPT in production, in the minute starting at `minute` (epoch ms), one trace each. */
+async function sendSpans(tl: Tracelane, minute: number, n: number, operation = 'chat'): Promise<string[]> {
   const traceIds = Array.from({ length: n }, () => newTraceId());
   const spans = traceIds.map((traceId, i) =>
     jsonSpan(
@@ -36,8 +37,8 @@ async function sendSpans(tl: Tracelane, minute: number, n: number): Promise<stri
         kind: 3,
         startTimeUnixNano: String(BigInt(minute + i * 100) * 1_000_000n),
         attributes: {
-          'gen_ai.operation.name': 'chat',
-          'gen_ai.request.model': 'gpt-4o-mini',
+          'gen_ai.operation.name': operation,
+          'gen_ai.request.model': operation === 'chat' ? 'gpt-4o-mini' : 'text-embedding-3-small',
           'gen_ai.prompt.name': PROMPT,
           'gen_ai.prompt.version': '1',
         },
@@ -75,6 +76,10 @@ async function counts(tl: Tracelane) {
     scores: await perMinute(`SELECT toString(toStartOfMinute(span_time)) AS m, count() AS n FROM scores
        WHERE prompt = {prompt:String} GROUP BY m`),
     scored: await perMinute(`SELECT toString(Minute) AS m, toUInt64(sum(ScoreCount)) AS n FROM llm_scores_1m
+       WHERE PromptName = {prompt:String} GROUP BY m`),
+    embeddingSpans: await perMinute(`SELECT toString(toStartOfMinute(Timestamp)) AS m, count() AS n FROM otel_traces
+       WHERE PromptName = {prompt:String} AND Operation = 'embeddings' GROUP BY m`),
+    embeddings: await perMinute(`SELECT toString(Minute) AS m, toUInt64(sum(Requests)) AS n FROM llm_embeddings_1m
        WHERE PromptName = {prompt:String} GROUP BY m`),
   };
 }
@@ -124,13 +129,17 @@ describe('rollups after a crash', () => {
       // The crash window: the raw rows are written, the views that roll them up do not run.
       await first.store.exec('DETACH TABLE llm_metrics_1m_mv');
       await first.store.exec('DETACH TABLE llm_scores_1m_mv');
+      await first.store.exec('DETACH TABLE llm_embeddings_1m_mv');
       const lost = [...(await sendSpans(first, minuteStart, 15)), ...(await sendSpans(first, minuteStart + 60_000, 8))];
       await sendScores(first, lost.slice(0, 4));
+      await sendSpans(first, minuteStart, 6, 'embeddings');
       await first.store.exec('ATTACH TABLE llm_metrics_1m_mv');
       await first.store.exec('ATTACH TABLE llm_scores_1m_mv');
+      await first.store.exec('ATTACH TABLE llm_embeddings_1m_mv');
       const damaged = await counts(first);
       expect(damaged.requests).not.toEqual(damaged.spans);
       expect(damaged.scored).not.toEqual(damaged.scores);
+      expect(damaged.embeddings).not.toEqual(damaged.embeddingSpans);
       expect(await chartedRequests(first)).toBe(20);
       expect(await tierRequests(first)).toEqual({ tier10m: 20, tier1h: 20 });
     } finally {
@@ -144,6 +153,8 @@ describe('rollups after a crash', () => {
       expect(Object.values(repaired.spans).reduce((a, b) => a + b, 0)).toBe(43);
       expect(repaired.requests).toEqual(repaired.spans);
       expect(repaired.scored).toEqual(repaired.scores);
+      expect(Object.values(repaired.embeddingSpans)).toEqual([6]);
+      expect(repaired.embeddings).toEqual(repaired.embeddingSpans);
       expect(await chartedRequests(second)).toBe(43);
       expect(await tierRequests(second)).toEqual({ tier10m: 43, tier1h: 43 });
       expect(warnings.some((w) => w.startsWith('rollup repaired') && w.includes('"rollup":"llm_metrics_1m"'))).toBe(
@@ -161,5 +172,5 @@ describe('rollups after a crash', () => {
     } finally {
       await third.close();
     }
-  }, 120_000);
+  }, 240_000);
 });

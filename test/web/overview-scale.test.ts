@@ -83,7 +83,13 @@ describe('the overview at 200 lanes', () => {
     await page.getByRole('status').filter({ hasText: 'lanes shown' }).waitFor();
     await quiet(1500);
     const paths = apiRequests.map((u) => u.pathname).sort();
-    expect(paths).toEqual(['/api/v1/events', '/api/v1/me', '/api/v1/overview', '/api/v1/regressions']);
+    expect(paths).toEqual([
+      '/api/v1/events',
+      '/api/v1/events/token',
+      '/api/v1/me',
+      '/api/v1/overview',
+      '/api/v1/regressions',
+    ]);
     expect(await page.getByRole('status').filter({ hasText: 'lanes shown' }).innerText()).toMatch(/100 of 200 lanes/);
     await screenshot(page, 'overview-200-lanes');
   });
