@@ -1,5 +1,7 @@
 import express, { type Express } from 'express';
 import type { CollectorMetrics } from '../collector/metrics.js';
+import { createAlertingRouter } from './alerts/alerts-api.js';
+import type { AlertsRuntime } from './alerts/alerts-runtime.js';
 import { createAnalysisRouter } from './analysis/analysis-api.js';
 import type { Config } from './config.js';
 import type { EventBus } from './events/event-bus.js';
@@ -28,6 +30,7 @@ export interface ApiContext {
   metrics: CollectorMetrics;
   /** Where the collector listens (`address` 0.0.0.0 or :: on every interface), for the UI's first-trace help. */
   collectorAddress: { address: string; port: number };
+  alerts: AlertsRuntime;
 }
 
 /** The API and web UI application (on PORT). Each feature contributes one router under /api/v1. */
@@ -47,6 +50,7 @@ export function createApiApp(ctx: ApiContext): Express {
   api.use(createMeRouter(ctx));
   api.use(createAnalysisRouter(ctx));
   api.use(createTracesRouter(ctx));
+  api.use(createAlertingRouter(ctx));
   app.use('/api/v1', api);
   app.use('/api', (_req, _res, next) => next(notFound('no such API route')));
   app.use(createWebHandler());

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCollector } from '../collector/collector.js';
+import { startAlerts, type AlertsRuntime } from './alerts/alerts-runtime.js';
 import { startAnalysisLoop } from './analysis/analysis-loop.js';
 import { createApiApp } from './app.js';
 import type { Config } from './config.js';
@@ -22,6 +23,7 @@ export interface Tracelane {
   otlpUrl: string;
   store: Store;
   bus: EventBus;
+  alerts: AlertsRuntime;
   /** Stops accepting connections, flushes the write buffer (answering the requests waiting for it), closes the store. */
   close(): Promise<void>;
 }
@@ -42,6 +44,8 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const collector = createCollector({ config, store, log });
   const webhooks = startWebhookDispatcher({ config, store, log, bus });
   const analysis = startAnalysisLoop({ config, store, log, bus });
+  let publicUrl = config.PUBLIC_URL; // the API's own address once it listens, when not configured
+  const alerts = await startAlerts({ config, store, log, bus, publicUrl: () => publicUrl });
 
   const apiHost = keys.enabled() ? config.HOST : LOOPBACK;
   if (!keys.enabled()) log.warn('no API_KEYS configured: the API listens on loopback only, without authentication');
@@ -51,17 +55,20 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const selfTracing = startSelfTracing(config, log);
   const otlpServer = await listen(selfTracing.instrument(collector.app, 'collector'), config.OTLP_PORT, otlpHost);
   const collectorAddress = otlpServer.address() as AddressInfo; // the UI shows where to send traces
-  const api = createApiApp({ config, store, log, bus, keys, metrics: collector.metrics, collectorAddress });
+  const api = createApiApp({ config, store, log, bus, keys, metrics: collector.metrics, collectorAddress, alerts });
   const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost);
+  publicUrl ||= urlOf(apiServer);
   return {
     apiUrl: urlOf(apiServer),
     otlpUrl: urlOf(otlpServer),
     store,
     bus,
+    alerts,
     close: async () => {
       bus.close(); // ends the open event streams, which would otherwise keep the server from closing
       await webhooks.stop();
       await analysis.stop();
+      await alerts.stop();
       // Stop accepting connections, then flush the write buffer so that requests waiting for it are answered, and
       // only then wait for the open requests to end.
       const closing = Promise.all([stop(apiServer), stop(otlpServer)]);

@@ -9,6 +9,10 @@ export const EVENT_TYPES = [
   'deployment_request.rejected',
   'regression.detected',
   'analysis.updated',
+  'alert.firing',
+  'alert.acknowledged',
+  'alert.resolved',
+  'change.detected',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -11,4 +11,12 @@ export * from './drift.js';
 export * from './measure-metric.js';
 export * from './judge-metric.js';
 export * from './judge-deployment.js';
-export { METRIC_LABELS, formatValue } from './format.js';
+export {
+  METRIC_LABELS,
+  formatChange,
+  formatNumber,
+  formatPValue,
+  formatRatio,
+  formatThreshold,
+  formatValue,
+} from './format.js';

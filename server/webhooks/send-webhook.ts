@@ -12,11 +12,7 @@ export interface WebhookRequest {
 export type AttemptOutcome = PostOutcome;
 
 /** One delivery attempt: a signed JSON POST (post-json.ts). Never throws; `signal` aborts it at shutdown. */
-export function sendWebhook(
-  req: WebhookRequest,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<AttemptOutcome> {
+export function sendWebhook(req: WebhookRequest, timeoutMs: number, signal: AbortSignal): Promise<AttemptOutcome> {
   const headers = {
     'User-Agent': 'Tracelane-Webhooks/1',
     'X-Tracelane-Event': req.eventType,

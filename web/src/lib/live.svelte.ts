@@ -12,6 +12,10 @@ export const LIVE_TYPES = [
   'deployment_request.rejected',
   'regression.detected',
   'analysis.updated',
+  'alert.firing',
+  'alert.acknowledged',
+  'alert.resolved',
+  'change.detected',
   'stream.reset',
 ] as const;
 
