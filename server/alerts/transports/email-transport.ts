@@ -9,8 +9,11 @@ export type SmtpConfig = Pick<
   'SMTP_HOST' | 'SMTP_PORT' | 'SMTP_TLS' | 'SMTP_USER' | 'SMTP_PASSWORD' | 'SMTP_FROM' | 'ALERT_DELIVERY_TIMEOUT_MS'
 >;
 
-/** Failures that the same message would meet again: rejected credentials, addresses or content, bad settings. */
-const PERMANENT_CODES = new Set(['EAUTH', 'ENOAUTH', 'EENVELOPE', 'EMESSAGE', 'ECONFIG']);
+/**
+ * Failures without an SMTP reply that the same message would meet again: missing credentials, no recipient, a bad
+ * message or bad settings. With a reply, its class decides (5xx permanent except 503; 4xx temporary).
+ */
+const PERMANENT_CODES = new Set(['ENOAUTH', 'EENVELOPE', 'EMESSAGE', 'ECONFIG']);
 
 /**
  * Email over SMTP (nodemailer), one connection per message, with the server, TLS mode and credentials from the
@@ -57,7 +60,7 @@ export function emailTransport(config: SmtpConfig): Transport {
         };
       } catch (err) {
         const e = err as NodemailerError;
-        const permanent = e.permanent === true || PERMANENT_CODES.has(e.code ?? '');
+        const permanent = e.responseCode !== undefined ? e.permanent === true : PERMANENT_CODES.has(e.code ?? '');
         const error = [e.code, e.originalCode, e.responseCode].filter((x) => x !== undefined).join(' ') || 'SMTP error';
         const responseExcerpt = (e.response ?? '').slice(0, 256);
         return { ok: false, httpStatus: null, error, responseExcerpt, latencyMs: latencyMs(), retryable: !permanent };
