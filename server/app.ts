@@ -3,6 +3,7 @@ import type { CollectorMetrics } from '../collector/metrics.js';
 import { createAlertingRouter } from './alerts/alerts-api.js';
 import type { AlertsRuntime } from './alerts/alerts-runtime.js';
 import { createAnalysisRouter } from './analysis/analysis-api.js';
+import { createChangesRouter } from './changes/changes-router.js';
 import type { Config } from './config.js';
 import type { EventBus } from './events/event-bus.js';
 import { createEventsRouter } from './events/events-router.js';
@@ -51,6 +52,7 @@ export function createApiApp(ctx: ApiContext): Express {
   api.use(createAnalysisRouter(ctx));
   api.use(createTracesRouter(ctx));
   api.use(createAlertingRouter(ctx));
+  api.use(createChangesRouter(ctx));
   app.use('/api/v1', api);
   app.use('/api', (_req, _res, next) => next(notFound('no such API route')));
   app.use(createWebHandler());

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createCollector } from '../collector/collector.js';
 import { startAlerts, type AlertsRuntime } from './alerts/alerts-runtime.js';
 import { startAnalysisLoop } from './analysis/analysis-loop.js';
+import { startChangeDetection, type ChangeDetection } from './changes/change-detection.js';
 import { createApiApp } from './app.js';
 import type { Config } from './config.js';
 import { EventBus } from './events/event-bus.js';
@@ -24,6 +25,7 @@ export interface Tracelane {
   store: Store;
   bus: EventBus;
   alerts: AlertsRuntime;
+  changes: ChangeDetection;
   /** Stops accepting connections, flushes the write buffer (answering the requests waiting for it), closes the store. */
   close(): Promise<void>;
 }
@@ -46,6 +48,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const analysis = startAnalysisLoop({ config, store, log, bus });
   let publicUrl = config.PUBLIC_URL; // the API's own address once it listens, when not configured
   const alerts = await startAlerts({ config, store, log, bus, publicUrl: () => publicUrl });
+  const changes = startChangeDetection({ config, store, bus, log });
 
   const apiHost = keys.enabled() ? config.HOST : LOOPBACK;
   if (!keys.enabled()) log.warn('no API_KEYS configured: the API listens on loopback only, without authentication');
@@ -64,11 +67,13 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
     store,
     bus,
     alerts,
+    changes,
     close: async () => {
       bus.close(); // ends the open event streams, which would otherwise keep the server from closing
       await webhooks.stop();
       await analysis.stop();
       await alerts.stop();
+      await changes.stop();
       // Stop accepting connections, then flush the write buffer so that requests waiting for it are answered, and
       // only then wait for the open requests to end.
       const closing = Promise.all([stop(apiServer), stop(otlpServer)]);

@@ -1,0 +1,95 @@
+import { queryArms } from '../analysis/arm-aggregates-query.js';
+import { detectorConfigFor } from '../analysis/detector-config.js';
+import { laneEvents } from '../registry/deployment-queries.js';
+import type { Environment } from '../registry/environment-queries.js';
+import { deriveLaneState } from '../registry/environment-state.js';
+import { judgeDeployment, judgeMetrics, type MetricVerdict, type Verdict } from '../stats/index.js';
+import type { Store } from '../store/store.js';
+import type { ChangeEvent } from './change-log.js';
+
+/** A change judged like a deployment: the same prompt version before and after it, with the same detector. */
+export interface ChangeAnalysis {
+  changeId: string;
+  environment: string;
+  prompt: string;
+  /** The version judged on both sides (the drifting one, or the one live when the model switched). */
+  version: number | null;
+  evaluatedAt: string;
+  verdict: Verdict;
+  reason: string;
+  final: boolean;
+  baseline: { from: string; to: string; requests: number };
+  candidate: { from: string; to: string; requests: number };
+  metrics: MetricVerdict[];
+}
+
+const MIN = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The version live in the lane at `time` (the drift's own version for prompt drift). */
+async function versionAt(store: Store, change: ChangeEvent, prompt: string, time: number): Promise<number | null> {
+  if (change.kind === 'prompt_drift') return Number(change.version);
+  const before = (await laneEvents(store, prompt, change.environment)).filter((e) => Date.parse(e.time) <= time);
+  return deriveLaneState(before).stableVersion;
+}
+
+/**
+ * Before / after: the window after the change (skipping the first minutes, up to the bake window) against the
+ * window of equal length before it, for one prompt, with the environment's detector. Peer drift is not subtracted:
+ * a model switch moves the peers too.
+ */
+export async function judgeChange(
+  store: Store,
+  change: ChangeEvent,
+  prompt: string,
+  environment: Environment | undefined,
+  now: number,
+): Promise<ChangeAnalysis> {
+  const config = { ...detectorConfigFor(environment).config, driftCorrection: false };
+  const t = Date.parse(change.time);
+  const end = t + config.bakeMinutes * MIN;
+  const from = t + config.skipMinutesAfterSwitch * MIN;
+  const to = Math.max(from, Math.min(now, end));
+  const baseline = { from: t - (to - from), to: t };
+  const version = await versionAt(store, change, prompt, t);
+  const windows = {
+    baseline: { from: iso(baseline.from), to: iso(baseline.to) },
+    candidate: { from: iso(from), to: iso(to) },
+  };
+  const head = {
+    changeId: change.id,
+    environment: change.environment,
+    prompt,
+    version,
+    evaluatedAt: iso(now),
+    final: now >= end,
+  };
+  if (version === null) {
+    const reason = `no version of ${prompt} was live in ${change.environment} when the change happened`;
+    const empty = { requests: 0 };
+    return {
+      ...head,
+      verdict: 'inconclusive',
+      reason,
+      baseline: { ...windows.baseline, ...empty },
+      candidate: { ...windows.candidate, ...empty },
+      metrics: [],
+    };
+  }
+  const arms = await queryArms(store, {
+    environment: change.environment,
+    prompt,
+    candidate: { version, from, to },
+    baseline: { version, ...baseline },
+  });
+  const metrics = judgeMetrics(arms.baseline, arms.candidate, config);
+  const overall = judgeDeployment(metrics, config, { bakeEnded: now >= end });
+  return {
+    ...head,
+    verdict: overall.verdict,
+    reason: overall.reason,
+    baseline: { ...windows.baseline, requests: arms.baseline.n },
+    candidate: { ...windows.candidate, requests: arms.candidate.n },
+    metrics,
+  };
+}
