@@ -1,4 +1,6 @@
+import { alertsFeature } from './alerts-paths.js';
 import { analysisFeature } from './analysis-paths.js';
+import { changesFeature } from './changes-paths.js';
 import { deploymentsFeature } from './deployments-paths.js';
 import { environmentsFeature } from './environments-paths.js';
 import { eventsFeature } from './events-paths.js';
@@ -16,6 +18,8 @@ export const FEATURES: readonly Feature[] = [
   deploymentsFeature,
   environmentsFeature,
   analysisFeature,
+  alertsFeature,
+  changesFeature,
   eventsFeature,
   webhooksFeature,
   keysFeature,
