@@ -18,9 +18,18 @@ export interface ChangeAnalysis {
   verdict: Verdict;
   reason: string;
   final: boolean;
-  baseline: { from: string; to: string; requests: number };
-  candidate: { from: string; to: string; requests: number };
+  /** The two arms, shaped as a deployment analysis's so the UI shows both the same way. */
+  baseline: Arm;
+  candidate: Arm;
   metrics: MetricVerdict[];
+}
+
+interface Arm {
+  version: number | null;
+  from: string;
+  to: string;
+  requests: number;
+  description: string;
 }
 
 const MIN = 60_000;
@@ -52,10 +61,6 @@ export async function judgeChange(
   const to = Math.max(from, Math.min(now, end));
   const baseline = { from: t - (to - from), to: t };
   const version = await versionAt(store, change, prompt, t);
-  const windows = {
-    baseline: { from: iso(baseline.from), to: iso(baseline.to) },
-    candidate: { from: iso(from), to: iso(to) },
-  };
   const head = {
     changeId: change.id,
     environment: change.environment,
@@ -64,17 +69,17 @@ export async function judgeChange(
     evaluatedAt: iso(now),
     final: now >= end,
   };
+  const arm = (w: { from: number; to: number }, requests: number, side: string): Arm => ({
+    version,
+    from: iso(w.from),
+    to: iso(w.to),
+    requests,
+    description: `${version === null ? 'no version' : `version ${version}`}, ${side} the change`,
+  });
   if (version === null) {
     const reason = `no version of ${prompt} was live in ${change.environment} when the change happened`;
-    const empty = { requests: 0 };
-    return {
-      ...head,
-      verdict: 'inconclusive',
-      reason,
-      baseline: { ...windows.baseline, ...empty },
-      candidate: { ...windows.candidate, ...empty },
-      metrics: [],
-    };
+    const [b, c] = [arm(baseline, 0, 'before'), arm({ from, to }, 0, 'after')];
+    return { ...head, verdict: 'inconclusive', reason, baseline: b, candidate: c, metrics: [] };
   }
   const arms = await queryArms(store, {
     environment: change.environment,
@@ -88,8 +93,8 @@ export async function judgeChange(
     ...head,
     verdict: overall.verdict,
     reason: overall.reason,
-    baseline: { ...windows.baseline, requests: arms.baseline.n },
-    candidate: { ...windows.candidate, requests: arms.candidate.n },
+    baseline: arm(baseline, arms.baseline.n, 'before'),
+    candidate: arm({ from, to }, arms.candidate.n, 'after'),
     metrics,
   };
 }

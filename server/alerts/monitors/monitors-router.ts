@@ -27,6 +27,8 @@ async function checkChannels(store: Store, input: MonitorInput): Promise<void> {
 }
 
 /** A monitor with its latest evaluation and its open alert, as the API returns it. */
+export type MonitorView = Awaited<ReturnType<typeof withState>>;
+
 async function withState(store: Store, alerts: AlertsRuntime, monitor: Monitor) {
   const [open] = await listAlerts(store, { source: 'monitor', monitorId: monitor.id, status: 'open', limit: 1 });
   const evaluation = alerts.evaluations.get(monitor.id);

@@ -10,6 +10,7 @@
  *   /deployments?prompt=&environment=&kind=       audit trail
  *   /traces?environment=&prompt=&version=&model=&status=&minMs=&range=   trace list
  *   /traces/{traceId}                             one trace
+ *   /alerts?tab=alerts|monitors|channels|changes&status=&alert=&change=   alerts, monitors, channels, changes
  */
 export type Route =
   | { page: 'overview' }
@@ -20,6 +21,7 @@ export type Route =
   | { page: 'deployments' }
   | { page: 'traces' }
   | { page: 'trace'; traceId: string }
+  | { page: 'alerts' }
   | { page: 'not-found'; path: string };
 
 export type Query = Record<string, string | number | null | undefined>;
@@ -51,6 +53,7 @@ export function parseRoute(pathname: string): Route {
   if (first === 'deployments' && parts.length === 1) return { page: 'deployments' };
   if (first === 'traces' && parts.length === 1) return { page: 'traces' };
   if (first === 'traces' && second && parts.length === 2) return { page: 'trace', traceId: second };
+  if (first === 'alerts' && parts.length === 1) return { page: 'alerts' };
   return notFound;
 }
 
@@ -69,6 +72,7 @@ export function routePath(route: Route): string {
     case 'compare':
     case 'deployments':
     case 'traces':
+    case 'alerts':
       return `/${route.page}`;
     case 'trace':
       return `/traces/${enc(route.traceId)}`;
