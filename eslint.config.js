@@ -1,7 +1,18 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'web/dist/', 'data/', '.demo-data/', 'test-artifacts/', '.tmp/', '**/*.svelte'] },
+  {
+    ignores: [
+      'node_modules/',
+      'web/dist/',
+      'clients/typescript/dist/',
+      'data/',
+      '.demo-data/',
+      'test-artifacts/',
+      '.tmp/',
+      '**/*.svelte',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

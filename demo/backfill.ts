@@ -1,4 +1,4 @@
-import type { ResolvedPrompt } from './prompt-client.js';
+import type { PromptVersion } from '../clients/typescript/src/index.js';
 import { arrivals, nextTicket } from './tickets.js';
 import type { TriageService } from './triage-app.js';
 
@@ -11,16 +11,17 @@ const CHUNK = 1500;
  */
 export async function backfill(
   service: TriageService,
-  version: Pick<ResolvedPrompt, 'version' | 'snapshot'>,
+  version: PromptVersion,
   window: { from: number; to: number },
   perSecond: number,
   random: () => number,
   stopped: () => boolean = () => false,
 ): Promise<number> {
   const arrival = arrivals(perSecond, random);
+  const prompt = service.historic(version);
   let count = 0;
   for (let t = arrival.next(window.from); t < window.to && !stopped(); t = arrival.next(t)) {
-    service.triageWith(version, nextTicket(random), t);
+    service.triageWith(prompt, nextTicket(random), t);
     if (++count % CHUNK === 0) await service.flush();
   }
   await service.flush();

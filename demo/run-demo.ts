@@ -1,8 +1,7 @@
 import { apiClient } from './api-client.js';
 import { backfill } from './backfill.js';
 import { DemoClock, leadFor } from './clock.js';
-import { followEvents, type ProductEvent } from './event-stream.js';
-import type { ResolvedPrompt } from './prompt-client.js';
+import { Tracelane, type ProductEvent, type PromptVersion } from '../clients/typescript/src/index.js';
 import {
   ENVIRONMENTS,
   PROMPT,
@@ -61,7 +60,8 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   const services = {} as Record<DemoEnvironment, TriageService>;
   for (const [i, environment] of ENVIRONMENTS.entries()) {
     services[environment] = await TriageService.start({
-      api,
+      apiUrl: options.apiUrl,
+      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
       otlpUrl: options.otlpUrls[i % options.otlpUrls.length] as string,
       ...(options.ingestKey ? { ingestKey: options.ingestKey } : {}),
       prompt: PROMPT,
@@ -76,10 +76,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   let closing = false;
   let older: Promise<void> = Promise.resolve();
   if (firstRun && options.historyHours > 0) {
-    const v1 = {
-      version: 1,
-      snapshot: await api.get<ResolvedPrompt['snapshot']>(`/api/v1/prompts/${PROMPT}/versions/1`),
-    };
+    const v1 = await api.get<PromptVersion>(`/api/v1/prompts/${PROMPT}/versions/1`);
     // Both environments at once: their exports share the collector's group commits.
     const replay = async (window: { from: number; to: number }, rnd: () => number) => {
       const counts = await Promise.all(
@@ -111,7 +108,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
     story.advance(now);
     for (const stream of streams) {
       for (; stream.next <= now; stream.next = stream.arrival.next(stream.next)) {
-        stream.service.triage(nextTicket(random), stream.next);
+        stream.service.triage(nextTicket(random), stream.next).catch((err: unknown) => say(`[app] ${String(err)}`));
       }
     }
     if (!wasLive && clock.live())
@@ -119,8 +116,8 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
     wasLive = clock.live();
   }, TICK_MS);
 
-  const narration = new AbortController();
-  void followEvents(api, ['regression.detected'], (event) => say(describeRegression(event)), narration.signal);
+  const narrator = new Tracelane({ url: options.apiUrl, ...(options.apiKey ? { apiKey: options.apiKey } : {}) });
+  narrator.subscribe(['regression.detected'], (event) => say(describeRegression(event)));
 
   return {
     clock,
@@ -130,7 +127,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
     close: async () => {
       closing = true;
       clearInterval(timer);
-      narration.abort();
+      await narrator.close();
       await older;
       await story.settled();
       await Promise.all(ENVIRONMENTS.map((environment) => services[environment].close()));

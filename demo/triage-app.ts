@@ -2,22 +2,23 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type HrTime, type Tracer
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resources } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import type { ApiClient } from './api-client.js';
-import { PromptClient, type ResolvedPrompt } from './prompt-client.js';
+import { Prompt, Tracelane, type PromptVersion } from '../clients/typescript/src/index.js';
 import { behaviourOf, complete, type Completion } from './simulated-model.js';
 import type { Ticket } from './tickets.js';
 
 /**
  * The demo application: a support-ticket triage service, deployed once per environment. For every ticket it asks
- * the (simulated) model to pick a team and a priority with the prompt version the registry says is live, and
- * reports it the way any instrumented LLM application would — OpenTelemetry spans over OTLP/HTTP with the GenAI
- * conventions, and a `gen_ai.evaluation.result` event saying whether the routing was right.
+ * the (simulated) model to pick a team and a priority with the prompt version the registry says is live — through
+ * the Tracelane client package, as any application would — and reports it the way any instrumented LLM application
+ * would: OpenTelemetry spans over OTLP/HTTP with the GenAI conventions, tagged with the version served, and a
+ * `gen_ai.evaluation.result` event saying whether the routing was right.
  *
  * Each environment is its own tracer provider because `deployment.environment.name` is a resource attribute
  * (two real deployments would be two processes). Times are explicit so that the history can be backfilled.
  */
 export interface TriageServiceOptions {
-  api: ApiClient;
+  apiUrl: string;
+  apiKey?: string;
   otlpUrl: string;
   ingestKey?: string;
   prompt: string;
@@ -31,7 +32,8 @@ const SERVICE = 'support-triage';
 
 export class TriageService {
   readonly environment: string;
-  readonly prompts: PromptClient;
+  /** The service's runtime client: resolves the prompt, follows deployments, serves the last known version. */
+  readonly tracelane: Tracelane;
   private readonly provider: TracerProvider;
   private readonly tracer: Tracer;
 
@@ -52,27 +54,39 @@ export class TriageService {
       ],
     });
     this.tracer = this.provider.getTracer(SERVICE, '3.4.1');
-    this.prompts = new PromptClient(options.api, options.prompt, options.environment, (resolved) =>
-      options.onVersionChange?.(options.environment, resolved.version),
-    );
+    this.tracelane = new Tracelane({
+      url: options.apiUrl,
+      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+      onChange: (change) => options.onVersionChange?.(change.environment, change.version),
+    });
   }
 
   /** Starts the service: it resolves its prompt before taking tickets. */
   static async start(options: TriageServiceOptions): Promise<TriageService> {
     const service = new TriageService(options);
-    await service.prompts.refresh();
+    await service.prompt();
     return service;
   }
 
-  /** Serves one ticket that arrived at epoch-ms `at`, with the live prompt version. */
-  triage(ticket: Ticket, at: number): Completion {
-    return this.triageWith(this.prompts.current(), ticket, at);
+  /** The prompt version to use now (from memory once resolved; kept fresh by the client). */
+  prompt(): Promise<Prompt> {
+    return this.tracelane.getPrompt(this.options.prompt, { environment: this.environment });
   }
 
-  /** Serves one ticket with a given version (the backfill replays history with the version live back then). */
-  triageWith(prompt: Pick<ResolvedPrompt, 'version' | 'snapshot'>, ticket: Ticket, at: number): Completion {
-    const { snapshot } = prompt;
-    const result = complete(behaviourOf(snapshot), ticket, this.options.random);
+  /** The version live at some past time, as the client would have served it then (the backfill replays history). */
+  historic(version: PromptVersion): Prompt {
+    const served = { name: version.prompt, environment: this.environment, arm: 'stable', status: 'fresh' } as const;
+    return new Prompt({ ...served, confirmedAt: null }, version);
+  }
+
+  /** Serves one ticket that arrived at epoch-ms `at`, with the live prompt version. */
+  async triage(ticket: Ticket, at: number): Promise<Completion> {
+    return this.triageWith(await this.prompt(), ticket, at);
+  }
+
+  /** Serves one ticket with a given version. */
+  triageWith(prompt: Prompt, ticket: Ticket, at: number): Completion {
+    const result = complete(behaviourOf(prompt), ticket, this.options.random);
     const root = this.tracer.startSpan('POST /tickets/triage', {
       kind: SpanKind.SERVER,
       startTime: hr(at),
@@ -80,19 +94,19 @@ export class TriageService {
     });
     const callStart = at + 2;
     const callEnd = callStart + result.latencyMs;
+    const settings = prompt.settings as { temperature?: number; maxTokens?: number };
     const chat = this.tracer.startSpan(
-      `chat ${snapshot.model}`,
+      `chat ${prompt.model}`,
       {
         kind: SpanKind.CLIENT,
         startTime: hr(callStart),
         attributes: {
+          ...prompt.attributes(), // the prompt, version, environment and canary arm really served
           'gen_ai.operation.name': 'chat',
-          'gen_ai.provider.name': snapshot.provider,
-          'gen_ai.request.model': snapshot.model,
-          'gen_ai.request.temperature': snapshot.settings.temperature ?? 0,
-          'gen_ai.request.max_tokens': snapshot.settings.maxTokens ?? 256,
-          'gen_ai.prompt.name': this.options.prompt,
-          'gen_ai.prompt.version': String(prompt.version),
+          'gen_ai.provider.name': prompt.provider,
+          'gen_ai.request.model': prompt.model,
+          'gen_ai.request.temperature': settings.temperature ?? 0,
+          'gen_ai.request.max_tokens': settings.maxTokens ?? 256,
           'gen_ai.usage.input_tokens': result.inputTokens,
           'gen_ai.usage.output_tokens': result.outputTokens,
         },
@@ -107,7 +121,7 @@ export class TriageService {
     } else {
       const correct = result.team === ticket.team;
       chat.setAttributes({
-        'gen_ai.response.model': `${snapshot.model}-2024-07-18`,
+        'gen_ai.response.model': `${prompt.model}-2024-07-18`,
         'gen_ai.response.finish_reasons': ['stop'],
       });
       chat.addEvent(
@@ -137,7 +151,7 @@ export class TriageService {
   }
 
   async close(): Promise<void> {
-    this.prompts.close();
+    await this.tracelane.close();
     await this.provider.shutdown();
   }
 }

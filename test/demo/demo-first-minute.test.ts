@@ -81,8 +81,8 @@ describe('npm run demo: the first minute', () => {
     const [v2] = await production();
     expect(v2).toMatchObject({ version: 2, kind: 'external' });
     expect(Date.parse(staging.deployments[0]!.time)).toBeLessThan(Date.parse(v2!.time));
-    await waitFor('production to serve version 2', () =>
-      demo.services.production.prompts.current().version === 2 ? true : undefined,
+    await waitFor('production to serve version 2', async () =>
+      (await demo.services.production.prompt()).version === 2 ? true : undefined,
     );
   });
 
@@ -115,7 +115,7 @@ describe('npm run demo: the first minute', () => {
     const rolledBackAt = Date.now();
     await waitFor(
       'production to serve version 1',
-      () => (demo.services.production.prompts.current().version === 1 ? true : undefined),
+      async () => ((await demo.services.production.prompt()).version === 1 ? true : undefined),
       1000,
     );
     const switchedAt = Date.now();
@@ -128,6 +128,6 @@ describe('npm run demo: the first minute', () => {
       return rows.reduce((n, r) => n + r.n, 0) >= 10 ? rows : undefined;
     });
     expect(after.map((r) => r.version)).toEqual(['1']);
-    expect(demo.services.staging.prompts.current().version).toBe(2);
+    expect((await demo.services.staging.prompt()).version).toBe(2);
   });
 });
