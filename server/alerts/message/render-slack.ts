@@ -2,8 +2,9 @@ import { describeScope, headline, RECENT_CHANGES_HOURS, type AlertMessage } from
 import { formatTime, numberFields, stepByline, truncate } from './message-text.js';
 
 /**
- * A Slack incoming-webhook message (Block Kit, with `text` as the notification fallback). Links are mrkdwn links,
- * not buttons: a URL button still sends Slack an interaction that wants an app to answer it.
+ * A Slack incoming-webhook message (Block Kit, with `text` as the notification fallback). Every mrkdwn text is
+ * escaped, so a prompt or monitor name cannot mention `<!channel>` or forge a link; the header is plain text. Links
+ * are mrkdwn links, not buttons: a URL button still sends Slack an interaction that wants an app to answer it.
  */
 export interface SlackPayload {
   text: string;
@@ -54,5 +55,5 @@ export function renderSlack(m: AlertMessage): SlackPayload {
     link(m.links.alert, 'Alert details'),
   ].filter((l): l is string => typeof l === 'string');
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: links.join('  ·  ') }] });
-  return { text: truncate(`${head} — ${m.summary}`, 3000), blocks };
+  return { text: truncate(escapeSlack(`${head} — ${m.summary}`), 3000), blocks };
 }

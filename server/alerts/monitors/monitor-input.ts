@@ -76,6 +76,7 @@ export type MonitorCondition = MonitorInput['condition'];
 
 /** Levels must be ordered (critical at or past warning in the harmful direction); change needs a judged metric. */
 function conditionProblem(metric: MonitorMetric, c: MonitorCondition): { path: string[]; message: string } | null {
+  if (!isMonitorMetric(metric)) return null; // reported on `metric` already
   const at = (field: string) => ['condition', field];
   const info = metricInfo(metric);
   if (c.type === 'change') {

@@ -2,24 +2,28 @@ import { expect, it } from 'vitest';
 import type { AlertDeliveryRow, AlertStep } from './api-types.js';
 import { summarizeDeliveries } from './delivery-summary.js';
 
-const row = (d: string, attempt: number, result: AlertDeliveryRow['result'], extra: Partial<AlertDeliveryRow> = {}) =>
-  ({
-    id: `${d}-${attempt}`,
-    deliveryId: d,
-    alertId: 'a',
-    alertSeq: 1,
-    channelId: 'ch',
-    channelType: 'slack',
-    attempt,
-    time: `2026-12-03T10:00:0${attempt}.000Z`,
-    result,
-    httpStatus: null,
-    error: '',
-    responseExcerpt: '',
-    latencyMs: 1,
-    nextRetryAt: null,
-    ...extra,
-  }) as AlertDeliveryRow;
+const row = (
+  d: string,
+  attempt: number,
+  result: AlertDeliveryRow['result'],
+  extra: Partial<AlertDeliveryRow> = {},
+) => ({
+  id: `${d}-${attempt}`,
+  deliveryId: d,
+  alertId: 'a',
+  alertSeq: 1,
+  channelId: 'ch',
+  channelType: 'slack',
+  attempt,
+  time: `2026-12-03T10:00:0${attempt}.000Z`,
+  result,
+  httpStatus: null,
+  error: '',
+  responseExcerpt: '',
+  latencyMs: 1,
+  nextRetryAt: null,
+  ...extra,
+});
 
 it('sums a delivery up from its latest row, with the step it announced', () => {
   const rows = [
