@@ -34,6 +34,9 @@ export interface Answer {
   deploymentId?: string;
   stableVersion?: number;
   canary?: { version: number; percent: number } | null;
+  /** A review request: who asked, and the deployment its approval recorded. */
+  requestedBy?: string;
+  reviewComment?: string | null;
 }
 
 const enc = encodeURIComponent;
@@ -75,6 +78,9 @@ function describeDeploy(status: number, b: Answer): string {
   }
   return `deployed ${v(b.version)} to ${lane(b)} (was ${v(b.previousVersion)}) ${dep(b)}`;
 }
+
+/** What a review request would deploy, for the approve / reject messages. */
+const requested = (b: Answer) => `${b.prompt} ${v(b.version)} to ${b.environment}`;
 
 export const COMMANDS: Record<string, Command> = {
   deploy: {
@@ -146,6 +152,34 @@ export const COMMANDS: Record<string, Command> = {
             : '';
           return `${lane(b)}: ${v(b.version)} (arm ${b.arm}${split}) (deployment ${b.deploymentId})`;
         },
+      };
+    },
+  },
+  approve: {
+    usage: 'approve <requestId> [--comment <text>]',
+    summary: 'approve a review request, which deploys it (another key than the one that asked must approve)',
+    positionals: ['requestId'],
+    options: { comment: 'text' },
+    plan: (a, o) => ({
+      method: 'POST',
+      path: `/deployments/requests/${enc(a.requestId!)}/approve`,
+      body: defined({ comment: o.comment }),
+      describe: (_s, b) =>
+        `approved request ${b.id}: deployed ${requested(b)}, asked by ${b.requestedBy} (deployment ${b.deploymentId})`,
+    }),
+  },
+  reject: {
+    usage: 'reject <requestId> --reason <text>',
+    summary: 'reject a review request; nothing is deployed, and the requester reads your reason',
+    positionals: ['requestId'],
+    options: { reason: 'text' },
+    plan: (a, o) => {
+      if (!o.reason?.trim()) throw new UsageError('reject needs --reason <text>: the requester reads why');
+      return {
+        method: 'POST',
+        path: `/deployments/requests/${enc(a.requestId!)}/reject`,
+        body: { comment: o.reason },
+        describe: (_s, b) => `rejected request ${b.id}: ${requested(b)} is not deployed (reason: ${b.reviewComment})`,
       };
     },
   },

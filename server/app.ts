@@ -17,8 +17,11 @@ import { createOpenApiRouter } from './openapi/openapi-router.js';
 import type { Store } from './store/store.js';
 import { createTracesRouter } from './traces/traces-router.js';
 import { createWebhooksRouter } from './webhooks/webhooks-router.js';
+import type { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { createMeRouter } from './web/me-router.js';
 import { createWebHandler } from './web/static-handler.js';
+import { draftsRouter } from './drafts/drafts-router.js';
+import { workbenchRouter } from './workbench/workbench-router.js';
 
 /** What the API's routers are given: the shared services of one running Tracelane. */
 export interface ApiContext {
@@ -27,6 +30,7 @@ export interface ApiContext {
   log: Logger;
   bus: EventBus;
   keys: KeyRing;
+  webhooks: Pick<WebhookDispatcher, 'sendTest'>;
   /** The collector's counters (same process in embedded mode), for /api/v1/health and /metrics. */
   metrics: CollectorMetrics;
   /** Where the collector listens (`address` 0.0.0.0 or :: on every interface), for the UI's first-trace help. */
@@ -51,6 +55,7 @@ export function createApiApp(ctx: ApiContext): Express {
   api.use(createMeRouter(ctx));
   api.use(createAnalysisRouter(ctx));
   api.use(createTracesRouter(ctx));
+  api.use(draftsRouter(ctx.store), workbenchRouter(ctx.store));
   api.use(createAlertingRouter(ctx));
   api.use(createChangesRouter(ctx));
   app.use('/api/v1', api);

@@ -7,7 +7,7 @@ import { startChangeDetection, type ChangeDetection } from './changes/change-det
 import { createApiApp } from './app.js';
 import type { Config } from './config.js';
 import { EventBus } from './events/event-bus.js';
-import { startWebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { parseApiKeys } from './http/auth.js';
 import { combinedKeyRing } from './http/key-ring.js';
 import { ensureDefaultEnvironments } from './registry/environment-service.js';
@@ -24,6 +24,8 @@ export interface Tracelane {
   otlpUrl: string;
   store: Store;
   bus: EventBus;
+  /** Delivers events to webhooks (and test events on request). */
+  webhooks: WebhookDispatcher;
   alerts: AlertsRuntime;
   changes: ChangeDetection;
   /** Stops accepting connections, flushes the write buffer (answering the requests waiting for it), closes the store. */
@@ -58,7 +60,17 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const selfTracing = startSelfTracing(config, log);
   const otlpServer = await listen(selfTracing.instrument(collector.app, 'collector'), config.OTLP_PORT, otlpHost);
   const collectorAddress = otlpServer.address() as AddressInfo; // the UI shows where to send traces
-  const api = createApiApp({ config, store, log, bus, keys, metrics: collector.metrics, collectorAddress, alerts });
+  const api = createApiApp({
+    config,
+    store,
+    log,
+    bus,
+    keys,
+    webhooks,
+    metrics: collector.metrics,
+    collectorAddress,
+    alerts,
+  });
   const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost);
   publicUrl ||= urlOf(apiServer);
   return {
@@ -66,6 +78,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
     otlpUrl: urlOf(otlpServer),
     store,
     bus,
+    webhooks,
     alerts,
     changes,
     close: async () => {

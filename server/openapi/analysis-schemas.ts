@@ -18,7 +18,7 @@ const VERDICTS = ['pass', 'warn', 'fail', 'inconclusive'];
 const maybe = (description: string) => nullable(number(description));
 
 /** The numbers of one group of requests, shared by time-series points and comparison rows. */
-const metricValues: Record<string, Schema> = {
+export const metricValues: Record<string, Schema> = {
   requests: integer(),
   errors: integer(),
   errorRate: maybe('errors / requests; null without requests.'),
@@ -50,7 +50,7 @@ const arm = (description: string) =>
     description,
   );
 
-const offlineRun = object({
+export const offlineRun = object({
   runId: string(),
   version: integer(),
   dataset: string(),

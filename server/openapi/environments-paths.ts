@@ -8,7 +8,10 @@ import {
   jsonBody,
   object,
   pathParam,
+  query,
   ref,
+  string,
+  time,
   taggedOperation,
   type Feature,
 } from './openapi-helpers.js';
@@ -21,7 +24,9 @@ const changeFields = {
   order: integer('Display order.'),
   primary: boolean('Mark as the primary environment.'),
   protected: boolean('Deploys by a `deployer` key need review.'),
-  policies: freeObject('A partial Policies object: only the given policies change; `canary` merges key by key.'),
+  policies: freeObject(
+    'A partial Policies object: only the given policies change; `canary` merges key by key; `detector` (overrides of the defaults in `GET /policy-defaults`) is checked and replaced whole.',
+  ),
 };
 
 export const environmentsFeature: Feature = {
@@ -30,7 +35,22 @@ export const environmentsFeature: Feature = {
     description:
       'Environments (release lanes): display order, primary flag, review protection and policies (automatic rollback and promotion, canary defaults, detector overrides).',
   },
-  schemas: {},
+  schemas: {
+    EnvironmentChange: object({
+      id: string(),
+      environment: string(),
+      time: time(),
+      actor: string('The API key that made the change (`tracelane` for the default environments).'),
+      action: string('', { enum: ['create', 'update'] }),
+      changes: arrayOf(
+        object({
+          field: string('Dotted path: `protected`, `policies.autoRollback`, `policies.detector.metrics.quality.warn`.'),
+          from: { description: 'Null when the setting did not exist.' },
+          to: { description: 'Null when the setting was removed.' },
+        }),
+      ),
+    }),
+  },
   paths: {
     '/api/v1/environments': {
       get: op({
@@ -45,6 +65,36 @@ export const environmentsFeature: Feature = {
         body: jsonBody(input({ name: environmentNameSchema, ...changeFields }, ['name'])),
         responses: { 201: json('The environment.', ref('Environment')) },
         errors: [400, 409],
+      }),
+    },
+    '/api/v1/environments/{name}/changes': {
+      get: op({
+        id: 'listEnvironmentChanges',
+        summary: 'The audit trail of an environment’s settings, newest first',
+        params: [
+          pathParam('name', 'Environment name.'),
+          query('limit', 'At most this many, 1–1000 (default 100).', { type: 'integer', minimum: 1, maximum: 1000 }),
+        ],
+        responses: {
+          200: json(
+            'Changes: who changed which setting, when, from what to what.',
+            object({ changes: arrayOf(ref('EnvironmentChange')) }),
+          ),
+        },
+        errors: [400, 404],
+      }),
+    },
+    '/api/v1/policy-defaults': {
+      get: op({
+        id: 'getPolicyDefaults',
+        summary: 'The policies of a new environment and the regression detector’s default settings',
+        description: '`policies.detector` of an environment overrides `detector` key by key (metrics field by field).',
+        responses: {
+          200: json(
+            'The defaults.',
+            object({ policies: ref('Policies'), detector: freeObject('Every detector setting.') }),
+          ),
+        },
       }),
     },
     '/api/v1/environments/{name}': {

@@ -2,6 +2,7 @@ import { alertsFeature } from './alerts-paths.js';
 import { analysisFeature } from './analysis-paths.js';
 import { changesFeature } from './changes-paths.js';
 import { deploymentsFeature } from './deployments-paths.js';
+import { draftsFeature } from './drafts-paths.js';
 import { environmentsFeature } from './environments-paths.js';
 import { eventsFeature } from './events-paths.js';
 import { keysFeature } from './keys-paths.js';
@@ -10,11 +11,14 @@ import { promptsFeature } from './prompts-paths.js';
 import { systemFeature } from './system-paths.js';
 import { tracesFeature } from './traces-paths.js';
 import { webhooksFeature } from './webhooks-paths.js';
+import { workbenchFeature } from './workbench-paths.js';
 
 /** Every feature's part of the API, in the order the document lists them. */
 export const FEATURES: readonly Feature[] = [
   tracesFeature,
   promptsFeature,
+  draftsFeature,
+  workbenchFeature,
   deploymentsFeature,
   environmentsFeature,
   analysisFeature,

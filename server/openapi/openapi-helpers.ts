@@ -4,7 +4,7 @@
  */
 export type Schema = { [keyword: string]: unknown };
 
-export type Method = 'get' | 'post' | 'patch' | 'delete';
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface Operation {
   tags: string[];

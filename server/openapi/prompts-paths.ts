@@ -1,6 +1,7 @@
 import {
   arrayOf,
   input,
+  integer,
   json,
   jsonBody,
   object,
@@ -39,8 +40,17 @@ export const promptsFeature: Feature = {
       get: op({
         id: 'listPrompts',
         summary: 'List prompts with their latest version and what is deployed where',
-        params: [query('search', 'Name substring.'), ...pageParams],
-        responses: { 200: json('Prompts.', object({ prompts: arrayOf(ref('Prompt')) })) },
+        params: [
+          query('search', 'Name substring (case-insensitive).'),
+          query('environment', 'Only prompts ever deployed to this environment.'),
+          ...pageParams,
+        ],
+        responses: {
+          200: json(
+            'A page of prompts, by name, and how many match in all.',
+            object({ prompts: arrayOf(ref('Prompt')), total: integer('Prompts matching the filter.') }),
+          ),
+        },
         errors: [400],
       }),
     },

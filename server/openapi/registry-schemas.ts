@@ -45,7 +45,7 @@ const message: Schema = object(
 );
 
 /** The fields that make up a version's content (request side: defaults apply to the optional ones). */
-const snapshotFields: Record<string, Schema> = {
+export const snapshotFields: Record<string, Schema> = {
   provider: string('Model provider, e.g. `openai`.', { maxLength: 100 }),
   model: string('Model name.', { maxLength: 200 }),
   settings: freeObject(

@@ -114,6 +114,23 @@ export const webhooksFeature: Feature = {
         errors: [404],
       }),
     },
+    '/api/v1/webhooks/{id}/test': {
+      post: op({
+        role,
+        id: 'testWebhook',
+        summary: 'Send a test event to one webhook',
+        description:
+          'Queues a `webhook.test` event (`X-Tracelane-Event: webhook.test`) for this webhook only, delivered, signed, retried and logged like any event; find it in the delivery log by `deliveryId`.',
+        params: [id],
+        responses: {
+          202: json(
+            'Queued.',
+            object({ eventId: string(), deliveryId: string(), type: string('', { enum: ['webhook.test'] }) }),
+          ),
+        },
+        errors: [404],
+      }),
+    },
     '/api/v1/webhooks/{id}/deliveries': {
       get: op({
         role,

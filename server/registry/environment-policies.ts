@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { detectorOverridesSchema } from './detector-overrides.js';
 import { canaryPercent } from './names.js';
 
 /**
@@ -28,7 +29,7 @@ export const policiesPatchSchema = z.strictObject({
       bakeMinutes: z.number().int().min(1).max(10_080).optional(),
     })
     .optional(),
-  detector: z.record(z.string(), z.json()).optional(),
+  detector: detectorOverridesSchema.optional(),
 });
 
 export type PoliciesPatch = z.infer<typeof policiesPatchSchema>;

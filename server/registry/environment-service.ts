@@ -1,9 +1,13 @@
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import type { Store } from '../store/store.js';
 import { timeAfter } from './clock.js';
+import { recordEnvironmentChanges } from './environment-audit.js';
 import { DEFAULT_ENVIRONMENTS, DEFAULT_POLICIES, mergePolicies, type PoliciesPatch } from './environment-policies.js';
 import { findEnvironment, listEnvironments, writeEnvironments, type Environment } from './environment-queries.js';
 import { locks } from './keyed-mutex.js';
+
+/** The actor recorded for what Tracelane does by itself (the default environments). */
+export const SYSTEM_ACTOR = 'tracelane';
 
 /** Creates the default environments that do not exist yet; run at every start-up. Returns the names created. */
 export async function ensureDefaultEnvironments(store: Store): Promise<string[]> {
@@ -20,7 +24,12 @@ export async function ensureDefaultEnvironments(store: Store): Promise<string[]>
       policies: d.policies,
       updatedAt: timeAfter(null),
     }));
-    if (missing.length > 0) await writeEnvironments(store, missing);
+    if (missing.length > 0)
+      await write(
+        store,
+        SYSTEM_ACTOR,
+        missing.map((after) => ({ before: null, after })),
+      );
     return missing.map((e) => e.name);
   });
 }
@@ -38,7 +47,12 @@ export interface EnvironmentChanges {
   policies?: PoliciesPatch;
 }
 
-export async function createEnvironment(store: Store, name: string, changes: EnvironmentChanges): Promise<Environment> {
+export async function createEnvironment(
+  store: Store,
+  name: string,
+  changes: EnvironmentChanges,
+  actor: string,
+): Promise<Environment> {
   return locks.environments.run('all', async () => {
     const existing = await listEnvironments(store);
     if (existing.some((e) => e.name === name)) throw conflict(`environment "${name}" already exists`);
@@ -51,13 +65,18 @@ export async function createEnvironment(store: Store, name: string, changes: Env
       policies: mergePolicies(DEFAULT_POLICIES, changes.policies),
       updatedAt: timeAfter(null),
     };
-    await writeEnvironments(store, [created, ...demotedPrimaries(existing, created)]);
+    await write(store, actor, [{ before: null, after: created }, ...demotedPrimaries(existing, created)]);
     return created;
   });
 }
 
 /** Changes order, protection, policies or makes the environment primary (the previous primary stops being it). */
-export async function updateEnvironment(store: Store, name: string, changes: EnvironmentChanges): Promise<Environment> {
+export async function updateEnvironment(
+  store: Store,
+  name: string,
+  changes: EnvironmentChanges,
+  actor: string,
+): Promise<Environment> {
   return locks.environments.run('all', async () => {
     const existing = await listEnvironments(store);
     const current = existing.find((e) => e.name === name);
@@ -76,14 +95,25 @@ export async function updateEnvironment(store: Store, name: string, changes: Env
       policies: mergePolicies(current.policies, changes.policies),
       updatedAt: timeAfter(current.updatedAt),
     };
-    await writeEnvironments(store, [updated, ...demotedPrimaries(existing, updated)]);
+    await write(store, actor, [{ before: current, after: updated }, ...demotedPrimaries(existing, updated)]);
     return updated;
   });
 }
 
-function demotedPrimaries(existing: readonly Environment[], changed: Environment): Environment[] {
+function demotedPrimaries(existing: readonly Environment[], changed: Environment): Change[] {
   if (!changed.primary) return [];
   return existing
     .filter((e) => e.primary && e.name !== changed.name)
-    .map((e) => ({ ...e, primary: false, updatedAt: timeAfter(e.updatedAt) }));
+    .map((e) => ({ before: e, after: { ...e, primary: false, updatedAt: timeAfter(e.updatedAt) } }));
+}
+
+type Change = { before: Environment | null; after: Environment };
+
+/** Writes the new states, and an audit entry for each environment whose settings changed. */
+async function write(store: Store, actor: string, changes: readonly Change[]): Promise<void> {
+  await writeEnvironments(
+    store,
+    changes.map((c) => c.after),
+  );
+  await recordEnvironmentChanges(store, actor, changes);
 }

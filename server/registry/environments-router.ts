@@ -2,11 +2,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../http/auth.js';
 import type { Store } from '../store/store.js';
-import { policiesPatchSchema } from './environment-policies.js';
+import { defaultDetectorConfig, type DetectorConfig } from '../stats/index.js';
+import { listEnvironmentChanges } from './environment-audit.js';
+import { DEFAULT_POLICIES, policiesPatchSchema, type Policies } from './environment-policies.js';
 import { listEnvironments } from './environment-queries.js';
 import { createEnvironment, requireEnvironment, updateEnvironment } from './environment-service.js';
 import { environmentName } from './names.js';
-import { parseBody, pathParam } from '../http/validation.js';
+import { intParam, parseBody, parseQuery, pathParam } from '../http/validation.js';
 
 const changes = {
   order: z.number().int('must be an integer').min(-1_000_000).max(1_000_000).optional(),
@@ -17,6 +19,12 @@ const changes = {
 const createBody = z.strictObject({ name: environmentName, ...changes });
 const patchBody = z.strictObject(changes);
 
+/** `GET /api/v1/policy-defaults`: what an environment's policies and detector settings are when not overridden. */
+export interface PolicyDefaults {
+  policies: Policies;
+  detector: DetectorConfig;
+}
+
 /** Environments (release lanes) and their policies; creating and changing them needs the admin role. */
 export function environmentsRouter(store: Store): Router {
   const router = Router();
@@ -25,17 +33,30 @@ export function environmentsRouter(store: Store): Router {
     res.json({ environments: await listEnvironments(store) });
   });
 
+  router.get('/policy-defaults', (_req, res) => {
+    const body: PolicyDefaults = { policies: DEFAULT_POLICIES, detector: defaultDetectorConfig() };
+    res.json(body);
+  });
+
+  router.get('/environments/:name/changes', async (req, res) => {
+    const name = pathParam(req.params, 'name');
+    const { limit } = parseQuery(z.object({ limit: intParam(1, 1000, 100) }), req.query);
+    await requireEnvironment(store, name, 'name');
+    res.json({ changes: await listEnvironmentChanges(store, name, limit) });
+  });
+
   router.get('/environments/:name', async (req, res) => {
     res.json(await requireEnvironment(store, pathParam(req.params, 'name'), 'name'));
   });
 
   router.post('/environments', requireRole('admin'), async (req, res) => {
     const { name, ...rest } = parseBody(createBody, req.body);
-    res.status(201).json(await createEnvironment(store, name, rest));
+    res.status(201).json(await createEnvironment(store, name, rest, res.locals.actor.name));
   });
 
   router.patch('/environments/:name', requireRole('admin'), async (req, res) => {
-    res.json(await updateEnvironment(store, pathParam(req.params, 'name'), parseBody(patchBody, req.body)));
+    const changes = parseBody(patchBody, req.body);
+    res.json(await updateEnvironment(store, pathParam(req.params, 'name'), changes, res.locals.actor.name));
   });
 
   return router;

@@ -39,18 +39,32 @@ export async function findPrompt(store: Store, name: string): Promise<Prompt | u
 export interface PromptFilter {
   /** Case-insensitive substring of the name. */
   search: string;
+  /** Only prompts ever deployed to this environment ('' or absent: any). */
+  environment?: string | undefined;
   limit: number;
   offset: number;
 }
 
+const FILTER = `(positionCaseInsensitive(name, {search:String}) > 0 OR {search:String} = '')
+  AND ({environment:String} = ''
+       OR name IN (SELECT DISTINCT prompt FROM deployment_events WHERE environment = {environment:String}))`;
+
 export async function listPrompts(store: Store, filter: PromptFilter): Promise<Prompt[]> {
   const rows = await store.query<PromptRow>(
-    `SELECT ${COLUMNS} FROM prompts FINAL
-     WHERE positionCaseInsensitive(name, {search:String}) > 0 OR {search:String} = ''
+    `SELECT ${COLUMNS} FROM prompts FINAL WHERE ${FILTER}
      ORDER BY name LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
-    { ...filter },
+    { ...filter, environment: filter.environment ?? '' },
   );
   return rows.map(fromRow);
+}
+
+/** How many prompts match the filter (for paging). */
+export async function countPrompts(store: Store, filter: Omit<PromptFilter, 'limit' | 'offset'>): Promise<number> {
+  const rows = await store.query<{ n: number }>(`SELECT count() AS n FROM prompts FINAL WHERE ${FILTER}`, {
+    search: filter.search,
+    environment: filter.environment ?? '',
+  });
+  return rows[0]?.n ?? 0;
 }
 
 export async function insertPrompt(store: Store, prompt: Prompt): Promise<void> {

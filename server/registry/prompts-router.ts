@@ -5,7 +5,7 @@ import { badRequest, notFound } from '../http/errors.js';
 import type { Store } from '../store/store.js';
 import { diffSnapshots } from './diff.js';
 import { describePrompts } from './prompt-overview.js';
-import { listPrompts } from './prompt-queries.js';
+import { countPrompts, listPrompts } from './prompt-queries.js';
 import { createPrompt, createVersion, requirePrompt, requireVersion } from './prompt-service.js';
 import { environmentName, promptName, versionText } from './names.js';
 import { pageParams } from './query-params.js';
@@ -20,7 +20,11 @@ const createPromptBody = z.strictObject({
   name: promptName,
   description: z.string().max(2000, 'must be at most 2000 characters').default(''),
 });
-const listQuery = z.object({ search: z.string().max(200).default(''), ...pageParams });
+const listQuery = z.object({
+  search: z.string().max(200).default(''),
+  environment: environmentName.optional(),
+  ...pageParams,
+});
 const createVersionBody = snapshotSchema.extend({
   commitMessage: z.string().max(2000, 'must be at most 2000 characters').default(''),
 });
@@ -40,7 +44,8 @@ export function promptsRouter(store: Store): Router {
 
   router.get('/prompts', async (req, res) => {
     const query = parseQuery(listQuery, req.query);
-    res.json({ prompts: await describePrompts(store, await listPrompts(store, query)) });
+    const [prompts, total] = await Promise.all([listPrompts(store, query), countPrompts(store, query)]);
+    res.json({ prompts: await describePrompts(store, prompts), total });
   });
 
   router.get('/prompts/:name', async (req, res) => {

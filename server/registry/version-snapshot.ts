@@ -22,12 +22,18 @@ const settings = z
   })
   .catchall(json);
 
+/** Longest text of one message. */
+export const MESSAGE_MAX_CHARS = 500_000;
+
 export const MESSAGE_ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
 
 const message = z.strictObject({
   role: z.enum(MESSAGE_ROLES),
   /** Text with `{{variable}}` placeholders, or structured content parts. */
-  content: z.union([z.string().max(500_000), z.array(jsonObject).max(100)]),
+  content: z.union([
+    z.string().max(MESSAGE_MAX_CHARS, `must be at most ${MESSAGE_MAX_CHARS.toLocaleString('en-US')} characters`),
+    z.array(jsonObject).max(100, 'must have at most 100 parts'),
+  ]),
   name: shortText(200).optional(),
 });
 
@@ -42,7 +48,12 @@ const variables = z
   .array(z.union([shortText(200), variable]))
   .max(500)
   .transform((list) => list.map((v) => (typeof v === 'string' ? { name: v } : v)))
-  .refine((list) => new Set(list.map((v) => v.name)).size === list.length, 'variable names must be unique');
+  .superRefine((list, ctx) => {
+    const index = list.findIndex((v, i) => list.findIndex((w) => w.name === v.name) !== i);
+    if (index >= 0) {
+      ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `"${list[index]?.name}" is declared twice` });
+    }
+  });
 
 const mcpServer = z.object({ name: shortText(200) }).catchall(json);
 
@@ -58,7 +69,18 @@ export const snapshotSchema = z.strictObject({
   metadata: jsonObject.default({}),
 });
 
+/**
+ * A draft's content: the same fields and bounds as a version, but it may still be incomplete (no provider, model
+ * or message yet). It becomes a version only through `snapshotSchema`.
+ */
+export const draftSnapshotSchema = snapshotSchema.extend({
+  provider: z.string().max(100, 'must be at most 100 characters').default(''),
+  model: z.string().max(200, 'must be at most 200 characters').default(''),
+  messages: z.array(message).max(1000, 'must have at most 1000 messages').default([]),
+});
+
 export type Snapshot = z.infer<typeof snapshotSchema>;
+export type DraftSnapshot = z.infer<typeof draftSnapshotSchema>;
 export type Message = Snapshot['messages'][number];
 export type JsonValue = z.infer<typeof json>;
 
@@ -78,4 +100,11 @@ function sortKeys(value: unknown): unknown {
 /** `sha256:<hex>` over the canonical JSON of a normalised snapshot. */
 export function contentHash(snapshot: Snapshot): string {
   return 'sha256:' + createHash('sha256').update(canonicalJson(snapshot)).digest('hex');
+}
+
+const SNAPSHOT_KEYS = Object.keys(snapshotSchema.shape) as (keyof Snapshot)[];
+
+/** Only the snapshot fields of a version or draft (which carry their identity beside them). */
+export function snapshotFields<T extends DraftSnapshot>(value: T): DraftSnapshot {
+  return Object.fromEntries(SNAPSHOT_KEYS.map((key) => [key, value[key]])) as DraftSnapshot;
 }

@@ -7,7 +7,7 @@ import { retryDelayMs } from './backoff.js';
 import { recordAttempt, type DeliveryAttempt, type DeliveryResult } from './delivery-log.js';
 import { DeliveryQueue, WEBHOOK_QUEUE_KEYS, type PendingDelivery } from './delivery-queue.js';
 import { sendWebhook, type AttemptOutcome } from './send-webhook.js';
-import { findWebhook, subscribersOf } from './webhook-table.js';
+import { findWebhook, subscribersOf, type Webhook } from './webhook-table.js';
 
 export type DispatcherConfig = Pick<
   Config,
@@ -34,8 +34,16 @@ export interface DispatcherCounts {
   dropped: number;
 }
 
+/** The event type of a test delivery: sent to one webhook on request, never published on the bus. */
+export const TEST_EVENT_TYPE = 'webhook.test';
+
 export interface WebhookDispatcher {
   counts(): DispatcherCounts;
+  /**
+   * Queues a `webhook.test` event for one webhook only (retried and logged like any delivery); returns the event
+   * and the delivery id to find it in the delivery log.
+   */
+  sendTest(webhook: Webhook, actor: string): { event: ProductEvent; deliveryId: string };
   /** Stops delivering: aborts attempts in flight, logs what was still waiting as dropped. */
   stop(): Promise<void>;
 }
@@ -128,20 +136,16 @@ export function startWebhookDispatcher({ config, store, log, bus }: DispatcherOp
     pump();
   };
 
+  const enqueue = (webhookId: string, event: ProductEvent): string => {
+    const delivery = { id: randomUUID(), webhookId, event, attempts: 0, dueAt: Date.now(), sending: false };
+    for (const dropped of queue.add(delivery)) drop(dropped, 'queue full: oldest waiting delivery dropped');
+    return delivery.id;
+  };
+
   const fanOut = async (event: ProductEvent) => {
     const webhooks = await subscribersOf(store, event.type);
     if (shutdown.signal.aborted) return;
-    for (const webhook of webhooks) {
-      const delivery = {
-        id: randomUUID(),
-        webhookId: webhook.id,
-        event,
-        attempts: 0,
-        dueAt: Date.now(),
-        sending: false,
-      };
-      for (const dropped of queue.add(delivery)) drop(dropped, 'queue full: oldest waiting delivery dropped');
-    }
+    for (const webhook of webhooks) enqueue(webhook.id, event);
     pump();
   };
 
@@ -149,6 +153,22 @@ export function startWebhookDispatcher({ config, store, log, bus }: DispatcherOp
 
   return {
     counts: () => ({ pending: queue.size, ...totals }),
+    sendTest: (webhook, actor) => {
+      const event: ProductEvent = {
+        id: `evt_${randomUUID()}`,
+        type: TEST_EVENT_TYPE,
+        time: new Date().toISOString(),
+        data: {
+          webhookId: webhook.id,
+          url: webhook.url,
+          requestedBy: actor,
+          message: 'A test delivery from Tracelane.',
+        },
+      };
+      const deliveryId = enqueue(webhook.id, event);
+      pump();
+      return { event, deliveryId };
+    },
     stop: async () => {
       unsubscribe();
       shutdown.abort();

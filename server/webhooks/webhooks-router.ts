@@ -15,7 +15,7 @@ const deliveriesQuery = z.object({ limit: intParam(1, 1000, 100) });
  * Webhook subscriptions and their delivery logs. Every route needs the admin role: receiver URLs often embed
  * credentials (chat incoming-webhook URLs do), so even listing them is an admin matter.
  */
-export function createWebhooksRouter({ store }: ApiContext): Router {
+export function createWebhooksRouter({ store, webhooks }: ApiContext): Router {
   const router = express.Router();
   router.use('/webhooks', requireRole('admin'));
 
@@ -40,6 +40,13 @@ export function createWebhooksRouter({ store }: ApiContext): Router {
     if (!webhook) throw notFound(`no webhook with id "${req.params.id}"`, 'id');
     await deleteWebhook(store, webhook);
     res.status(204).end();
+  });
+
+  router.post('/webhooks/:id/test', async (req, res) => {
+    const webhook = await findWebhook(store, req.params.id);
+    if (!webhook) throw notFound(`no webhook with id "${req.params.id}"`, 'id');
+    const { event, deliveryId } = webhooks.sendTest(publicWebhook(webhook), res.locals.actor.name);
+    res.status(202).json({ eventId: event.id, deliveryId, type: event.type });
   });
 
   router.get('/webhooks/:id/deliveries', async (req, res) => {

@@ -57,6 +57,9 @@ describe.concurrent('tracelane CLI: usage errors exit 1 without calling the serv
     [['deploy', 'p', 'production', '2', '--force'], "Unknown option '--force'"],
     [['rollback', 'p', 'production', '--to', '0'], '--to must be a version number'],
     [['mark', 'p', 'production', '2', '--timestamp', 'yesterday'], '--timestamp must be ISO-8601'],
+    [['reject', 'req-1'], 'reject needs --reason'],
+    [['reject', 'req-1', '--reason', '  '], 'reject needs --reason'],
+    [['approve'], 'approve takes 1 arguments, got 0'],
   ])('%j', async (args, message) => {
     const run = await tracelane(args, { TRACELANE_URL: 'http://127.0.0.1:9' });
     expect(run.code).toBe(1);
@@ -153,6 +156,42 @@ describe('tracelane CLI against a running server', () => {
       time: when,
       externalActor: 'github-actions',
     });
+  });
+
+  it('approves a review request as another key, and rejects one with a reason', async () => {
+    const prompt = await promptWithVersions(admin, 2, 'cli');
+    const environment = `guarded-${prompt.slice(-8)}`;
+    expect((await admin.post('/api/v1/environments', { name: environment, protected: true })).status).toBe(201);
+    const asked = await tracelane(['deploy', prompt, environment, '1', '--reason', 'first release', '--json']);
+    const request = json<{ id: string; status: string }>(asked);
+    expect(request.status).toBe('pending');
+
+    const own = await tracelane(['approve', request.id]);
+    expect(own.code).toBe(2);
+    expect(own.stderr).toContain('must be reviewed by another key');
+    const ops = { TRACELANE_API_KEY: KEYS.admin };
+    const approved = await tracelane(['approve', request.id, '--comment', 'looks good'], ops);
+    expect(approved).toMatchObject({ code: 0, stderr: '' });
+    expect(approved.stdout).toMatch(
+      new RegExp(`^approved request ${request.id}: deployed ${prompt} v1 to ${environment}, asked by ci-pipeline`),
+    );
+    const deployed = await admin.get<{ deployments: Deployment[] }>(
+      `/api/v1/deployments?prompt=${encodeURIComponent(prompt)}`,
+    );
+    expect(deployed.body.deployments[0]).toMatchObject({
+      actor: 'ops',
+      version: 1,
+    });
+    expect((await tracelane(['approve', request.id], ops)).stderr).toContain('already approved');
+
+    const second = json<{ id: string }>(await tracelane(['deploy', prompt, environment, '2', '--json']));
+    const rejected = await tracelane(['reject', second.id, '--reason', 'wait for the staging verdict', '--json'], ops);
+    expect(json<{ status: string; reviewComment: string; reviewedBy: string }>(rejected)).toMatchObject({
+      status: 'rejected',
+      reviewComment: 'wait for the staging verdict',
+      reviewedBy: 'ops',
+    });
+    expect((await tracelane(['reject', 'no-such-request', '--reason', 'x'], ops)).code).toBe(2);
   });
 
   it('exits 2 with the API message when the API rejects the request', async () => {

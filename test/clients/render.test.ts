@@ -4,6 +4,8 @@ import {
   MissingVariablesError,
   matchTemplate,
   checkVariables,
+  placeholderSpans,
+  placeholdersIn,
   renderPrompt,
   type RenderTemplate,
   type Rendered,
@@ -52,6 +54,18 @@ describe('checkVariables (clients/render-cases.json)', () => {
   for (const c of cases.checks) {
     it(c.name, () => expect(checkVariables(template(c.template))).toEqual(c.expected));
   }
+});
+
+describe('placeholderSpans', () => {
+  it('finds the same placeholders as the renderer, with their offsets', () => {
+    const text = 'Hi {{ name }}, {{1bad}} {{x}}{{name}}';
+    expect(placeholderSpans(text)).toEqual([
+      { start: 3, end: 13, name: 'name' },
+      { start: 24, end: 29, name: 'x' },
+      { start: 29, end: 37, name: 'name' },
+    ]);
+    expect([...new Set(placeholderSpans(text).map((s) => s.name))]).toEqual(placeholdersIn(text));
+  });
 });
 
 /** `matches`: is a text the template rendered with some values? `expected` is the values read back, null: no match. */

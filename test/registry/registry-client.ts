@@ -19,6 +19,7 @@ export interface ApiResponse<T> {
 export interface Client {
   get<T = unknown>(path: string, headers?: Record<string, string>): Promise<ApiResponse<T>>;
   post<T = unknown>(path: string, body?: unknown): Promise<ApiResponse<T>>;
+  put<T = unknown>(path: string, body?: unknown): Promise<ApiResponse<T>>;
   patch<T = unknown>(path: string, body?: unknown): Promise<ApiResponse<T>>;
   delete<T = unknown>(path: string): Promise<ApiResponse<T>>;
 }
@@ -45,6 +46,7 @@ export function client(baseUrl: string, key?: string): Client {
   return {
     get: <T>(path: string, headers?: Record<string, string>) => send<T>('GET', path, undefined, headers),
     post: <T>(path: string, body?: unknown) => send<T>('POST', path, body),
+    put: <T>(path: string, body?: unknown) => send<T>('PUT', path, body),
     patch: <T>(path: string, body?: unknown) => send<T>('PATCH', path, body),
     delete: <T>(path: string) => send<T>('DELETE', path),
   };

@@ -31,6 +31,20 @@ describe('prompts', () => {
     expect(listed.body.prompts.map((p) => p.name)).toEqual([name]);
   });
 
+  it('pages through prompts by name with the total, filtered by name and by an environment deployed to', async () => {
+    const prefix = uniqueName('paging');
+    const names = [0, 1, 2, 3, 4].map((i) => `${prefix}-${i}`);
+    for (const name of names) await api.post('/api/v1/prompts', { name });
+    await api.post(`/api/v1/prompts/${enc(names[2]!)}/versions`, versionBody(1));
+    await api.post('/api/v1/deployments', { prompt: names[2], environment: 'qa', version: 1 });
+    type Page = { prompts: PromptOverview[]; total: number };
+    const page = await api.get<Page>(`/api/v1/prompts?search=${enc(prefix)}&limit=2&offset=2`);
+    expect([page.body.prompts.map((p) => p.name), page.body.total]).toEqual([names.slice(2, 4), 5]);
+    const inQa = await api.get<Page>(`/api/v1/prompts?search=${enc(prefix)}&environment=qa`);
+    expect([inQa.body.prompts.map((p) => p.name), inQa.body.total]).toEqual([[names[2]], 1]);
+    expect((await api.get('/api/v1/prompts?environment=no%20such')).status).toBe(400);
+  });
+
   it('refuses a duplicate name (409) and invalid names (400 naming the field)', async () => {
     const name = await newPrompt();
     expect((await api.post('/api/v1/prompts', { name })).status).toBe(409);
@@ -113,7 +127,7 @@ describe('versions', () => {
       [{ ...versionBody(1), messages: [] }, 'messages'],
       [{ ...versionBody(1), messages: [{ role: 'wizard', content: 'x' }] }, 'messages.0.role'],
       [{ ...versionBody(1), settings: { temperature: 7 } }, 'settings.temperature'],
-      [{ ...versionBody(1), variables: ['a', 'a'] }, 'variables'],
+      [{ ...versionBody(1), variables: ['a', 'a'] }, 'variables.1.name'],
       [{ ...versionBody(1), tempreature: 0.1 }, 'tempreature'],
       [{ ...versionBody(1), commitMessage: 'x'.repeat(2001) }, 'commitMessage'],
     ];

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { Receiver } from './receiver.js';
 
 let t: TestTracelane;
 beforeAll(async () => {
@@ -90,6 +92,35 @@ describe('webhook subscriptions API', () => {
     const bad = await call('GET', `/webhooks/${created.body.id as string}/deliveries?limit=0`);
     expect(bad.status).toBe(400);
     expect(bad.body.error?.field).toBe('limit');
+  });
+
+  it('sends a signed test event to one webhook only, and logs its delivery with status, latency and response', async () => {
+    const receiver = await Receiver.start([200]);
+    const other = await Receiver.start([200]);
+    try {
+      const created = await call('POST', '/webhooks', { url: receiver.url, events: ['deployment.created'] });
+      await call('POST', '/webhooks', { url: other.url, events: ['*'] });
+      const id = created.body.id as string;
+      const sent = await call('POST', `/webhooks/${id}/test`);
+      expect(sent.status).toBe(202);
+      expect(sent.body).toMatchObject({ type: 'webhook.test', eventId: expect.stringMatching(/^evt_/) as unknown });
+      const logged = await waitFor('the test delivery in the log', async () => {
+        const log = (await call('GET', `/webhooks/${id}/deliveries`)).body.deliveries as Record<string, unknown>[];
+        return log.find((d) => d.deliveryId === sent.body.deliveryId && d.result === 'delivered');
+      });
+      expect(logged).toMatchObject({ eventType: 'webhook.test', httpStatus: 200, responseExcerpt: 'reply 200' });
+      expect(receiver.requests).toHaveLength(1);
+      expect(receiver.requests[0]?.headers['x-tracelane-event']).toBe('webhook.test');
+      expect(JSON.parse(receiver.requests[0]?.body ?? '{}')).toMatchObject({
+        type: 'webhook.test',
+        data: { requestedBy: 'ops' },
+      });
+      expect(other.requests).toHaveLength(0);
+      expect((await call('POST', '/webhooks/wh_nope/test')).status).toBe(404);
+      expect((await call('POST', `/webhooks/${id}/test`, undefined, 'deployer-secret-123')).status).toBe(403);
+    } finally {
+      await Promise.all([receiver.close(), other.close()]);
+    }
   });
 
   it.each([

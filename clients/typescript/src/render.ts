@@ -69,6 +69,15 @@ export function placeholdersIn(text: string): string[] {
   return names;
 }
 
+/** Where each placeholder is in a text (offsets of `{{` and after `}}`), for editors that highlight them. */
+export function placeholderSpans(text: string): { start: number; end: number; name: string }[] {
+  return [...text.matchAll(PLACEHOLDER)].map((m) => ({
+    start: m.index,
+    end: m.index + m[0].length,
+    name: m[1] as string,
+  }));
+}
+
 /** Every placeholder of a template's messages (text and text parts), in order of first use. */
 export function templatePlaceholders(messages: RenderMessage[]): string[] {
   const names: string[] = [];

@@ -2,6 +2,17 @@ import { ApiError, errorFromResponse, networkError } from './api-error.js';
 import { loadKey, type KeyStorage } from './api-key.js';
 import type {
   Comparison,
+  DeliveryAttempt,
+  Draft,
+  DraftSnapshot,
+  DraftSummary,
+  EnvironmentChange,
+  PolicyDefaults,
+  PromptComparison,
+  RenderedPrompt,
+  ReviewEvidence,
+  StoredKey,
+  Webhook,
   DeploymentAnalysis,
   DeploymentEvent,
   DeploymentRequest,
@@ -124,7 +135,13 @@ export const api = {
     (await request<{ environments: Environment[] }>('GET', '/environments', { signal })).environments,
 
   prompts: async (signal?: AbortSignal) =>
-    (await request<{ prompts: PromptOverview[] }>('GET', '/prompts', { signal })).prompts,
+    (await request<{ prompts: PromptOverview[] }>('GET', '/prompts', { query: { limit: 1000 }, signal })).prompts,
+
+  /** One page of prompts by name, with how many match. */
+  promptPage: (q: { search?: string; environment?: string; limit: number; offset: number }, signal?: AbortSignal) =>
+    request<{ prompts: PromptOverview[]; total: number }>('GET', '/prompts', { query: { ...q }, signal }),
+
+  createPrompt: (body: { name: string; description: string }) => request<PromptOverview>('POST', '/prompts', { body }),
 
   prompt: (name: string, signal?: AbortSignal) => request<PromptOverview>('GET', `/prompts/${enc(name)}`, { signal }),
 
@@ -135,6 +152,9 @@ export const api = {
         signal,
       })
     ).versions,
+
+  version: (name: string, version: number, signal?: AbortSignal) =>
+    request<PromptVersion>('GET', `/prompts/${enc(name)}/versions/${version}`, { signal }),
 
   diff: (name: string, from: string, to: string, signal?: AbortSignal) =>
     request<VersionDiff>('GET', `/prompts/${enc(name)}/diff`, { query: { from, to }, signal }),
@@ -199,6 +219,94 @@ export const api = {
 
   compare: (q: WindowQuery & { environment: string; prompt: string; groupBy?: 'model' }, signal?: AbortSignal) =>
     request<Comparison>('GET', '/compare', { query: { ...q, from: iso(q.from), to: iso(q.to) }, signal }),
+
+  // ---- Workbench: drafts, render, compare, reviews ----
+
+  drafts: async (q: { prompt?: string; author?: string }, signal?: AbortSignal) =>
+    (await request<{ drafts: DraftSummary[] }>('GET', '/drafts', { query: { ...q, limit: 1000 }, signal })).drafts,
+
+  draft: (prompt: string, author: string, signal?: AbortSignal) =>
+    request<Draft>('GET', `/prompts/${enc(prompt)}/drafts/${enc(author)}`, { signal }),
+
+  saveDraft: (
+    prompt: string,
+    author: string,
+    body: DraftSnapshot & { commitMessage: string; baseVersion?: number | null; revision: number },
+  ) => request<Draft>('PUT', `/prompts/${enc(prompt)}/drafts/${enc(author)}`, { body }),
+
+  discardDraft: (prompt: string, author: string, revision: number) =>
+    request<void>('DELETE', `/prompts/${enc(prompt)}/drafts/${enc(author)}`, { query: { revision } }),
+
+  publishDraft: (prompt: string, author: string, body: { commitMessage: string; revision: number }) =>
+    request<PromptVersion>('POST', `/prompts/${enc(prompt)}/drafts/${enc(author)}/publish`, { body }),
+
+  render: (
+    prompt: string,
+    body: { version?: number; environment?: string; draft?: string; variables: Record<string, unknown> },
+    signal?: AbortSignal,
+  ) => request<RenderedPrompt>('POST', `/prompts/${enc(prompt)}/render`, { body, signal }),
+
+  comparePrompt: (
+    prompt: string,
+    q: { from: string; to: string; environment?: string; window?: string },
+    signal?: AbortSignal,
+  ) => request<PromptComparison>('GET', `/prompts/${enc(prompt)}/compare`, { query: { ...q }, signal }),
+
+  requests: async (q: { status?: string; prompt?: string; environment?: string }, signal?: AbortSignal) =>
+    (
+      await request<{ requests: DeploymentRequest[] }>('GET', '/deployments/requests', {
+        query: { ...q, limit: 500 },
+        signal,
+      })
+    ).requests,
+
+  evidence: (id: string, signal?: AbortSignal) =>
+    request<ReviewEvidence>('GET', `/deployments/requests/${enc(id)}/evidence`, { signal }),
+
+  approve: (id: string, comment: string) =>
+    request<DeploymentRequest>('POST', `/deployments/requests/${enc(id)}/approve`, { body: { comment } }),
+
+  reject: (id: string, comment: string) =>
+    request<DeploymentRequest>('POST', `/deployments/requests/${enc(id)}/reject`, { body: { comment } }),
+
+  // ---- Settings: environments, webhooks, keys (admin) ----
+
+  policyDefaults: (signal?: AbortSignal) => request<PolicyDefaults>('GET', '/policy-defaults', { signal }),
+
+  createEnvironment: (body: { name: string; protected?: boolean; primary?: boolean }) =>
+    request<Environment>('POST', '/environments', { body }),
+
+  updateEnvironment: (name: string, body: Record<string, unknown>) =>
+    request<Environment>('PATCH', `/environments/${enc(name)}`, { body }),
+
+  environmentChanges: async (name: string, signal?: AbortSignal) =>
+    (await request<{ changes: EnvironmentChange[] }>('GET', `/environments/${enc(name)}/changes`, { signal })).changes,
+
+  webhooks: async (signal?: AbortSignal) =>
+    (await request<{ webhooks: Webhook[] }>('GET', '/webhooks', { signal })).webhooks,
+
+  createWebhook: (body: { url: string; events: string[]; description: string }) =>
+    request<Webhook & { secret: string }>('POST', '/webhooks', { body }),
+
+  deleteWebhook: (id: string) => request<void>('DELETE', `/webhooks/${enc(id)}`),
+
+  testWebhook: (id: string) =>
+    request<{ eventId: string; deliveryId: string }>('POST', `/webhooks/${enc(id)}/test`, { body: {} }),
+
+  deliveries: async (id: string, signal?: AbortSignal) =>
+    (
+      await request<{ deliveries: DeliveryAttempt[] }>('GET', `/webhooks/${enc(id)}/deliveries`, {
+        query: { limit: 50 },
+        signal,
+      })
+    ).deliveries,
+
+  keys: async (signal?: AbortSignal) => (await request<{ keys: StoredKey[] }>('GET', '/keys', { signal })).keys,
+
+  createKey: (body: { name: string; role: string }) =>
+    request<StoredKey & { secret: string }>('POST', '/keys', { body }),
+
+  revokeKey: (id: string) => request<StoredKey>('DELETE', `/keys/${enc(id)}`),
 
   compareCsv: (q: WindowQuery & { environment: string; prompt: string; groupBy?: 'model' }) =>
     requestBlob('/compare', { query: { ...q, from: iso(q.from), to: iso(q.to) }, accept: 'text/csv' }),

@@ -12,6 +12,10 @@ describe('routes', () => {
       { page: 'deployments' },
       { page: 'traces' },
       { page: 'trace', traceId: '0af7651916cd43dd8448eb211c80319c' },
+      { page: 'draft', prompt: 'support/answer' },
+      { page: 'prompt-compare', prompt: 'support/answer' },
+      { page: 'reviews' },
+      { page: 'settings' },
     ];
     for (const route of routes) expect(parseRoute(routePath(route))).toEqual(route);
     expect(routePath({ page: 'oncall', prompt: 'a/b', environment: 'qa' })).toBe('/prompts/a%2Fb/environments/qa');

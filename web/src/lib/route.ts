@@ -5,22 +5,30 @@
  *   /                                             overview
  *   /prompts                                      prompt list
  *   /prompts/{prompt}/versions?from=&to=          versions and a diff of two
+ *   /prompts/{prompt}/draft                       the signed-in author's draft (the editor)
+ *   /prompts/{prompt}/compare?from=&to=&window=   compare two sides (versions, environments, a draft, last pass)
  *   /prompts/{prompt}/environments/{environment}  the on-call view (?range= | ?from=&to=, &deployment=, &split=version, &latency=log)
  *   /compare?prompt=&environment=&model=&range=   version comparison
  *   /deployments?prompt=&environment=&kind=       audit trail
  *   /traces?environment=&prompt=&version=&model=&status=&minMs=&range=   trace list
  *   /traces/{traceId}                             one trace
+ *   /reviews?status=&request=                     review requests and their evidence
+ *   /settings?tab=environments|webhooks|keys      settings (admins)
  *   /alerts?tab=alerts|monitors|channels|changes&status=&alert=&change=   alerts, monitors, channels, changes
  */
 export type Route =
   | { page: 'overview' }
   | { page: 'prompts' }
   | { page: 'versions'; prompt: string }
+  | { page: 'draft'; prompt: string }
+  | { page: 'prompt-compare'; prompt: string }
   | { page: 'oncall'; prompt: string; environment: string }
   | { page: 'compare' }
   | { page: 'deployments' }
   | { page: 'traces' }
   | { page: 'trace'; traceId: string }
+  | { page: 'reviews' }
+  | { page: 'settings' }
   | { page: 'alerts' }
   | { page: 'not-found'; path: string };
 
@@ -46,12 +54,18 @@ export function parseRoute(pathname: string): Route {
   if (first === 'prompts' && parts.length === 1) return { page: 'prompts' };
   if (first === 'prompts' && second && third === 'versions' && parts.length === 3)
     return { page: 'versions', prompt: second };
+  if (first === 'prompts' && second && third === 'draft' && parts.length === 3)
+    return { page: 'draft', prompt: second };
+  if (first === 'prompts' && second && third === 'compare' && parts.length === 3)
+    return { page: 'prompt-compare', prompt: second };
   if (first === 'prompts' && second && third === 'environments' && fourth && parts.length === 4 && !fifth) {
     return { page: 'oncall', prompt: second, environment: fourth };
   }
   if (first === 'compare' && parts.length === 1) return { page: 'compare' };
   if (first === 'deployments' && parts.length === 1) return { page: 'deployments' };
   if (first === 'traces' && parts.length === 1) return { page: 'traces' };
+  if (first === 'reviews' && parts.length === 1) return { page: 'reviews' };
+  if (first === 'settings' && parts.length === 1) return { page: 'settings' };
   if (first === 'traces' && second && parts.length === 2) return { page: 'trace', traceId: second };
   if (first === 'alerts' && parts.length === 1) return { page: 'alerts' };
   return notFound;
@@ -67,11 +81,17 @@ export function routePath(route: Route): string {
       return '/prompts';
     case 'versions':
       return `/prompts/${enc(route.prompt)}/versions`;
+    case 'draft':
+      return `/prompts/${enc(route.prompt)}/draft`;
+    case 'prompt-compare':
+      return `/prompts/${enc(route.prompt)}/compare`;
     case 'oncall':
       return `/prompts/${enc(route.prompt)}/environments/${enc(route.environment)}`;
     case 'compare':
     case 'deployments':
     case 'traces':
+    case 'reviews':
+    case 'settings':
     case 'alerts':
       return `/${route.page}`;
     case 'trace':
