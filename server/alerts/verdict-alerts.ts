@@ -1,6 +1,5 @@
 import { latestAnalysis } from '../analysis/analyses-store.js';
 import type { DeploymentAnalysis } from '../analysis/analyze-deployment.js';
-import { LOOKBACK_MS } from '../analysis/evaluator.js';
 import { queryRegressions } from '../analysis/regressions-query.js';
 import { formatChange, formatRatio, formatValue, METRIC_LABELS, type MetricVerdict } from '../stats/index.js';
 import type { Store } from '../store/store.js';
@@ -17,6 +16,8 @@ import { listChannels, type DeploymentAlerts } from './channels/channel-table.js
  * server restarts between a verdict and its alert.
  */
 const LEVEL_OF = { fail: 'critical', warn: 'warning' } as const;
+/** Verdicts older than this no longer open alerts (the analysis loop's own look-back is a week too). */
+const LOOKBACK_MS = 7 * 86_400_000;
 
 const admits = (setting: DeploymentAlerts, level: AlertLevel) =>
   setting === 'warning' || (setting === 'critical' && level === 'critical');
