@@ -4,7 +4,7 @@ import type { NewChange, Observation } from './change-log.js';
 import type { CapturedPromptGroup } from './drift-scan-query.js';
 
 /** The change id of a drift: one per environment, prompt and claimed version (later texts add to its count). */
-export function driftChangeId(environment: string, prompt: string, version: string): string {
+function driftChangeId(environment: string, prompt: string, version: string): string {
   const digest = createHash('sha256').update(JSON.stringify(['prompt_drift', environment, prompt, version]));
   return `chg_${digest.digest('hex').slice(0, 24)}`;
 }
@@ -12,10 +12,7 @@ export function driftChangeId(environment: string, prompt: string, version: stri
 const EXCERPT = 120;
 
 /** Where two texts part, with a little of each from there: the evidence people read first. */
-export function firstDifference(
-  template: string,
-  text: string,
-): { offset: number; template: string; captured: string } {
+function firstDifference(template: string, text: string): { offset: number; template: string; captured: string } {
   let offset = 0;
   while (offset < template.length && offset < text.length && template[offset] === text[offset]) offset++;
   const from = Math.max(0, offset - 20);

@@ -18,7 +18,7 @@ export interface CapturedPromptGroup {
 }
 
 /** Most distinct captured prompts read per scan (the most frequent first). */
-export const MAX_GROUPS = 2000;
+const MAX_GROUPS = 2000;
 
 const SQL = `
   SELECT Environment AS environment, PromptName AS prompt, PromptVersion AS version, hex(cityHash64(sys)) AS hash,

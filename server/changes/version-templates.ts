@@ -7,7 +7,7 @@ const SYSTEM_ROLES = new Set(['system', 'developer']);
 const CACHE_SIZE = 1000;
 
 /** A version's system prompt as a template (its system and developer messages, joined by a newline), or null. */
-export function systemTemplate(snapshot: Pick<Snapshot, 'messages'>): string | null {
+function systemTemplate(snapshot: Pick<Snapshot, 'messages'>): string | null {
   const texts = snapshot.messages
     .filter((m) => SYSTEM_ROLES.has(m.role))
     .map((m) =>

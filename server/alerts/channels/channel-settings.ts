@@ -9,7 +9,7 @@ import { z } from 'zod';
 export const CHANNEL_TYPES = ['slack', 'pagerduty', 'email', 'webhook'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
-export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
 const httpUrl = z
   .string()
@@ -21,22 +21,22 @@ const httpUrl = z
 
 const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+$/;
 
-export const slackSettings = z.strictObject({ url: httpUrl });
+const slackSettings = z.strictObject({ url: httpUrl });
 
-export const pagerDutySettings = z.strictObject({
+const pagerDutySettings = z.strictObject({
   routingKey: z.string().regex(/^[A-Za-z0-9]{20,64}$/, 'must be the integration key: 20 to 64 letters and digits'),
   /** The Events API v2 endpoint (EU accounts: https://events.eu.pagerduty.com/v2/enqueue). */
   eventsUrl: httpUrl.default(PAGERDUTY_EVENTS_URL),
 });
 
-export const emailSettings = z.strictObject({
+const emailSettings = z.strictObject({
   to: z
     .array(z.string().max(254).regex(EMAIL, 'must be an email address'))
     .min(1, 'must name at least one address')
     .max(50, 'must name at most 50 addresses'),
 });
 
-export const webhookSettings = z.strictObject({
+const webhookSettings = z.strictObject({
   url: httpUrl,
   secret: z
     .string()

@@ -29,7 +29,7 @@ type Definition = Pick<MonitorInput, 'metric' | 'condition' | 'minSamples'>;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 /** A window's length for people: `10 min`, `3 h`, `7 days`. */
-export function windowLength(minutes: number): string {
+function windowLength(minutes: number): string {
   if (minutes % 1440 === 0) return minutes === 1440 ? '24 h' : `${minutes / 1440} days`;
   return minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
 }

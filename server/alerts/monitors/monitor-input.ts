@@ -72,7 +72,7 @@ export const monitorInput = z.strictObject(monitorFields).superRefine((m, ctx) =
 });
 
 export type MonitorInput = z.infer<typeof monitorInput>;
-export type MonitorCondition = MonitorInput['condition'];
+type MonitorCondition = MonitorInput['condition'];
 
 /** Levels must be ordered (critical at or past warning in the harmful direction); change needs a judged metric. */
 function conditionProblem(metric: MonitorMetric, c: MonitorCondition): { path: string[]; message: string } | null {

@@ -13,7 +13,7 @@ import {
  */
 export type MonitorMetric = MetricName | 'requests' | `score:${string}`;
 
-export const SCORE_PREFIX = 'score:';
+const SCORE_PREFIX = 'score:';
 
 export interface MetricInfo {
   metric: MonitorMetric;

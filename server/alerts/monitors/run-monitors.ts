@@ -18,14 +18,14 @@ export interface RunDeps {
   evaluations: Evaluations;
 }
 
-export const monitorSubject = (m: Monitor) => ({
+const monitorSubject = (m: Monitor) => ({
   source: 'monitor' as const,
   monitorId: m.id,
   deploymentId: '',
   scope: m.scope,
 });
 
-export function monitorRouting(store: Store, m: Monitor, now: number): Routing {
+function monitorRouting(store: Store, m: Monitor, now: number): Routing {
   return {
     muted: m.mutedUntil !== null && Date.parse(m.mutedUntil) > now,
     async channelsFor(level) {

@@ -37,7 +37,7 @@ const sums = <K extends string>(row: Moments<K> | undefined, key: K): MomentSums
   sumSq: row?.[`${key}SumSq`] ?? 0,
 });
 
-export const windowParams = (w: MonitorWindow) => ({ ...w.scope, from: w.from, to: w.to });
+const windowParams = (w: MonitorWindow) => ({ ...w.scope, from: w.from, to: w.to });
 
 /**
  * Requests, errors, latency quantiles and the moment sums of cost, tokens and quality (span quality plus posted
