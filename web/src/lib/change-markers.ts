@@ -9,7 +9,8 @@ export const CHANGE_DASH = [4, 3];
 
 export const CHANGE_ICON: Record<ChangeItem['kind'], string> = { model_snapshot: '⇄', prompt_drift: '≠' };
 
-/** The flag text: `gpt-4o-mini → gpt-4o-mini-2025-01-31` or `prompt text ≠ v1`. */
+/** The flag text: the new snapshot (`gpt-4o-mini-2025-01-31`, or `gpt-4o → other-model`) or `prompt text ≠ v1`. */
 export function changeLabel(c: Pick<ChangeItem, 'kind' | 'model' | 'after' | 'version'>): string {
-  return c.kind === 'model_snapshot' ? `${c.model} → ${c.after}` : `prompt text ≠ v${c.version}`;
+  if (c.kind === 'prompt_drift') return `prompt text ≠ v${c.version}`;
+  return c.after.startsWith(c.model) ? c.after : `${c.model} → ${c.after}`;
 }
