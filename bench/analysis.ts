@@ -67,6 +67,7 @@ try {
     reason: 'bench',
     requestId: null,
     externalActor: null,
+    authorization: null,
     recordedAt: new Date(time).toISOString(),
   });
   const v1 = deployment(traffic.start - 3_600_000, 1, null, 'bench-v1');

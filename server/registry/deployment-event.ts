@@ -1,3 +1,5 @@
+import type { Authorization } from './lane-authorization.js';
+
 /**
  * A deployment event as the API returns it (`GET /api/v1/deployments/{id}`) and as the event bus publishes it.
  * `version` is the version live (stable) after the event, except for `canary_start`, where it is the candidate
@@ -31,6 +33,8 @@ export interface DeploymentEvent {
   requestId: string | null;
   /** For `external`: who deployed, as the caller reported it (CI job, other registry). */
   externalActor: string | null;
+  /** What allowed the change (see lane-authorization.ts); null for events recorded before it was kept. */
+  authorization: Authorization | null;
   /** When Tracelane recorded the event. */
   recordedAt: string;
 }
@@ -48,11 +52,12 @@ export interface DeploymentEventRow {
   reason: string;
   request_id: string;
   external_actor: string;
+  authorization: string;
   recorded_at: string;
 }
 
 export const DEPLOYMENT_EVENT_COLUMNS =
-  'id, time, prompt, environment, kind, version, previous_version, canary_percent, actor, reason, request_id, external_actor, recorded_at';
+  'id, time, prompt, environment, kind, version, previous_version, canary_percent, actor, reason, request_id, external_actor, authorization, recorded_at';
 
 export function eventFromRow(row: DeploymentEventRow): DeploymentEvent {
   return {
@@ -68,6 +73,7 @@ export function eventFromRow(row: DeploymentEventRow): DeploymentEvent {
     reason: row.reason,
     requestId: row.request_id === '' ? null : row.request_id,
     externalActor: row.external_actor === '' ? null : row.external_actor,
+    authorization: row.authorization === '' ? null : (row.authorization as Authorization),
     recordedAt: row.recorded_at,
   };
 }
@@ -86,6 +92,7 @@ export function rowFromEvent(event: DeploymentEvent): DeploymentEventRow {
     reason: event.reason,
     request_id: event.requestId ?? '',
     external_actor: event.externalActor ?? '',
+    authorization: event.authorization ?? '',
     recorded_at: event.recordedAt,
   };
 }

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../http/auth.js';
 import { conflict } from '../http/errors.js';
 import { nowIso, timeAfter } from './clock.js';
 import type { DeploymentEvent } from './deployment-event.js';
 import type { EventDraft } from './deployment-plans.js';
 import { insertDeploymentEvent, laneEvents } from './deployment-queries.js';
+import { requireEnvironment } from './environment-service.js';
 import { deriveLaneState, type LaneState } from './environment-state.js';
 import { laneKey, locks } from './keyed-mutex.js';
+import { authorizeLaneChange } from './lane-authorization.js';
 import { publish, type RegistryDeps } from './registry-deps.js';
 
 /**
@@ -24,12 +27,19 @@ export function checkExpected(state: LaneState, expected: string | null | undefi
 }
 
 export interface LaneDecision extends EventDraft {
-  actor: string;
   reason: string;
   /** Effective time; default: now (after the lane's newest event). */
   time?: string;
-  requestId?: string | null;
   externalActor?: string | null;
+}
+
+/** The lane a write targets and on whose behalf. */
+export interface LaneTarget {
+  prompt: string;
+  environment: string;
+  actor: Actor;
+  /** The approved review request this write performs (set by request approval only). */
+  requestId?: string | null;
 }
 
 export interface LaneWrite {
@@ -40,15 +50,18 @@ export interface LaneWrite {
 
 /**
  * The one way deployment events are written: under the lane's lock, read the lane's events, let `decide` choose
- * the event from the current state (or `null`: nothing to do), append it and publish `deployment.created`.
+ * the event from the current state (or `null`: nothing to do), check that the change is authorized in the
+ * environment (lane-authorization.ts: a protected environment reviews what never served there), append it and
+ * publish `deployment.created`.
  */
 export async function writeLane(
   deps: RegistryDeps,
-  prompt: string,
-  environment: string,
+  target: LaneTarget,
   decide: (state: LaneState, events: readonly DeploymentEvent[]) => LaneDecision | null,
 ): Promise<LaneWrite> {
+  const { prompt, environment } = target;
   return locks.lane.run(laneKey(prompt, environment), async () => {
+    const env = await requireEnvironment(deps.store, environment);
     const events = await laneEvents(deps.store, prompt, environment);
     const state = deriveLaneState(events);
     const decision = decide(state, events);
@@ -56,19 +69,28 @@ export async function writeLane(
       if (!state.latest) throw new Error('a lane with nothing deployed cannot be already satisfied');
       return { event: state.latest, created: false };
     }
+    const { reason, time, externalActor, ...draft } = decision;
+    const authorization = authorizeLaneChange(state, {
+      prompt,
+      environment: env,
+      actor: target.actor,
+      requestId: target.requestId,
+      draft,
+    });
     const event: DeploymentEvent = {
       id: randomUUID(),
-      time: decision.time ?? timeAfter(state.latest?.time),
+      time: time ?? timeAfter(state.latest?.time),
       prompt,
       environment,
-      kind: decision.kind,
-      version: decision.version,
-      previousVersion: decision.previousVersion,
-      canaryPercent: decision.canaryPercent,
-      actor: decision.actor,
-      reason: decision.reason,
-      requestId: decision.requestId ?? null,
-      externalActor: decision.externalActor ?? null,
+      kind: draft.kind,
+      version: draft.version,
+      previousVersion: draft.previousVersion,
+      canaryPercent: draft.canaryPercent,
+      actor: target.actor.name,
+      reason,
+      requestId: target.requestId ?? null,
+      externalActor: externalActor ?? null,
+      authorization,
       recordedAt: nowIso(),
     };
     await insertDeploymentEvent(deps.store, event);

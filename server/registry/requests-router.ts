@@ -28,7 +28,7 @@ export function requestsRouter(deps: RegistryDeps): Router {
 
   router.post('/deployments/requests', requireRole('deployer'), async (req, res) => {
     const body = parseBody(deployBody, req.body);
-    res.status(201).json(await createRequest(deps, { ...body, actor: res.locals.actor.name }));
+    res.status(201).json(await createRequest(deps, { ...body, actor: res.locals.actor }));
   });
 
   router.get('/deployments/requests/:id', async (req, res) => {
@@ -40,12 +40,12 @@ export function requestsRouter(deps: RegistryDeps): Router {
 
   router.post('/deployments/requests/:id/approve', requireRole('deployer'), async (req, res) => {
     const { comment } = parseBody(reviewBody, req.body ?? {});
-    res.json(await approveRequest(deps, { id: pathParam(req.params, 'id'), comment, actor: res.locals.actor.name }));
+    res.json(await approveRequest(deps, { id: pathParam(req.params, 'id'), comment, actor: res.locals.actor }));
   });
 
   router.post('/deployments/requests/:id/reject', requireRole('deployer'), async (req, res) => {
     const { comment } = parseBody(reviewBody, req.body ?? {});
-    res.json(await rejectRequest(deps, { id: pathParam(req.params, 'id'), comment, actor: res.locals.actor.name }));
+    res.json(await rejectRequest(deps, { id: pathParam(req.params, 'id'), comment, actor: res.locals.actor }));
   });
 
   return router;

@@ -1,4 +1,4 @@
-import { postJson, type PostOutcome } from '../http/post-json.js';
+import { postJson, type PostOptions, type PostOutcome } from '../outbound/post-json.js';
 import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
 
 export interface WebhookRequest {
@@ -10,14 +10,18 @@ export interface WebhookRequest {
 }
 
 export type AttemptOutcome = PostOutcome;
+export type SendOptions = PostOptions;
 
-/** One delivery attempt: a signed JSON POST (post-json.ts). Never throws; `signal` aborts it at shutdown. */
-export function sendWebhook(req: WebhookRequest, timeoutMs: number, signal: AbortSignal): Promise<AttemptOutcome> {
+/**
+ * One delivery attempt: a signed JSON POST through the outbound guard (post-json.ts), answered 2xx within
+ * `timeoutMs` or failed. Never throws; `signal` aborts it at shutdown.
+ */
+export function sendWebhook(req: WebhookRequest, options: SendOptions): Promise<AttemptOutcome> {
   const headers = {
     'User-Agent': 'Tracelane-Webhooks/1',
     'X-Tracelane-Event': req.eventType,
     'X-Tracelane-Delivery': req.deliveryId,
     [SIGNATURE_HEADER]: signatureHeader(req.secret, req.body, Math.floor(Date.now() / 1000)),
   };
-  return postJson(req.url, req.body, headers, timeoutMs, signal);
+  return postJson(req.url, req.body, headers, options);
 }

@@ -51,6 +51,27 @@ describe('channels', () => {
     expect(listed.text).not.toContain(created.body.secret!);
   });
 
+  it('refuse receivers the outbound guard forbids: metadata, loopback, private addresses, credentials', async () => {
+    const refused: [Record<string, unknown>, string, RegExp][] = [
+      [{ url: 'http://169.254.169.254/latest/meta-data' }, 'settings.url', /metadata address/],
+      [{ url: 'http://localhost:9/hook' }, 'settings.url', /localhost resolves to .* loopback address/],
+      [{ url: 'https://user:pass@hooks.example.com/x' }, 'settings.url', /credentials/],
+    ];
+    for (const [settings, field, message] of refused) {
+      const res = await admin('POST', '/api/v1/alert-channels', { name: 'x', type: 'slack', settings });
+      expect([res.status, res.body.error?.field], JSON.stringify(settings)).toEqual([400, field]);
+      expect(res.body.error?.message).toMatch(message);
+    }
+    const pd = await admin('POST', '/api/v1/alert-channels', {
+      name: 'x',
+      type: 'pagerduty',
+      settings: { routingKey: 'R0UT1NGKEYabcdef0123456789ABCDEF', eventsUrl: 'http://10.0.0.5/v2/enqueue' },
+    });
+    expect([pd.status, pd.body.error?.field]).toEqual([400, 'settings.eventsUrl']);
+    const moved = await admin('PATCH', `/api/v1/alert-channels/${channel.id}`, { settings: { url: 'http://[::1]/x' } });
+    expect([moved.status, moved.body.error?.field]).toEqual([400, 'settings.url']);
+  });
+
   it('name the bad field', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ name: 'x', type: 'slack', settings: { url: 'ftp://nope' } }, 'settings.url'],

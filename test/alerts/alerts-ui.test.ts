@@ -41,6 +41,7 @@ beforeAll(async () => {
   // Changes are scanned on demand below, once the spans (placed in the past) are in.
   t = await startTestTracelane({
     ALERTS_INTERVAL_MS: '500',
+    OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1', // the fake Slack listens on loopback
     CHANGES_INTERVAL_MS: '600000',
     CHANGES_SCAN_DELAY_MS: '0',
   });

@@ -31,6 +31,7 @@ let later: FakeSlack;
 
 const env = (smtpPort: number) => ({
   DATA_DIR: dataDir,
+  OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1', // the fake receivers listen on loopback
   ALERTS_INTERVAL_MS: '250',
   ALERT_DELIVERY_RETRY_BASE_MS: '50',
   ALERT_DELIVERY_TIMEOUT_MS: String(TIMEOUT_MS),

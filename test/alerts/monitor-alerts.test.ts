@@ -76,6 +76,7 @@ beforeAll(async () => {
       ALERTS_INTERVAL_MS: '250',
       ALERT_DELIVERY_RETRY_BASE_MS: '50',
       PUBLIC_URL,
+      OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1', // the fake Slack and PagerDuty listen on loopback
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(smtp.port),
       SMTP_TLS: 'none',

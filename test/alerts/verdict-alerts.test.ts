@@ -44,7 +44,11 @@ const alertsOfLane = async () =>
 
 beforeAll(async () => {
   [slack, quiet, pd] = await Promise.all([FakeSlack.start(), FakeSlack.start(), FakePagerDuty.start(PD_KEY)]);
-  t = await startTestTracelane({ ANALYSIS_INTERVAL_MS: '200', ALERTS_INTERVAL_MS: '300' });
+  t = await startTestTracelane({
+    ANALYSIS_INTERVAL_MS: '200',
+    ALERTS_INTERVAL_MS: '300',
+    OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1', // the fake receivers listen on loopback
+  });
   api = apiClient(t.apiUrl);
   const channel = async (body: Record<string, unknown>) =>
     (await api<Channel>('POST', '/api/v1/alert-channels', body)).body;

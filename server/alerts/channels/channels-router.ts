@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { ApiContext } from '../../app.js';
 import { requireRole } from '../../http/auth.js';
 import { notFound } from '../../http/errors.js';
+import { AddressPolicy } from '../../outbound/address-policy.js';
+import { checkReceiver } from '../../outbound/check-receiver.js';
 import { intParam, parseBody, parseField, parseQuery, pathParam } from '../../http/validation.js';
 import { listAlertDeliveries } from '../delivery/delivery-log.js';
 import { testMessage } from '../message/test-message.js';
@@ -13,6 +15,13 @@ import { findChannel, listChannels, publicChannel, saveChannel, type ChannelWith
 
 const deliveriesQuery = z.strictObject({ limit: intParam(1, 1000, 100) });
 
+/** The URL a channel's settings send to, if any, and the field naming it. */
+function receiverOf(settings: ChannelSettings): [string, string] | undefined {
+  const s = settings as { url?: string; eventsUrl?: string };
+  if (s.url !== undefined) return [s.url, 'settings.url'];
+  return s.eventsUrl === undefined ? undefined : [s.eventsUrl, 'settings.eventsUrl'];
+}
+
 /**
  * Notification channels. Any role may list them (monitors name them), only admins change them or read their
  * delivery logs. Settings are write-only: the Slack URL, PagerDuty routing key and webhook secret are never
@@ -21,6 +30,12 @@ const deliveriesQuery = z.strictObject({ limit: intParam(1, 1000, 100) });
 export function createChannelsRouter({ store, alerts, config }: ApiContext): Router {
   const router = express.Router();
   const admin = requireRole('admin');
+  const policy = new AddressPolicy(config.OUTBOUND_ALLOWED_NETWORKS);
+  /** A receiver the outbound guard would refuse is a 400 now, not a failed notification during an incident. */
+  const checkSettings = async (settings: ChannelSettings) => {
+    const receiver = receiverOf(settings);
+    if (receiver) await checkReceiver(receiver[0], policy, receiver[1]);
+  };
 
   const existing = async (id: string) => {
     const channel = await findChannel(store, id);
@@ -34,6 +49,7 @@ export function createChannelsRouter({ store, alerts, config }: ApiContext): Rou
 
   router.post('/alert-channels', admin, async (req, res) => {
     const input = parseBody(channelInput, req.body);
+    await checkSettings(input.settings);
     const now = new Date().toISOString();
     const actor = res.locals.actor.name;
     const channel: ChannelWithSettings = {
@@ -61,6 +77,7 @@ export function createChannelsRouter({ store, alerts, config }: ApiContext): Rou
     const settings =
       patch.settings &&
       parseField(SETTINGS_SCHEMAS[channel.type] as z.ZodType<ChannelSettings>, patch.settings, 'settings');
+    if (settings) await checkSettings(settings);
     const updated: ChannelWithSettings = {
       ...channel,
       ...(patch.name !== undefined ? { name: patch.name } : {}),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
+import { AddressPolicy } from '../../outbound/address-policy.js';
 import type { Store } from '../../store/store.js';
 import { retryDelayMs } from '../../webhooks/backoff.js';
 import { DeliveryQueue, type QueuedDelivery } from '../../webhooks/delivery-queue.js';
@@ -17,6 +18,7 @@ export type AlertDispatcherConfig = Pick<
   | 'ALERT_DELIVERY_RETRY_BASE_MS'
   | 'ALERT_DELIVERY_RETRY_MAX_MS'
   | 'ALERT_DELIVERY_TIMEOUT_MS'
+  | 'OUTBOUND_ALLOWED_NETWORKS'
 >;
 
 interface PendingMessage extends QueuedDelivery {
@@ -78,6 +80,7 @@ export async function startAlertDispatcher(deps: {
     ageOf: (d) => d.message.time,
   });
   const policy = { baseMs: config.ALERT_DELIVERY_RETRY_BASE_MS, maxMs: config.ALERT_DELIVERY_RETRY_MAX_MS };
+  const outbound = new AddressPolicy(config.OUTBOUND_ALLOWED_NETWORKS);
   const shutdown = new AbortController();
   const work = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
@@ -122,7 +125,12 @@ export async function startAlertDispatcher(deps: {
       return pump();
     }
     d.attempts++;
-    const ctx = { deliveryId: d.id, timeoutMs: config.ALERT_DELIVERY_TIMEOUT_MS, signal: shutdown.signal };
+    const ctx = {
+      deliveryId: d.id,
+      timeoutMs: config.ALERT_DELIVERY_TIMEOUT_MS,
+      signal: shutdown.signal,
+      policy: outbound,
+    };
     const sent = await transports[channel.type].send(d.message, channel, ctx);
     const outcome = redactSecrets(sent, channel);
     d.sending = false;

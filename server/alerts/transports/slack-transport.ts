@@ -1,7 +1,7 @@
-import { postJson } from '../../http/post-json.js';
+import { postJson } from '../../outbound/post-json.js';
 import type { SlackSettings } from '../channels/channel-settings.js';
 import { renderSlack } from '../message/render-slack.js';
-import { retryableHttp, type Transport } from './transport.js';
+import { httpOutcome, type Transport } from './transport.js';
 
 /**
  * Slack incoming webhook: POST the Block Kit message; 200 `ok` is success. 429 (with Retry-After) and 5xx are
@@ -11,7 +11,6 @@ export const slackTransport: Transport = {
   async send(message, channel, ctx) {
     const { url } = channel.settings as SlackSettings;
     const body = JSON.stringify(renderSlack(message));
-    const outcome = await postJson(url, body, { 'User-Agent': 'Tracelane-Alerts/1' }, ctx.timeoutMs, ctx.signal);
-    return { ...outcome, retryable: !outcome.ok && retryableHttp(outcome) };
+    return httpOutcome(await postJson(url, body, { 'User-Agent': 'Tracelane-Alerts/1' }, ctx));
   },
 };

@@ -1,9 +1,13 @@
-import type { PostOutcome } from '../../http/post-json.js';
+import type { AddressPolicy } from '../../outbound/address-policy.js';
+import type { PostOutcome } from '../../outbound/post-json.js';
 import type { ChannelWithSettings } from '../channels/channel-table.js';
 import type { AlertMessage } from '../message/alert-message.js';
 
-/** The outcome of one attempt; `retryable` false gives up at once (a rejected payload, a revoked URL or key). */
-export interface TransportOutcome extends PostOutcome {
+/**
+ * The outcome of one attempt; `retryable` false gives up at once (a rejected payload, a revoked URL or key, an
+ * address the outbound guard refuses).
+ */
+export interface TransportOutcome extends Omit<PostOutcome, 'refused'> {
   retryable: boolean;
 }
 
@@ -13,6 +17,8 @@ export interface SendContext {
   timeoutMs: number;
   /** Aborted at shutdown. */
   signal: AbortSignal;
+  /** Where HTTP channels may send (the outbound guard; OUTBOUND_ALLOWED_NETWORKS opens internal receivers). */
+  policy: AddressPolicy;
 }
 
 /** One channel type's way of sending a message. Never throws: a failure is an outcome. */
@@ -20,8 +26,9 @@ export interface Transport {
   send(message: AlertMessage, channel: ChannelWithSettings, ctx: SendContext): Promise<TransportOutcome>;
 }
 
-/** HTTP failures worth another attempt: no answer, a timeout, 408, 429 and 5xx. */
-export function retryableHttp(outcome: PostOutcome): boolean {
+/** HTTP failures worth another attempt: no answer, a timeout, 408, 429 and 5xx — never a refused address. */
+export function httpOutcome({ refused, ...outcome }: PostOutcome): TransportOutcome {
   const status = outcome.httpStatus;
-  return status === null || status === 408 || status === 429 || status >= 500;
+  const retryable = !outcome.ok && !refused && (status === null || status === 408 || status === 429 || status >= 500);
+  return { ...outcome, retryable };
 }

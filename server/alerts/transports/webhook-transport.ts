@@ -20,7 +20,7 @@ export const webhookTransport: Transport = {
     const eventType = alertEventType(message);
     const body = JSON.stringify({ id: ctx.deliveryId, type: eventType, time: message.time, data: message });
     const request = { url, secret, body, eventType, deliveryId: ctx.deliveryId };
-    const outcome = await sendWebhook(request, ctx.timeoutMs, ctx.signal);
-    return { ...outcome, retryable: !outcome.ok };
+    const { refused, ...outcome } = await sendWebhook(request, ctx);
+    return { ...outcome, retryable: !outcome.ok && !refused };
   },
 };
