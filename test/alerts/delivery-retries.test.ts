@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../../server/alerts/channels/channel-table.js';
+import { saveChannel } from '../../server/alerts/channels/channel-table.js';
 import type { AlertDeliveryRow } from '../../server/alerts/delivery/delivery-log.js';
 import { hex } from '../analysis/span-factory.js';
 import { FakePagerDuty } from '../fixtures/fake-pagerduty.js';
@@ -132,6 +133,33 @@ describe('a failing channel', () => {
     ]);
     expect(mail[1]?.error).toContain('451');
   }, 90_000);
+});
+
+describe('a receiver the outbound guard forbids', () => {
+  it('is refused at delivery too (a channel stored before the guard), once, without retries', async () => {
+    // Only 127.0.0.1 is allowed: 127.0.0.2 is another loopback address, as an old channel row might hold.
+    const at = new Date().toISOString();
+    const id = `ach_${hex(8)}`;
+    await saveChannel(t.store, {
+      ...{ id, name: 'old', type: 'slack', target: '127.0.0.2', deploymentAlerts: 'off' },
+      ...{ createdAt: at, createdBy: 'test', updatedAt: at, updatedBy: 'test' },
+      settings: { url: slack.url.replace('127.0.0.1', '127.0.0.2') },
+    });
+    const sent = await api('POST', `/api/v1/alert-channels/${id}/test`);
+    expect(sent.status, sent.text).toBe(202);
+    const log = await waitFor('the refusal', async () => {
+      const rows = await deliveriesOf(id);
+      return rows.some((d) => d.result === 'failed') ? rows.reverse() : undefined;
+    });
+    expect(log.map((d) => [d.attempt, d.result, d.error])).toEqual([
+      [0, 'queued', ''],
+      [
+        1,
+        'failed',
+        'refused: 127.0.0.2 is a loopback address; allow internal receivers with OUTBOUND_ALLOWED_NETWORKS',
+      ],
+    ]);
+  });
 });
 
 describe('a delivery unfinished at shutdown', () => {
