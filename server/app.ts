@@ -4,6 +4,12 @@ import { createAlertingRouter } from './alerts/alerts-api.js';
 import type { AlertsRuntime } from './alerts/alerts-runtime.js';
 import { createAnalysisRouter } from './analysis/analysis-api.js';
 import { createChangesRouter } from './changes/changes-router.js';
+import { connectionsRouter } from './connections/connections-router.js';
+import { datasetsRouter } from './datasets/datasets-router.js';
+import { evaluatorsRouter } from './evaluators/evaluators-router.js';
+import type { Experiments } from './experiments/experiments.js';
+import { experimentsRouter } from './experiments/experiments-router.js';
+import type { ModelClient } from './models/model-client.js';
 import type { Config } from './config.js';
 import type { EventBus } from './events/event-bus.js';
 import type { ConnectionMetrics } from './http/connection-metrics.js';
@@ -43,6 +49,10 @@ export interface ApiContext {
   /** Where the collector listens (`address` 0.0.0.0 or :: on every interface), for the UI's first-trace help. */
   collectorAddress: { address: string; port: number };
   alerts: AlertsRuntime;
+  /** The one model call site (experiments, judges, connection tests). */
+  models: ModelClient;
+  /** Experiment runs executing in this process. */
+  experiments: Experiments;
 }
 
 /** The API and web UI application (on PORT). Each feature contributes one router under /api/v1. */
@@ -63,6 +73,8 @@ export function createApiApp(ctx: ApiContext): Express {
   api.use(createMeRouter(ctx));
   api.use(createAnalysisRouter(ctx));
   api.use(createTracesRouter(ctx));
+  api.use(connectionsRouter(ctx, ctx.models), datasetsRouter(ctx), evaluatorsRouter(ctx));
+  api.use(experimentsRouter(ctx, ctx.experiments));
   api.use(draftsRouter(ctx.store), workbenchRouter(ctx.store));
   api.use(createAlertingRouter(ctx));
   api.use(createChangesRouter(ctx));

@@ -4,9 +4,13 @@ import { createCollector } from '../collector/collector.js';
 import { startAlerts, type AlertsRuntime } from './alerts/alerts-runtime.js';
 import { startAnalysisLoop } from './analysis/analysis-loop.js';
 import { startChangeDetection, type ChangeDetection } from './changes/change-detection.js';
+import { startGrpcReceiver } from '../collector/receiver/grpc-server.js';
+import { loadPriceTable } from '../collector/pricing/price-table.js';
 import { createApiApp } from './app.js';
 import type { Config } from './config.js';
 import { EventBus } from './events/event-bus.js';
+import { createExperiments, type Experiments } from './experiments/experiments.js';
+import { createModelClient, type ModelClient } from './models/model-client.js';
 import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { parseApiKeys } from './http/auth.js';
 import { authThrottleFor } from './http/auth-throttle.js';
@@ -15,11 +19,13 @@ import { listen, listenerLimits, warnIfOverFileLimit, type ListenerName } from '
 import { combinedKeyRing } from './http/key-ring.js';
 import { ensureDefaultEnvironments } from './registry/environment-service.js';
 import type { Logger } from './log.js';
+import { CollectorMetrics } from '../collector/metrics.js';
 import { ddlRendererFor } from './store/cluster-ddl.js';
 import { applyRetention, loadMigrations, migrate } from './store/migrate.js';
 import { openStore } from './store/open-store.js';
 import { repairMinuteRollups } from './store/rollup-repair.js';
 import { startRun } from './store/server-runs.js';
+import { startEvaluationLinker } from './span-events/evaluation-linker.js';
 import { startSelfTracing } from './telemetry/self-tracing.js';
 import type { Store } from './store/store.js';
 
@@ -27,8 +33,12 @@ import type { Store } from './store/store.js';
 export interface Tracelane {
   apiUrl: string;
   otlpUrl: string;
+  /** host:port of OTLP/gRPC. */
+  otlpGrpcAddress: string;
   store: Store;
   bus: EventBus;
+  experiments: Experiments;
+  models: ModelClient;
   /** Delivers events to webhooks (and test events on request). */
   webhooks: WebhookDispatcher;
   alerts: AlertsRuntime;
@@ -64,12 +74,18 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const keys = combinedKeyRing(parseApiKeys(config.API_KEYS), store);
   const connections = new ConnectionMetrics();
   const authThrottle = authThrottleFor(config);
-  const collector = createCollector({ config, store, log, connections, authThrottle });
+  const metrics = new CollectorMetrics();
+  const linker = startEvaluationLinker({ store, metrics, log, intervalMs: config.EVALUATION_LINK_INTERVAL_MS });
+  const onEvaluations = linker.poke;
+  const collector = createCollector({ config, store, log, connections, authThrottle, metrics, onEvaluations });
   const webhooks = startWebhookDispatcher({ config, store, log, bus });
   const analysis = startAnalysisLoop({ config, store, log, bus });
   let publicUrl = config.PUBLIC_URL; // the API's own address once it listens, when not configured
   const alerts = await startAlerts({ config, store, log, bus, publicUrl: () => publicUrl });
   const changes = startChangeDetection({ config, store, bus, log });
+  const spans = (request: object) => collector.ingestJson(request); // Tracelane's own model calls enter otel_traces through the collector
+  const models = createModelClient({ config, prices: loadPriceTable(config.PRICES_FILE), spans, log });
+  const experiments = createExperiments({ store, models, spans, bus, log });
 
   const apiHost = keys.enabled() ? config.HOST : LOOPBACK;
   if (!keys.enabled()) log.warn('no API_KEYS configured: the API listens on loopback only, without authentication');
@@ -77,14 +93,20 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   if (config.INGEST_KEYS.length === 0) log.warn('no INGEST_KEYS configured: the collector listens on loopback only');
 
   const selfTracing = startSelfTracing(config, log);
-  warnIfOverFileLimit([config.API_MAX_CONNECTIONS, config.OTLP_MAX_CONNECTIONS], log);
-  const limits = (name: ListenerName) => ({ name, limits: listenerLimits(config, name), metrics: connections, log });
+  warnIfOverFileLimit([config.API_MAX_CONNECTIONS, config.OTLP_MAX_CONNECTIONS, config.OTLP_GRPC_MAX_CONNECTIONS], log);
+  const limits = (name: ListenerName) => ({
+    name,
+    limits: listenerLimits(config, name),
+    metrics: connections,
+    log,
+  });
   const otlpServer = await listen(
     selfTracing.instrument(collector.app, 'collector'),
     config.OTLP_PORT,
     otlpHost,
     limits('otlp'),
   );
+  const grpc = await startGrpcReceiver({ ...collector, config, log }, otlpHost);
   const collectorAddress = otlpServer.address() as AddressInfo; // the UI shows where to send traces
   const api = createApiApp({
     config,
@@ -98,28 +120,36 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
     authThrottle,
     collectorAddress,
     alerts,
+    models,
+    experiments,
   });
   const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost, limits('api'));
   publicUrl ||= urlOf(apiServer);
+  await experiments.resumeUnfinished();
   return {
     apiUrl: urlOf(apiServer),
     otlpUrl: urlOf(otlpServer),
+    otlpGrpcAddress: `${grpc.address.address}:${grpc.address.port}`,
     store,
     bus,
+    experiments,
+    models,
     webhooks,
     alerts,
     changes,
     close: async () => {
       bus.close(); // ends the open event streams, which would otherwise keep the server from closing
+      await experiments.stop(); // runs stay `running` and resume at the next start
       await webhooks.stop();
       await analysis.stop();
       await alerts.stop();
       await changes.stop();
       // Stop accepting connections, then flush the write buffer so that requests waiting for it are answered, and
       // only then wait for the open requests to end.
-      const closing = Promise.all([stop(apiServer), stop(otlpServer)]);
+      const closing = Promise.all([stop(apiServer), stop(otlpServer), grpc.close()]);
       await collector.close();
       await closing;
+      await linker.stop();
       await selfTracing.shutdown();
       await run.stopped().catch((err: unknown) => log.error('could not record the clean stop', { error: String(err) }));
       await store.close();

@@ -13,6 +13,9 @@ export const EVENT_TYPES = [
   'alert.acknowledged',
   'alert.resolved',
   'change.detected',
+  'experiment.started',
+  'experiment.progress',
+  'experiment.finished',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

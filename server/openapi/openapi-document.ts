@@ -1,6 +1,9 @@
 import { alertsFeature } from './alerts-paths.js';
 import { analysisFeature } from './analysis-paths.js';
 import { changesFeature } from './changes-paths.js';
+import { connectionsFeature } from './connections-paths.js';
+import { datasetsFeature } from './datasets-paths.js';
+import { evaluatorsFeature, experimentsFeature } from './experiments-paths.js';
 import { deploymentsFeature } from './deployments-paths.js';
 import { draftsFeature } from './drafts-paths.js';
 import { environmentsFeature } from './environments-paths.js';
@@ -24,6 +27,10 @@ export const FEATURES: readonly Feature[] = [
   analysisFeature,
   alertsFeature,
   changesFeature,
+  datasetsFeature,
+  evaluatorsFeature,
+  experimentsFeature,
+  connectionsFeature,
   eventsFeature,
   webhooksFeature,
   keysFeature,

@@ -11,6 +11,10 @@ export * from './drift.js';
 export * from './measure-metric.js';
 export * from './judge-metric.js';
 export * from './judge-deployment.js';
+export * from './mcnemar.js';
+export * from './wilcoxon.js';
+export * from './holm.js';
+export * from './paired-comparison.js';
 export {
   METRIC_LABELS,
   formatChange,

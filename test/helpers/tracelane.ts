@@ -25,7 +25,7 @@ export async function startTestTracelane(
   options: { log?: Logger; keepData?: boolean } = {},
 ): Promise<TestTracelane> {
   const dataDir = env.DATA_DIR ?? tempDataDir();
-  const config = loadConfig({ PORT: '0', OTLP_PORT: '0', DATA_DIR: dataDir, ...env });
+  const config = loadConfig({ PORT: '0', OTLP_PORT: '0', OTLP_GRPC_PORT: '0', DATA_DIR: dataDir, ...env });
   const tracelane = await startTracelane(config, options.log ?? silentLogger);
   return {
     ...tracelane,

@@ -19,6 +19,9 @@ export const LIVE_TYPES = [
   'alert.acknowledged',
   'alert.resolved',
   'change.detected',
+  'experiment.started',
+  'experiment.progress',
+  'experiment.finished',
   'stream.reset',
 ] as const;
 

@@ -12,6 +12,9 @@
  *   /deployments?prompt=&environment=&kind=       audit trail
  *   /traces?environment=&prompt=&version=&model=&status=&minMs=&range=   trace list
  *   /traces/{traceId}                             one trace
+ *   /datasets, /datasets/{name}                   labelled datasets, one dataset's items
+ *   /experiments, /experiments/{runId}            experiment runs, one run with its per-category table
+ *   /settings/connections                         model connections (admin)
  *   /reviews?status=&request=                     review requests and their evidence
  *   /settings?tab=environments|webhooks|keys      settings (admins)
  *   /alerts?tab=alerts|monitors|channels|changes&status=&alert=&change=   alerts, monitors, channels, changes
@@ -27,6 +30,11 @@ export type Route =
   | { page: 'deployments' }
   | { page: 'traces' }
   | { page: 'trace'; traceId: string }
+  | { page: 'datasets' }
+  | { page: 'dataset'; name: string }
+  | { page: 'experiments' }
+  | { page: 'experiment'; runId: string }
+  | { page: 'connections' }
   | { page: 'reviews' }
   | { page: 'settings' }
   | { page: 'alerts' }
@@ -68,6 +76,11 @@ export function parseRoute(pathname: string): Route {
   if (first === 'settings' && parts.length === 1) return { page: 'settings' };
   if (first === 'traces' && second && parts.length === 2) return { page: 'trace', traceId: second };
   if (first === 'alerts' && parts.length === 1) return { page: 'alerts' };
+  if (first === 'datasets' && parts.length === 1) return { page: 'datasets' };
+  if (first === 'datasets' && second && parts.length === 2) return { page: 'dataset', name: second };
+  if (first === 'experiments' && parts.length === 1) return { page: 'experiments' };
+  if (first === 'experiments' && second && parts.length === 2) return { page: 'experiment', runId: second };
+  if (first === 'settings' && second === 'connections' && parts.length === 2) return { page: 'connections' };
   return notFound;
 }
 
@@ -96,6 +109,15 @@ export function routePath(route: Route): string {
       return `/${route.page}`;
     case 'trace':
       return `/traces/${enc(route.traceId)}`;
+    case 'datasets':
+    case 'experiments':
+      return `/${route.page}`;
+    case 'dataset':
+      return `/datasets/${enc(route.name)}`;
+    case 'experiment':
+      return `/experiments/${enc(route.runId)}`;
+    case 'connections':
+      return '/settings/connections';
     case 'not-found':
       return route.path;
   }
