@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js';
 import { describeChange } from './change-text.js';
 import type { NewChange } from './change-log.js';
 import { saveScannedTo, scannedTo } from './scan-state.js';
+import { scanModelSnapshots } from './scan-model-snapshots.js';
 import { scanPromptDrift } from './scan-prompt-drift.js';
 import { VersionTemplates } from './version-templates.js';
 
@@ -32,6 +33,7 @@ export function startChangeDetection(deps: {
   const { config, store, bus, log } = deps;
   const templates = new VersionTemplates(store);
   const detectors: Record<string, Detector> = {
+    model_snapshot: (from, to) => scanModelSnapshots(store, from, to),
     prompt_drift: (from, to) => scanPromptDrift(store, templates, from, to),
   };
   let running: Promise<void> = Promise.resolve();

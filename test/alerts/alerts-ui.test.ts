@@ -5,6 +5,7 @@ import type { Channel } from '../../server/alerts/channels/channel-table.js';
 import type { DeploymentEvent } from '../../server/registry/deployment-event.js';
 import { RegistryFixture } from '../analysis/registry-fixture.js';
 import { generationSpan, hex } from '../analysis/span-factory.js';
+import { scannedTo } from '../../server/changes/scan-state.js';
 import { FakeSlack } from '../fixtures/fake-slack.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -75,6 +76,8 @@ beforeAll(async () => {
     ...Array.from({ length: 40 }, (_, i) => ({
       ...generationSpan({ time: NOW - 40 * MIN + i * 15_000, environment: env, prompt, version: '2' }),
       SpanAttributes: { 'gen_ai.system_instructions': EDITED },
+      RequestModel: 'gpt-4o-mini',
+      ResponseModel: 'gpt-4o-mini-2024-07-18',
     })),
   ]);
   const channel = (
@@ -95,6 +98,18 @@ beforeAll(async () => {
   alert = await waitFor(
     'the alert',
     async () => (await api<{ alerts: Alert[] }>('GET', '/api/v1/alerts?status=open')).body.alerts[0],
+  );
+  await t.changes.runNow();
+  // Then the provider swaps the snapshot behind gpt-4o-mini.
+  const since = (await scannedTo(t.store, 'model_snapshot')) as number;
+  await waitFor('the clock to pass the last scan', () => (Date.now() > since + 100 ? true : undefined));
+  await t.store.insert(
+    'otel_traces',
+    Array.from({ length: 30 }, (_, i) => ({
+      ...generationSpan({ time: since + 1 + i, environment: env, prompt, version: '2' }),
+      RequestModel: 'gpt-4o-mini',
+      ResponseModel: 'gpt-4o-mini-2025-01-31',
+    })),
   );
   await t.changes.runNow();
   browser = await launchBrowser();
@@ -165,7 +180,7 @@ describe('the alerting UI', () => {
 
   it('lists the prompt drift with where the text differs, and judges it', async () => {
     await page.goto(url('/alerts?tab=changes'));
-    await page.getByRole('button', { name: /prompt text drift/ }).click();
+    await page.getByRole('button', { name: /^prompt text drift/ }).click();
     await page.getByText('the application sent').waitFor();
     expect(await page.locator('.diff').innerText()).toContain('Offer a coupon');
     await page.getByRole('button', { name: 'Judge it like a deployment' }).click();
@@ -173,8 +188,13 @@ describe('the alerting UI', () => {
     await screenshot(page, 'alerts-changes');
   });
 
-  it('draws the change as a marker on the on-call charts, beside the deployments', async () => {
+  it('draws the changes as markers on the on-call charts, beside the deployments', async () => {
     await page.goto(url(`/prompts/${prompt}/environments/${env}?range=6h`));
+    await page
+      .getByRole('button', {
+        name: /^Change: model snapshot behind gpt-4o-mini: gpt-4o-mini-2024-07-18 → gpt-4o-mini-2025-01-31/,
+      })
+      .waitFor();
     const flag = page.getByRole('button', { name: /^Change: prompt text drift/ });
     await flag.waitFor();
     await page.getByRole('button', { name: /^Deployment v2/ }).waitFor();
