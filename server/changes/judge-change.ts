@@ -1,9 +1,9 @@
-import { queryArms } from '../analysis/arm-aggregates-query.js';
+import { queryArmsBatch, type Arms } from '../analysis/arms-query.js';
 import { detectorConfigFor } from '../analysis/detector-config.js';
 import { laneEvents } from '../registry/deployment-queries.js';
 import type { Environment } from '../registry/environment-queries.js';
 import { deriveLaneState } from '../registry/environment-state.js';
-import { judgeDeployment, judgeMetrics, type MetricVerdict, type Verdict } from '../stats/index.js';
+import { judgeDeployment, judgeMetrics, type MetricVerdict, type OverallVerdict } from '../stats/index.js';
 import type { Store } from '../store/store.js';
 import type { ChangeEvent } from './change-log.js';
 
@@ -15,7 +15,7 @@ export interface ChangeAnalysis {
   /** The version judged on both sides (the drifting one, or the one live when the model switched). */
   version: number | null;
   evaluatedAt: string;
-  verdict: Verdict;
+  verdict: OverallVerdict;
   reason: string;
   final: boolean;
   /** The two arms, shaped as a deployment analysis's so the UI shows both the same way. */
@@ -81,12 +81,9 @@ export async function judgeChange(
     const [b, c] = [arm(baseline, 0, 'before'), arm({ from, to }, 0, 'after')];
     return { ...head, verdict: 'inconclusive', reason, baseline: b, candidate: c, metrics: [] };
   }
-  const arms = await queryArms(store, {
-    environment: change.environment,
-    prompt,
-    candidate: { version, from, to },
-    baseline: { version, ...baseline },
-  });
+  const windows = { candidate: { version, from, to }, baseline: { version, ...baseline } };
+  const request = { environment: change.environment, prompt, plan: { ...windows, early: windows } };
+  const arms = (await queryArmsBatch(store, [request]))[0] as Arms;
   const metrics = judgeMetrics(arms.baseline, arms.candidate, config);
   const overall = judgeDeployment(metrics, config, { bakeEnded: now >= end });
   return {
