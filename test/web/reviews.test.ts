@@ -163,6 +163,15 @@ describe('the Reviews inbox', () => {
     expect(await page.getByRole('button', { name: /Approve|Reject/ }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Settings' }).count()).toBe(0);
     await screenshot(page, 'reviews-viewer');
+
+    // A decided request keeps its evidence as of the decision: v2 is live now, the diff is still against v1.
+    await page.getByRole('link', { name: 'Approved' }).click();
+    const decided = page.getByRole('region', { name: 'Evidence' });
+    await decided.getByRole('heading', { name: `${PROMPT} v2 → production` }).waitFor();
+    await decided.getByText(/Evidence as of the decision, .*: what was live in production\s+then/).waitFor();
+    await decided.getByRole('region', { name: 'Live figures' }).getByText('production (v1)').waitFor();
+    await decided.locator('.line.remove').getByText('Refund within 30 days.').waitFor();
+    await screenshot(page, 'reviews-decided');
     expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
   });
 });

@@ -370,4 +370,52 @@ describe('compare and review evidence', () => {
     expect((await viewer.get('/api/v1/deployments/requests/nope/evidence')).status).toBe(404);
     await ops.patch('/api/v1/environments/production', { protected: false });
   });
+
+  // Changes what production serves: keep it last in this block.
+  it('keeps a decided request’s evidence as of its decision, whatever is deployed afterwards', async () => {
+    await ops.patch('/api/v1/environments/production', { protected: true });
+    await alice.post(`/api/v1/prompts/${enc(prompt)}/versions`, content('v3'));
+    const ask = async (version: number) => {
+      const res = await bob.post<{ id: string }>('/api/v1/deployments', { prompt, environment: 'production', version });
+      expect(res.status).toBe(202);
+      return res.body.id;
+    };
+    const evidenceOf = async (id: string) =>
+      (await viewer.get<ReviewEvidence>(`/api/v1/deployments/requests/${id}/evidence`)).body;
+
+    const approved = await ask(2);
+    expect((await alice.post(`/api/v1/deployments/requests/${approved}/approve`, { comment: 'ok' })).status).toBe(200);
+    const rejected = await ask(3);
+    expect((await alice.post(`/api/v1/deployments/requests/${rejected}/reject`, { comment: 'not yet' })).status).toBe(
+      200,
+    );
+    // Afterwards: v3 goes live anyway (an admin deploys it), and v2's staging verdict turns to pass.
+    expect((await ops.post('/api/v1/deployments', { prompt, environment: 'production', version: 3 })).status).toBe(201);
+    await t.store.insert('deployment_analyses', [
+      {
+        deployment_id: stagingV2,
+        evaluated_at: nanoTime(Date.now() + 1000),
+        environment: 'staging',
+        prompt,
+        version: 2,
+        verdict: 'pass',
+        final: 1,
+        report: JSON.stringify({ verdict: 'pass', reason: 'pass: later', final: true }),
+      },
+    ]);
+    expect((await compare('production', '1')).body.from.label).toBe('production (v3)');
+
+    const atApproval = await evidenceOf(approved);
+    expect(atApproval.request).toMatchObject({ status: 'approved', reviewedBy: 'alice' });
+    expect(atApproval.asOf).toBe(atApproval.request.reviewedAt);
+    expect(atApproval.comparison?.from).toMatchObject({ label: 'production (v1)', version: 1, live: { requests: 20 } });
+    expect(atApproval.comparison?.to.version).toBe(2);
+    expect(atApproval.previous).toMatchObject({ deploymentId: stagingV2, verdict: 'fail' });
+
+    const atRejection = await evidenceOf(rejected);
+    expect(atRejection.request.status).toBe('rejected');
+    expect(atRejection.comparison?.from).toMatchObject({ label: 'production (v2)', version: 2 });
+    expect(atRejection.comparison?.identical).toBe(false);
+    await ops.patch('/api/v1/environments/production', { protected: false });
+  });
 });
