@@ -71,7 +71,7 @@ export function createApiApp(ctx: ApiContext): Express {
   api.use(createTracesRouter(ctx));
   api.use(connectionsRouter(ctx, ctx.models), datasetsRouter(ctx), evaluatorsRouter(ctx));
   api.use(experimentsRouter(ctx, ctx.experiments));
-  api.use(draftsRouter(ctx.store), workbenchRouter(ctx.store));
+  api.use(draftsRouter(ctx), workbenchRouter(ctx.store));
   app.use('/api/v1', api);
   app.use('/api', (_req, _res, next) => next(notFound('no such API route')));
   app.use(createWebHandler());

@@ -75,6 +75,12 @@ describe('the Reviews inbox', () => {
     await form.getByLabel('Reason').fill('shorter refund window');
     await form.getByRole('button', { name: 'Deploy v2' }).click();
     await form.getByText('v2 to production: review requested').waitFor();
+    // Someone else starting (and dropping) a draft shows here live, without a reload.
+    const draftPath = `/api/v1/prompts/${PROMPT}/drafts/alice`;
+    await as(KEYS.alice, 'PUT', draftPath, { messages: [{ role: 'system', content: 'Refund within 7 days.' }] });
+    await page.getByText('Being edited by alice.').waitFor();
+    await fetch(tl.apiUrl + draftPath, { method: 'DELETE', headers: { authorization: `Bearer ${KEYS.alice}` } });
+    await page.getByText('Being edited by alice.').waitFor({ state: 'detached' });
     const [request] = (
       await as<{ requests: DeploymentRequest[] }>(KEYS.view, 'GET', '/api/v1/deployments/requests?status=pending')
     ).requests;

@@ -4,6 +4,7 @@ import type { PromptVersion } from '../../server/registry/version-queries.js';
 import type { PromptComparison } from '../../server/workbench/compare-sides.js';
 import type { ReviewEvidence } from '../../server/workbench/review-evidence.js';
 import { deploymentEvent, generationSpan, hex, nanoTime } from '../analysis/span-factory.js';
+import { SseClient } from '../events/sse-client.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 import { client, enc, uniqueName, type Client } from '../registry/registry-client.js';
 
@@ -153,6 +154,39 @@ describe('drafts', () => {
     expect(list.body.drafts).toEqual([]);
     expect((await viewer.get(`/api/v1/prompts/nope-${hex(3)}/drafts/alice`)).status).toBe(404);
     expect((await viewer.get(`/api/v1/prompts/nope-${hex(3)}/drafts`)).status).toBe(404);
+  });
+});
+
+describe('draft events', () => {
+  it('announces a save, a discard and a publish: prompt, author, revision and time, never the content', async () => {
+    const prompt = await newPrompt();
+    const types = 'draft.saved,draft.discarded,draft.published';
+    const stream = await SseClient.open(`${t.apiUrl}/api/v1/events?types=${types}`, {
+      authorization: `Bearer ${KEYS.view}`,
+    });
+    try {
+      const next = async () => {
+        const m = await stream.next((x) => x.data !== undefined, 20_000);
+        const body = JSON.parse(m.data!) as { type: string; data: Record<string, unknown> };
+        expect(body.type).toBe(m.event);
+        return body;
+      };
+      await alice.put(draftPath(prompt, 'alice'), content('secret words'));
+      const saved = await next();
+      expect(saved).toMatchObject({ type: 'draft.saved', data: { prompt, author: 'alice', revision: 1 } });
+      expect(Object.keys(saved.data).sort()).toEqual(['author', 'prompt', 'revision', 'time']);
+      expect(JSON.stringify(saved)).not.toContain('secret words');
+
+      expect((await alice.post(`${draftPath(prompt, 'alice')}/publish`, {})).status).toBe(201);
+      expect(await next()).toMatchObject({ type: 'draft.published', data: { prompt, author: 'alice', version: 1 } });
+
+      await bob.put(draftPath(prompt, 'bob'), content('bob'));
+      expect((await next()).type).toBe('draft.saved');
+      expect((await ops.delete(draftPath(prompt, 'bob'))).status).toBe(204);
+      expect(await next()).toMatchObject({ type: 'draft.discarded', data: { prompt, author: 'bob', revision: 2 } });
+    } finally {
+      stream.close();
+    }
   });
 });
 

@@ -18,6 +18,9 @@ export const LIVE_TYPES = [
   'experiment.started',
   'experiment.progress',
   'experiment.finished',
+  'draft.saved',
+  'draft.discarded',
+  'draft.published',
   'stream.reset',
 ] as const;
 
