@@ -1,5 +1,5 @@
 import { latestAnalysis } from '../analysis/analyses-store.js';
-import type { Verdict } from '../stats/index.js';
+import type { OverallVerdict } from '../stats/index.js';
 import type { DeploymentEvent } from '../registry/deployment-event.js';
 import { laneEvents } from '../registry/deployment-queries.js';
 import { deriveLaneState } from '../registry/environment-state.js';
@@ -20,7 +20,7 @@ export interface PreviousVerdict {
   deploymentId: string | null;
   deployedAt: string | null;
   /** Its latest evaluation, or null while none is stored. */
-  verdict: Verdict | null;
+  verdict: OverallVerdict | null;
   final: boolean;
   reason: string | null;
   evaluatedAt: string | null;

@@ -5,18 +5,19 @@ import { Resource } from './resource.svelte.js';
 
 /**
  * Who has a draft of a prompt ("being edited by …"), kept current without a reload: reloaded when a draft of that
- * prompt is saved, discarded or published elsewhere (`draft.*` events carry the prompt and author, no content).
+ * prompt is saved, discarded or published elsewhere (`draft.*` events carry the prompt and author, no content;
+ * reloads are coalesced).
  * `ignoreAuthor` skips the events of one author (the editor's own autosaves). Create it during component
  * initialisation.
  */
 export function promptDrafts(prompt: () => string, ignoreAuthor?: () => string | undefined): Resource<DraftSummary[]> {
   const drafts = new Resource((signal) => api.drafts({ prompt: prompt() }, signal));
   $effect(() =>
-    live.on(['draft.saved', 'draft.discarded', 'draft.published'], (event) => {
-      if (event.type === 'stream.reset') return drafts.reload();
-      if (event.data.prompt !== prompt() || event.data.author === ignoreAuthor?.()) return;
-      drafts.reload();
-    }),
+    live.reloadOn(
+      ['draft.saved', 'draft.discarded', 'draft.published'],
+      () => drafts.reload(),
+      (event) => event.data.prompt === prompt() && event.data.author !== ignoreAuthor?.(),
+    ),
   );
   return drafts;
 }
