@@ -77,7 +77,7 @@ export function createApiApp(ctx: ApiContext): Express {
   api.use(overviewRouter(ctx));
   api.use(connectionsRouter(ctx, ctx.models), datasetsRouter(ctx), evaluatorsRouter(ctx));
   api.use(experimentsRouter(ctx, ctx.experiments));
-  api.use(draftsRouter(ctx.store), workbenchRouter(ctx.store));
+  api.use(draftsRouter(ctx), workbenchRouter(ctx.store));
   api.use(createAlertingRouter(ctx));
   api.use(createChangesRouter(ctx));
   app.use('/api/v1', api);

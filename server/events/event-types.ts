@@ -16,6 +16,9 @@ export const EVENT_TYPES = [
   'experiment.started',
   'experiment.progress',
   'experiment.finished',
+  'draft.saved',
+  'draft.discarded',
+  'draft.published',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -23,6 +23,9 @@ export const LIVE_TYPES = [
   'experiment.started',
   'experiment.progress',
   'experiment.finished',
+  'draft.saved',
+  'draft.discarded',
+  'draft.published',
   'stream.reset',
 ] as const;
 
