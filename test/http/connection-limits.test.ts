@@ -16,6 +16,8 @@ const FLOOD = 600; // more connections than the process has file descriptors, he
 const HEADERS_TIMEOUT_MS = 1000;
 const BODY_TIMEOUT_MS = 1000;
 const MIN_BODY_RATE = 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_INFLIGHT_BYTES = 1024 * 1024;
 
 const dataDir = tempDataDir('tracelane-connections-');
 let server: ServerProcess;
@@ -34,6 +36,8 @@ beforeAll(async () => {
       HTTP_MIN_BODY_RATE: String(MIN_BODY_RATE),
       HTTP_REQUEST_TIMEOUT_MS: '20000',
       HTTP_MAX_REQUESTS_PER_CONNECTION: '3',
+      OTLP_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+      OTLP_MAX_INFLIGHT_BYTES: String(MAX_INFLIGHT_BYTES),
     },
     { fileLimit: FILE_LIMIT },
   );
@@ -151,6 +155,46 @@ describe('connection limits', () => {
     expect(received).toMatch(/^HTTP\/1\.1 401/);
     expect(received.toLowerCase()).toContain('connection: close');
     expect(ms).toBeLessThan(3000);
+  });
+
+  const upload = (key: string, length: number) =>
+    `POST /v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+
+  it('answers a body over OTLP_MAX_BODY_BYTES 413 at once and closes instead of reading the rest', async () => {
+    const { socket, closed } = open(otlp, upload('right-key', 10 * MAX_BODY_BYTES));
+    trickle(socket, 'x'.repeat(1024), 50); // above the minimum rate, and 8 minutes to finish
+    const { ms, received } = await within(10_000, 'body after 413', closed);
+    expect(received).toMatch(/^HTTP\/1\.1 413/);
+    expect(received.toLowerCase()).toContain('connection: close');
+    expect(ms).toBeLessThan(3000);
+  });
+
+  it('answers 429 at once when OTLP_MAX_INFLIGHT_BYTES is taken, and closes instead of reading the rest', async () => {
+    // A slow upload of the largest body allowed holds the whole in-flight budget while it arrives.
+    const holder = open(otlp, upload('right-key', MAX_BODY_BYTES));
+    trickle(holder.socket, 'x'.repeat(1024), 50);
+    try {
+      await waitFor(
+        'the slow upload to hold the in-flight budget',
+        async () => {
+          const health = (await (await fetch(new URL('/api/v1/health', api))).json()) as {
+            collector: { inflightBytes: number };
+          };
+          return health.collector.inflightBytes >= MAX_BODY_BYTES ? true : undefined;
+        },
+        20_000,
+      );
+      const { socket, closed } = open(otlp, upload('right-key', MAX_BODY_BYTES));
+      trickle(socket, 'x'.repeat(1024), 50);
+      const { ms, received } = await within(10_000, 'body after 429', closed);
+      expect(received).toMatch(/^HTTP\/1\.1 429/);
+      expect(received.toLowerCase()).toContain('retry-after: 1');
+      expect(received.toLowerCase()).toContain('connection: close');
+      expect(ms).toBeLessThan(3000);
+    } finally {
+      holder.socket.destroy();
+    }
   });
 
   it('closes a keep-alive connection after its last allowed request', async () => {
