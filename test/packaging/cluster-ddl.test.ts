@@ -211,7 +211,7 @@ describe('rollup repair on the cluster layout', () => {
     expect(await rollupTotals(store, 'cluster-repair')).toEqual({ spans: 20, requests: 10, scores: 5, scored: 2 });
     const local = clusterDdlRenderer({ cluster: TEST_CLUSTER, replicated: false });
     const repaired = await repairMinuteRollups(store, silentLogger, { hours: 24, settleMs: 0, render: local });
-    expect(repaired).toEqual({ llm_metrics_1m: 2, llm_scores_1m: 1 });
+    expect(repaired).toEqual({ llm_metrics_1m: 2, llm_scores_1m: 1, otel_traces_trace_id_ts: 10 });
     expect(await rollupTotals(store, 'cluster-repair')).toEqual({ spans: 20, requests: 20, scores: 5, scored: 5 });
   });
 });

@@ -34,7 +34,7 @@ it('recomputes the minutes whose rollups missed raw rows, over the ClickHouse cl
   await damageRollups(store, 'repair-ch', minute);
   expect(await rollupTotals(store, 'repair-ch')).toEqual({ spans: 20, requests: 10, scores: 5, scored: 2 });
   const repaired = await repairMinuteRollups(store, silentLogger, { hours: 24, settleMs: 0 });
-  expect(repaired).toEqual({ llm_metrics_1m: 2, llm_scores_1m: 1 });
+  expect(repaired).toEqual({ llm_metrics_1m: 2, llm_scores_1m: 1, otel_traces_trace_id_ts: 10 });
   expect(await rollupTotals(store, 'repair-ch')).toEqual({ spans: 20, requests: 20, scores: 5, scored: 5 });
   expect(await repairMinuteRollups(store, silentLogger, { hours: 24, settleMs: 0 })).toEqual({});
   expect(fixture.requests.query).toBeGreaterThan(0);
