@@ -131,7 +131,10 @@ export const configSchema = z.object({
   API_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1024),
   /** Open connections accepted on the OTLP/HTTP port; beyond it new connections are closed at once. */
   OTLP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4096),
-  /** Every port: time for a request's line and headers (and for a new connection to start its first request). */
+  /**
+   * Every port: time for a request's line and headers (and for a new connection to start its first request); on the
+   * OTLP/gRPC port, for a new connection's HTTP/2 preface.
+   */
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /** Every port: time for a whole request, headers and body; at least HTTP_HEADERS_TIMEOUT_MS. */
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
