@@ -90,6 +90,25 @@ export const analysisFeature: Feature = {
         errors: [404],
       }),
     },
+    '/api/v1/analyses': {
+      get: op({
+        id: 'listAnalysisSummaries',
+        summary: 'The latest verdict summary of several deployments at once (chart markers)',
+        params: [
+          query(
+            'deployment',
+            'A deployment event id; repeat for several (at most 200). Deployments not judged yet are left out.',
+            {
+              type: 'array',
+              items: { type: 'string' },
+            },
+            true,
+          ),
+        ],
+        responses: { 200: json('The summaries.', object({ analyses: arrayOf(ref('AnalysisSummary')) })) },
+        errors: [400],
+      }),
+    },
     '/api/v1/prompts/{name}/last-good': {
       get: op({
         id: 'getLastKnownGood',

@@ -74,6 +74,14 @@ const ROUTES: Record<string, Route> = {
     role: 'deployer',
     setup: () => ({ path: '/api/v1/prompts', body: { name: uniqueName() } }),
   },
+  'PATCH /prompts/{name}': {
+    method: 'patch',
+    role: 'deployer',
+    setup: async () => ({
+      path: `/api/v1/prompts/${enc(await promptWithVersions(as.admin, 0))}`,
+      body: { tags: ['team:billing'] },
+    }),
+  },
   'POST /prompts/{name}/versions': {
     method: 'post',
     role: 'deployer',

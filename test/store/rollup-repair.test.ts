@@ -96,6 +96,18 @@ async function recordCrashedRun(): Promise<void> {
   }
 }
 
+/** Requests of PROMPT in the overview's tiers (filled from llm_metrics_1m). */
+async function tierRequests(tl: Tracelane) {
+  const total = async (table: string) =>
+    (
+      await tl.store.query<{ n: number }>(
+        `SELECT toUInt64(sum(Requests)) AS n FROM ${table} WHERE PromptName = {prompt:String}`,
+        { prompt: PROMPT },
+      )
+    )[0]?.n;
+  return { tier10m: await total('llm_metrics_10m'), tier1h: await total('llm_metrics_1h') };
+}
+
 async function chartedRequests(tl: Tracelane): Promise<number> {
   const query = new URLSearchParams({
     environment: 'production',
@@ -116,7 +128,7 @@ async function traceStatus(tl: Tracelane, traceId: string): Promise<number> {
 }
 
 describe('rollups after a crash', () => {
-  it('finds the minutes whose rollup missed raw rows at start-up and recomputes them; traces without lookup rows open again', async () => {
+  it('finds the minutes whose rollup missed raw rows at start-up and recomputes them and the tiers; lost trace ids open again', async () => {
     const first = await start();
     let rolledUp: string[] = [];
     let unfindable: string[] = [];
@@ -144,6 +156,7 @@ describe('rollups after a crash', () => {
       expect(damaged.scored).not.toEqual(damaged.scores);
       expect(damaged.embeddings).not.toEqual(damaged.embeddingSpans);
       expect(await chartedRequests(first)).toBe(20);
+      expect(await tierRequests(first)).toEqual({ tier10m: 20, tier1h: 20 });
       expect(await traceStatus(first, rolledUp[0]!)).toBe(200);
       expect(await traceStatus(first, lost[0]!)).toBe(200);
       expect(await traceStatus(first, unfindable[0]!)).toBe(404);
@@ -161,6 +174,7 @@ describe('rollups after a crash', () => {
       expect(Object.values(repaired.embeddingSpans)).toEqual([6]);
       expect(repaired.embeddings).toEqual(repaired.embeddingSpans);
       expect(await chartedRequests(second)).toBe(43);
+      expect(await tierRequests(second)).toEqual({ tier10m: 43, tier1h: 43 });
       expect(await traceStatus(second, unfindable[0]!)).toBe(200);
       expect(await traceStatus(second, unfindable.at(-1)!)).toBe(200);
       expect(await traceStatus(second, rolledUp[0]!)).toBe(200);
@@ -182,5 +196,5 @@ describe('rollups after a crash', () => {
     } finally {
       await third.close();
     }
-  }, 120_000);
+  }, 240_000);
 });
