@@ -35,7 +35,8 @@ export const configSchema = z.object({
   ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(395),
   /**
    * Start-up: hours of per-minute rollups compared with the raw spans and scores they summarise; minutes that differ
-   * (an unclean shutdown between the two writes) are recomputed. 0: no check.
+   * (an unclean shutdown between the two writes) are recomputed, and traces without a trace-id lookup row covering
+   * their spans get one. 0: no check.
    */
   ROLLUP_REPAIR_HOURS: z.coerce
     .number()
