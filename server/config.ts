@@ -35,7 +35,8 @@ export const configSchema = z.object({
   ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(395),
   /**
    * Start-up: hours of per-minute rollups compared with the raw spans and scores they summarise; minutes that differ
-   * (an unclean shutdown between the two writes) are recomputed. 0: no check.
+   * (an unclean shutdown between the two writes) are recomputed, and traces without a trace-id lookup row covering
+   * their spans get one. 0: no check.
    */
   ROLLUP_REPAIR_HOURS: z.coerce
     .number()
@@ -137,7 +138,10 @@ export const configSchema = z.object({
   API_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1024),
   /** Open connections accepted on the OTLP/HTTP port; beyond it new connections are closed at once. */
   OTLP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4096),
-  /** Every port: time for a request's line and headers (and for a new connection to start its first request). */
+  /**
+   * Every port: time for a request's line and headers (and for a new connection to start its first request); on the
+   * OTLP/gRPC port, for a new connection's HTTP/2 preface.
+   */
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /** Every port: time for a whole request, headers and body; at least HTTP_HEADERS_TIMEOUT_MS. */
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
