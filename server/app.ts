@@ -1,6 +1,9 @@
 import express, { type Express } from 'express';
 import type { CollectorMetrics } from '../collector/metrics.js';
+import { createAlertingRouter } from './alerts/alerts-api.js';
+import type { AlertsRuntime } from './alerts/alerts-runtime.js';
 import { createAnalysisRouter } from './analysis/analysis-api.js';
+import { createChangesRouter } from './changes/changes-router.js';
 import { connectionsRouter } from './connections/connections-router.js';
 import { datasetsRouter } from './datasets/datasets-router.js';
 import { evaluatorsRouter } from './evaluators/evaluators-router.js';
@@ -47,6 +50,7 @@ export interface ApiContext {
   authThrottle: AuthThrottle;
   /** Where the collector listens (`address` 0.0.0.0 or :: on every interface), for the UI's first-trace help. */
   collectorAddress: { address: string; port: number };
+  alerts: AlertsRuntime;
   /** The one model call site (experiments, judges, connection tests). */
   models: ModelClient;
   /** Experiment runs executing in this process. */
@@ -75,7 +79,9 @@ export function createApiApp(ctx: ApiContext): Express {
   api.use(connectionsRouter(ctx, ctx.models), datasetsRouter(ctx), evaluatorsRouter(ctx));
   api.use(experimentsRouter(ctx, ctx.experiments));
   api.use(onlineEvaluationsRouter(ctx));
-  api.use(draftsRouter(ctx.store), workbenchRouter(ctx.store));
+  api.use(draftsRouter(ctx), workbenchRouter(ctx.store));
+  api.use(createAlertingRouter(ctx));
+  api.use(createChangesRouter(ctx));
   app.use('/api/v1', api);
   app.use('/api', (_req, _res, next) => next(notFound('no such API route')));
   app.use(createWebHandler());

@@ -101,10 +101,17 @@ export async function analysisHistory(store: Store, deploymentId: string): Promi
   return rows.map((r) => ({ ...r, final: r.final === 1, worstMetric: r.worstMetric === '' ? null : r.worstMetric }));
 }
 
-export async function latestAnalysis(store: Store, deploymentId: string): Promise<DeploymentAnalysis | undefined> {
+/** The deployment's newest evaluation; with `until` (epoch ms), the newest evaluated by then. */
+export async function latestAnalysis(
+  store: Store,
+  deploymentId: string,
+  until = 4_102_444_800_000,
+): Promise<DeploymentAnalysis | undefined> {
   const rows = await store.query<{ report: string }>(
-    `SELECT report FROM deployment_analyses WHERE deployment_id = {id:String} ORDER BY evaluated_at DESC LIMIT 1`,
-    { id: deploymentId },
+    `SELECT report FROM deployment_analyses
+     WHERE deployment_id = {id:String} AND evaluated_at <= fromUnixTimestamp64Milli({until:Int64})
+     ORDER BY evaluated_at DESC LIMIT 1`,
+    { id: deploymentId, until },
   );
   return rows[0] && (JSON.parse(rows[0].report) as DeploymentAnalysis);
 }

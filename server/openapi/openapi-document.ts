@@ -1,4 +1,6 @@
+import { alertsFeature } from './alerts-paths.js';
 import { analysisFeature } from './analysis-paths.js';
+import { changesFeature } from './changes-paths.js';
 import { connectionsFeature } from './connections-paths.js';
 import { datasetsFeature } from './datasets-paths.js';
 import { evaluatorsFeature, experimentsFeature } from './experiments-paths.js';
@@ -25,6 +27,8 @@ export const FEATURES: readonly Feature[] = [
   deploymentsFeature,
   environmentsFeature,
   analysisFeature,
+  alertsFeature,
+  changesFeature,
   overviewFeature,
   datasetsFeature,
   evaluatorsFeature,

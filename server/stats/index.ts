@@ -16,4 +16,13 @@ export * from './mcnemar.js';
 export * from './wilcoxon.js';
 export * from './holm.js';
 export * from './paired-comparison.js';
-export { METRIC_LABELS, formatValue } from './format.js';
+export {
+  METRIC_LABELS,
+  metricLabel,
+  formatChange,
+  formatNumber,
+  formatPValue,
+  formatRatio,
+  formatThreshold,
+  formatValue,
+} from './format.js';

@@ -19,7 +19,8 @@ import type { Store } from './store.js';
  * bounded window, so its cost does not grow with retention (`npm run bench:repair`); after a clean stop it is not
  * run at all. The view's query is taken from the migrations that
  * define it (`CREATE MATERIALIZED VIEW … TO <rollup> AS <select>`), so the repair computes exactly what the view
- * does, on both backends and through the cluster layout.
+ * does, on both backends and through the cluster layout. The trace-id lookup table, filled by a view the same way,
+ * is checked over the same window: traces whose spans have no lookup row covering them get one.
  */
 export interface Rollup {
   /** The rollup table. */
@@ -54,7 +55,10 @@ export interface RepairOptions {
   now?: number;
 }
 
-/** Repairs every rollup; returns the buckets recomputed per rollup (only those with any). */
+/**
+ * Repairs every rollup and the trace-id lookup; returns the buckets recomputed per rollup and the traces added to the
+ * lookup (keyed by table, only those with any).
+ */
 export async function repairRollups(
   store: Store,
   log: Logger,
@@ -82,7 +86,48 @@ export async function repairRollups(
       last: new Date(buckets.at(-1)! * 1000).toISOString(),
     });
   }
+  const window = { from: Math.floor((now - options.hours * 3600_000) / 1000), to: Math.floor(end / 1000) };
+  const traces = await repairTraceIdLookup(store, window);
+  if (traces > 0) {
+    repaired[TRACE_ID_LOOKUP] = traces;
+    log.warn(
+      'trace-id lookup repaired: traces whose spans landed without their lookup rows (an unclean shutdown) were added',
+      {
+        table: TRACE_ID_LOOKUP,
+        traces,
+      },
+    );
+  }
   return repaired;
+}
+
+/** The trace-id lookup (which time range holds a trace), fed from otel_traces by otel_traces_trace_id_ts_mv. */
+export const TRACE_ID_LOOKUP = 'otel_traces_trace_id_ts';
+
+/**
+ * The same crash can leave spans without the lookup row its view writes, and a trace is opened by id only through
+ * that row (server/traces/get-trace.ts). Every trace with spans in the window whose lookup rows are missing or do not
+ * cover those spans' time range gets a lookup row for it (the span range within the window); lookup rows are only
+ * read as min(Start)…max(End) per trace, so an added row never hides another. Lookup rows are compared from a day
+ * before the window (a trace may have started earlier). Returns the traces added.
+ */
+async function repairTraceIdLookup(store: Store, window: { from: number; to: number }): Promise<number> {
+  if (window.to <= window.from) return 0;
+  const missing = `SELECT raw.TraceId AS TraceId, raw.SpanStart AS Start, raw.SpanEnd AS End FROM (
+       SELECT TraceId, min(Timestamp) AS SpanStart, max(Timestamp) AS SpanEnd FROM otel_traces
+       WHERE Timestamp >= toDateTime({from:UInt32}) AND Timestamp < toDateTime({to:UInt32}) AND TraceId != ''
+       GROUP BY TraceId
+     ) AS raw
+     LEFT JOIN (
+       SELECT TraceId, min(Start) AS KnownStart, max(End) AS KnownEnd FROM ${TRACE_ID_LOOKUP}
+       WHERE Start >= toDateTime({from:UInt32}) - INTERVAL 1 DAY
+       GROUP BY TraceId
+     ) AS known ON raw.TraceId = known.TraceId
+     WHERE known.TraceId = '' OR raw.SpanStart < known.KnownStart OR raw.SpanEnd > known.KnownEnd`;
+  const [found] = await store.query<{ n: number }>(`SELECT toUInt64(count()) AS n FROM (${missing})`, window);
+  const traces = Number(found?.n ?? 0);
+  if (traces > 0) await store.exec(`INSERT INTO ${TRACE_ID_LOOKUP} (TraceId, Start, End) ${missing}`, window);
+  return traces;
 }
 
 /** The SELECT of the newest materialized view that writes into `table`, as the migrations define it. */

@@ -220,12 +220,13 @@ describe('rollup repair on the cluster layout', () => {
     });
     const local = clusterDdlRenderer({ cluster: TEST_CLUSTER, replicated: false });
     const repaired = await repairRollups(store, silentLogger, { hours: 24, settleMs: 0, render: local });
-    expect(repaired).toMatchObject({ llm_metrics_1m: 2, llm_scores_1m: 1 });
+    expect(repaired).toMatchObject({ llm_metrics_1m: 2, llm_scores_1m: 1, otel_traces_trace_id_ts: 10 });
     expect(Object.keys(repaired).sort()).toEqual([
       'llm_metrics_10m',
       'llm_metrics_1h',
       'llm_metrics_1m',
       'llm_scores_1m',
+      'otel_traces_trace_id_ts',
     ]);
     expect(await rollupTotals(store, 'cluster-repair')).toEqual({
       spans: 20,

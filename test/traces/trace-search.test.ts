@@ -58,7 +58,7 @@ const found = async (query: string) => {
 };
 
 beforeAll(async () => {
-  tl = await startTestTracelane({ TRACE_SEARCH_MAX_ROWS: '10000' });
+  tl = await startTestTracelane({ TRACE_SEARCH_MAX_ROWS: '10000', NAME_MAX_CHARS: '100000' }); // names stored whole up to 100,000 characters: the list must still cut them;
   await send('gold', {
     attributes: {
       'user.tier': 'gold',

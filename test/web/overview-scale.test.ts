@@ -84,6 +84,7 @@ describe('the overview at 200 lanes', () => {
     await quiet(1500);
     const paths = apiRequests.map((u) => u.pathname).sort();
     expect(paths).toEqual([
+      '/api/v1/alerts', // what is firing
       '/api/v1/events',
       '/api/v1/events/token',
       '/api/v1/me',

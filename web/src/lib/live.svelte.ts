@@ -16,9 +16,16 @@ export const LIVE_TYPES = [
   'deployment_request.rejected',
   'regression.detected',
   'analysis.updated',
+  'alert.firing',
+  'alert.acknowledged',
+  'alert.resolved',
+  'change.detected',
   'experiment.started',
   'experiment.progress',
   'experiment.finished',
+  'draft.saved',
+  'draft.discarded',
+  'draft.published',
   'stream.reset',
 ] as const;
 
