@@ -22,6 +22,7 @@ import { errorMiddleware, notFound } from './http/errors.js';
 import { keysRouter } from './registry/keys-router.js';
 import { registryRouter } from './registry/registry-router.js';
 import type { Logger } from './log.js';
+import { onlineEvaluationsRouter } from './online-evaluation/online-router.js';
 import { createOpenApiRouter } from './openapi/openapi-router.js';
 import { overviewRouter } from './overview/overview-router.js';
 import type { Store } from './store/store.js';
@@ -77,6 +78,7 @@ export function createApiApp(ctx: ApiContext): Express {
   api.use(overviewRouter(ctx));
   api.use(connectionsRouter(ctx, ctx.models), datasetsRouter(ctx), evaluatorsRouter(ctx));
   api.use(experimentsRouter(ctx, ctx.experiments));
+  api.use(onlineEvaluationsRouter(ctx));
   api.use(draftsRouter(ctx), workbenchRouter(ctx.store));
   api.use(createAlertingRouter(ctx));
   api.use(createChangesRouter(ctx));

@@ -204,6 +204,10 @@ export const configSchema = z.object({
   MODEL_RETRY_MAX_MS: z.coerce.number().int().min(0).default(8000),
   /** Model calls: the longest Retry-After honoured; a provider asking for longer fails the call (retryable later). */
   MODEL_RETRY_AFTER_MAX_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Online evaluation: how often sampled production generations are scored (the loop's interval). */
+  ONLINE_EVAL_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Online evaluation: a minute of traffic is scored once it ended this long ago (late spans still arrive). */
+  ONLINE_EVAL_SETTLE_MS: z.coerce.number().int().min(0).default(30_000),
 });
 
 /** The 32 bytes of CONNECTION_SECRET_KEY (64 hex digits or base64), or undefined when it is not that. */

@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { EventBus } from './events/event-bus.js';
 import { createExperiments, type Experiments } from './experiments/experiments.js';
 import { createModelClient, type ModelClient } from './models/model-client.js';
+import { startOnlineEvaluation, type OnlineEvaluation } from './online-evaluation/online-evaluation.js';
 import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { parseApiKeys } from './http/auth.js';
 import { authThrottleFor } from './http/auth-throttle.js';
@@ -40,6 +41,8 @@ export interface Tracelane {
   bus: EventBus;
   experiments: Experiments;
   models: ModelClient;
+  /** Scores sampled production generations with each environment's online evaluators. */
+  online: OnlineEvaluation;
   /** Delivers events to webhooks (and test events on request). */
   webhooks: WebhookDispatcher;
   alerts: AlertsRuntime;
@@ -88,6 +91,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const spans = (request: object) => collector.ingestJson(request); // Tracelane's own model calls enter otel_traces through the collector
   const models = createModelClient({ config, prices: loadPriceTable(config.PRICES_FILE), spans, log });
   const experiments = createExperiments({ store, models, spans, bus, log });
+  const online = startOnlineEvaluation({ config, store, models, log });
 
   const apiHost = keys.enabled() ? config.HOST : LOOPBACK;
   if (!keys.enabled()) log.warn('no API_KEYS configured: the API listens on loopback only, without authentication');
@@ -136,12 +140,14 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
     bus,
     experiments,
     models,
+    online,
     webhooks,
     alerts,
     changes,
     close: async () => {
       bus.close(); // ends the open event streams, which would otherwise keep the server from closing
       await experiments.stop(); // runs stay `running` and resume at the next start
+      await online.stop(); // continues after its latest recorded cursor at the next start
       await webhooks.stop();
       await analysis.stop();
       await alerts.stop();

@@ -1,7 +1,7 @@
 import { latestAnalysis } from '../analysis/analyses-store.js';
 import type { DeploymentAnalysis } from '../analysis/analyze-deployment.js';
 import { queryRegressions } from '../analysis/regressions-query.js';
-import { formatChange, formatRatio, formatValue, METRIC_LABELS, type MetricVerdict } from '../stats/index.js';
+import { formatChange, formatRatio, formatValue, metricLabel, type MetricVerdict } from '../stats/index.js';
 import type { Store } from '../store/store.js';
 import { listAlerts } from './alert-log.js';
 import type { AlertService, StepDraft } from './alert-service.js';
@@ -87,7 +87,7 @@ function factsOf(a: DeploymentAnalysis, m: MetricVerdict): AlertFacts {
   const format = m.effectKind === 'ratio' ? formatRatio : (x: number) => formatChange(m.name, x);
   return {
     metric: m.name,
-    label: METRIC_LABELS[m.name],
+    label: metricLabel(m.name),
     current: formatValue(m.name, m.candidate),
     baseline: formatValue(m.name, m.baseline),
     effect: format(m.effect),

@@ -92,7 +92,12 @@ export async function analyzeDeployments(
   const prepared = inputs.map((input) => prepare(input, now));
   const arms = await queryArmsBatch(
     store,
-    prepared.map((p) => ({ environment: p.deployment.environment, prompt: p.deployment.prompt, plan: p.plan })),
+    prepared.map((p) => ({
+      environment: p.deployment.environment,
+      prompt: p.deployment.prompt,
+      plan: p.plan,
+      scores: p.config.criticalScores ?? [],
+    })),
   );
   const drifted = prepared.flatMap((p, i) => (p.useDrift && p.plan.baseline ? [i] : []));
   const drifts = await queryDriftBatch(

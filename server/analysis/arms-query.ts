@@ -16,7 +16,9 @@ import {
  * it): counts, errors, sums and sums of squares, latency quantile sketches, a sample of raw latencies for
  * Mann-Whitney (all of them up to the sample limit per arm, a uniform sample beyond), and — only for deployments
  * with an arm larger than its sample — the exact counts above the pooled p95 / p99 of both arms (a second pass).
- * Posted scores add to quality (a third query). Each arm is counted in two disjoint segments: the regular window
+ * Posted scores add to quality (a third query); the named scores a deployment judges on their own (its environment's
+ * critical scores) are summed per name from posted scores and span evaluation events (a fourth query, only when some
+ * deployment of the run names scores). Each arm is counted in two disjoint segments: the regular window
  * ('c', 'b') and the rest of the early window from the switch ('cx', 'bx'); see baseline.ts.
  */
 export const LATENCY_SAMPLE_LIMIT = 50_000;
@@ -28,6 +30,8 @@ export interface ArmsRequest {
   environment: string;
   prompt: string;
   plan: Pick<AnalysisPlan, 'candidate' | 'baseline' | 'early'>;
+  /** Named scores to sum per arm (the environment's critical scores). */
+  scores?: readonly string[];
 }
 
 export interface Arms {
@@ -135,6 +139,7 @@ type SpanArmRow = {
 } & MomentsOf<'cost' | 'inputTokens' | 'outputTokens' | 'quality'>;
 type PooledCountsRow = { plan: number; arm: Segment; aboveP95: number; aboveP99: number };
 type ScoreArmRow = { plan: number; arm: Segment } & MomentsOf<'value'>;
+type NamedScoreRow = ScoreArmRow & { name: string };
 
 const sums = <K extends string>(row: MomentsOf<K>, key: K): MomentSums => ({
   n: row[`${key}N`],
@@ -151,10 +156,13 @@ function toArm(
   row: SpanArmRow | undefined,
   scores: ScoreArmRow | undefined,
   counts: PooledCountsRow | undefined,
+  named: Record<string, MomentSums> | undefined,
 ): ArmSummary {
   const scoreSums = scores ? sums(scores, 'value') : EMPTY_SUMS;
-  if (!row) return { ...EMPTY_ARM, quality: scoreSums };
+  const namedScores = named ? { scores: named } : {};
+  if (!row) return { ...EMPTY_ARM, quality: scoreSums, ...namedScores };
   return {
+    ...namedScores,
     n: row.n,
     errors: row.errors,
     latency: {
@@ -226,9 +234,10 @@ export async function queryArmsBatch(
     SELECT plan, arm, ${moments('value')}
     FROM (${segmentRows('scores', SCORE_COLUMNS, 'r.value AS value', '', plans, scoreScan)})
     WHERE arm != '' GROUP BY plan, arm`;
-  const [spanRowsOut, scoreRows] = await Promise.all([
+  const [spanRowsOut, scoreRows, namedRows] = await Promise.all([
     store.query<SpanArmRow>(spanSql, params),
     store.query<ScoreArmRow>(scoreSql, params),
+    queryNamedScores(store, requests, plans, ranges, params),
   ]);
   // With every latency in the samples the statistics count above the pooled quantiles exactly themselves.
   const sampled = [
@@ -253,9 +262,19 @@ export async function queryArmsBatch(
   const spans = byPlanAndArm(spanRowsOut);
   const scores = byPlanAndArm(scoreRows);
   const counts = byPlanAndArm(countRows);
+  const named = new Map<string, Record<string, MomentSums>>();
+  for (const row of namedRows) {
+    const key = `${row.plan}:${row.arm}`;
+    named.set(key, { ...named.get(key), [row.name]: sums(row, 'value') });
+  }
   return requests.map((_, plan) => {
     const arm = (s: Segment) =>
-      toArm(spans.get(`${plan}:${s}`), scores.get(`${plan}:${s}`), counts.get(`${plan}:${s}`));
+      toArm(
+        spans.get(`${plan}:${s}`),
+        scores.get(`${plan}:${s}`),
+        counts.get(`${plan}:${s}`),
+        requests[plan]?.scores?.length ? (named.get(`${plan}:${s}`) ?? {}) : undefined,
+      );
     return {
       candidate: arm('c'),
       baseline: arm('b'),
@@ -264,4 +283,34 @@ export async function queryArmsBatch(
       candidateModels: spans.get(`${plan}:c`)?.models ?? spans.get(`${plan}:cx`)?.models ?? [],
     };
   });
+}
+
+/**
+ * The named scores of every request's segments, per name: posted scores (`scores`) and span evaluation events
+ * (`span_scores`) together. No query when no request names a score.
+ */
+function queryNamedScores(
+  store: Store,
+  requests: readonly ArmsRequest[],
+  plans: string,
+  ranges: readonly LaneRange[],
+  params: Params,
+): Promise<NamedScoreRow[]> {
+  const names = [...new Set(requests.flatMap((r) => r.scores ?? []))];
+  if (names.length === 0) return Promise.resolve([]);
+  params.scoreNames = names;
+  const scan = laneRangeCondition(
+    'n',
+    ranges,
+    { environment: 'environment', prompt: 'prompt', time: 'span_time' },
+    params,
+  );
+  const columns = 'environment, prompt, version, span_time, name, value';
+  const union = `(SELECT ${columns} FROM scores WHERE (${scan}) AND name IN {scoreNames:Array(String)}
+    UNION ALL SELECT ${columns} FROM span_scores WHERE (${scan}) AND name IN {scoreNames:Array(String)})`;
+  const rows = segmentRows(union, SCORE_COLUMNS, 'r.name AS name, r.value AS value', '', plans, '1');
+  return store.query<NamedScoreRow>(
+    `SELECT plan, arm, name, ${moments('value')} FROM (${rows}) WHERE arm != '' GROUP BY plan, arm, name`,
+    params,
+  );
 }

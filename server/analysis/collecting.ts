@@ -2,7 +2,8 @@ import {
   metricSampleCount,
   type ArmSummary,
   type DetectorConfig,
-  type MetricName,
+  thresholdsOf,
+  type JudgedMetricName,
   type MetricVerdict,
 } from '../stats/index.js';
 import type { AnalysisPlan } from './baseline.js';
@@ -15,7 +16,7 @@ import type { AnalysisPlan } from './baseline.js';
  * `inconclusive` unless traffic picks up (or a large effect stops the wait early).
  */
 export interface CollectingMetric {
-  name: MetricName;
+  name: JudgedMetricName;
   n: { baseline: number; candidate: number };
   /** Observations needed per arm (and, for the error rate, errors in both arms together). */
   needed: number;
@@ -52,8 +53,8 @@ export function collectingEstimate(input: CollectingInput): Collecting {
   const { plan, early, regular, config } = input;
   const elapsed = plan.early.candidate.to - plan.early.candidate.from;
   const metrics = input.pending.map((m): CollectingMetric => {
-    const needed = config.metrics[m.name].minSamples;
-    const neededEvents = config.metrics[m.name].minEvents;
+    const needed = thresholdsOf(config, m.name).minSamples;
+    const neededEvents = thresholdsOf(config, m.name).minEvents;
     const candidate = reachedAt(
       needed,
       metricSampleCount(m.name, early.candidate),

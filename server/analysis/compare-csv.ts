@@ -39,8 +39,16 @@ export function csvField(value: Cell): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** The fixed columns, then each named score's mean and count (`score:routing_correct`, `score:routing_correct:n`). */
 export function comparisonCsv(comparison: Comparison): string {
-  const lines = [COLUMNS.map(([name]) => name).join(',')];
-  for (const row of comparison.rows) lines.push(COLUMNS.map(([, get]) => csvField(get(row))).join(','));
+  const columns: [string, (r: CompareRow) => Cell][] = [
+    ...COLUMNS,
+    ...comparison.scoreNames.flatMap((name): [string, (r: CompareRow) => Cell][] => [
+      [csvField(`score:${name}`), (r) => r.scores[name]?.mean],
+      [csvField(`score:${name}:n`), (r) => r.scores[name]?.count ?? 0],
+    ]),
+  ];
+  const lines = [columns.map(([name]) => name).join(',')];
+  for (const row of comparison.rows) lines.push(columns.map(([, get]) => csvField(get(row))).join(','));
   return lines.join('\r\n') + '\r\n';
 }

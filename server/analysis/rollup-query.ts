@@ -116,7 +116,8 @@ const SCORE_AGGREGATES = `
     sum(r.ScoreSum) AS qualitySum,
     sum(r.ScoreSumSq) AS qualitySumSq`;
 
-function rollupSql(table: string, aggregates: string, filter: RollupFilter): string {
+/** The SQL aggregating `table` over the filter's window; `extra` adds grouping columns (e.g. a score's name). */
+export function rollupSql(table: string, aggregates: string, filter: RollupFilter, extra: Extra = NO_EXTRA): string {
   const bucket =
     filter.stepSeconds === undefined
       ? '0'
@@ -124,7 +125,7 @@ function rollupSql(table: string, aggregates: string, filter: RollupFilter): str
   const version = filter.groupBy.includes('version') ? 'attributed_version' : "''";
   const model = filter.groupBy.includes('model') ? 'r.Model' : "''";
   return `
-    SELECT ${bucket} AS bucket, ${version} AS version, ${model} AS model,
+    SELECT ${bucket} AS bucket, ${version} AS version, ${model} AS model, ${extra.select}
       ${aggregates}
     FROM (SELECT r.*, ${attributedVersion(ROLLUP_COLUMNS)} AS attributed_version,
             ${isInferred(ROLLUP_COLUMNS)} AS inferred
@@ -132,13 +133,21 @@ function rollupSql(table: string, aggregates: string, filter: RollupFilter): str
           WHERE r.Environment = {environment:String} AND r.PromptName = {prompt:String}
             AND r.Minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64}))
             AND r.Minute < fromUnixTimestamp64Milli({to:Int64})
-            AND ({model:String} = '' OR r.Model = {model:String})) AS r
+            AND ({model:String} = '' OR r.Model = {model:String}) ${extra.where}) AS r
     WHERE {version:String} = '' OR attributed_version = {version:String}
-    GROUP BY bucket, version, model`;
+    GROUP BY bucket, version, model ${extra.groupBy}`;
 }
 
-export async function queryRollups(store: Store, filter: RollupFilter): Promise<RollupRow[]> {
-  const params = {
+interface Extra {
+  select: string;
+  where: string;
+  groupBy: string;
+}
+const NO_EXTRA: Extra = { select: '', where: '', groupBy: '' };
+
+/** The bound parameters of rollupSql. */
+export function rollupParams(filter: RollupFilter) {
+  return {
     environment: filter.environment,
     prompt: filter.prompt,
     from: filter.from,
@@ -147,6 +156,10 @@ export async function queryRollups(store: Store, filter: RollupFilter): Promise<
     version: filter.version ?? '',
     model: filter.model ?? '',
   };
+}
+
+export async function queryRollups(store: Store, filter: RollupFilter): Promise<RollupRow[]> {
+  const params = rollupParams(filter);
   const [metrics, embeddings, scores] = await Promise.all([
     store.query<RollupRow>(rollupSql('llm_metrics_1m', METRIC_AGGREGATES, filter), params),
     store.query<RollupRow>(rollupSql('llm_embeddings_1m', EMBEDDING_AGGREGATES, filter), params),

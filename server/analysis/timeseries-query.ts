@@ -2,6 +2,7 @@ import type { Store } from '../store/store.js';
 import type { DeploymentEvent } from '../registry/deployment-event.js';
 import { listDeploymentEvents } from '../registry/deployment-queries.js';
 import { metricValues, type MetricValues } from './metric-values.js';
+import { queryNamedScores, scoreNames, scoresByGroup } from './named-scores-query.js';
 import { EMPTY_ROLLUP_SUMS, queryRollups, type GroupKey, type RollupFilter, type RollupRow } from './rollup-query.js';
 
 /** Metrics of one environment + prompt over a window at a step, per version or model, from the rollups. */
@@ -13,6 +14,8 @@ export interface TimeseriesRequest extends Omit<RollupFilter, 'stepSeconds' | 'g
 export interface TimeseriesPoint extends MetricValues {
   /** Bucket start, ISO-8601 UTC. */
   time: string;
+  /** Mean of each named score in the bucket (every name of `scoreNames`; null where it has no value). */
+  scores: Record<string, number | null>;
 }
 
 export interface Series {
@@ -29,6 +32,8 @@ export interface Timeseries {
   to: string;
   stepSeconds: number;
   groupBy: GroupKey | null;
+  /** Names of the scores in the window (the most frequent MAX_SCORE_NAMES), sorted: each can be charted. */
+  scoreNames: string[];
   series: Series[];
   /** Deployment events of the lane in the window, oldest first (chart markers). */
   deployments: DeploymentEvent[];
@@ -46,8 +51,9 @@ export function bucketStarts(from: number, to: number, stepMs: number): number[]
 
 export async function queryTimeseries(store: Store, req: TimeseriesRequest): Promise<Timeseries> {
   const groupBy = req.groupBy ? [req.groupBy] : [];
-  const [rows, deployments] = await Promise.all([
+  const [rows, named, deployments] = await Promise.all([
     queryRollups(store, { ...req, groupBy }),
+    queryNamedScores(store, { ...req, groupBy }),
     listDeploymentEvents(store, {
       prompt: req.prompt,
       environment: req.environment,
@@ -57,13 +63,17 @@ export async function queryTimeseries(store: Store, req: TimeseriesRequest): Pro
       offset: 0,
     }),
   ]);
+  const groupKey = (r: { version: string; model: string }) => (req.groupBy === 'model' ? r.model : r.version);
   const groups = new Map<string, Map<number, RollupRow>>();
   for (const row of rows) {
-    const key = req.groupBy === 'model' ? row.model : row.version;
+    const key = groupKey(row);
     const byBucket = groups.get(key) ?? new Map<number, RollupRow>();
     byBucket.set(row.bucket, row);
     groups.set(key, byBucket);
   }
+  for (const row of named) if (!groups.has(groupKey(row))) groups.set(groupKey(row), new Map());
+  const names = scoreNames(named);
+  const scores = scoresByGroup(named, (r) => `${groupKey(r)}|${r.bucket}`);
   if (groups.size === 0 && !req.groupBy) groups.set('', new Map());
   const starts = bucketStarts(req.from, req.to, req.stepSeconds * 1000);
   const series = [...groups.entries()]
@@ -73,6 +83,7 @@ export async function queryTimeseries(store: Store, req: TimeseriesRequest): Pro
       points: starts.map((t) => ({
         time: new Date(t).toISOString(),
         ...metricValues(byBucket.get(t) ?? EMPTY_ROLLUP_SUMS),
+        scores: Object.fromEntries(names.map((n) => [n, scores.get(`${key}|${t}`)?.[n]?.mean ?? null])),
       })),
     }));
   return {
@@ -82,6 +93,7 @@ export async function queryTimeseries(store: Store, req: TimeseriesRequest): Pro
     to: new Date(req.to).toISOString(),
     stepSeconds: req.stepSeconds,
     groupBy: req.groupBy ?? null,
+    scoreNames: names,
     series,
     deployments: deployments.reverse(),
   };

@@ -1,5 +1,4 @@
-import type { TraceSpan } from '../traces/get-trace.js';
-import { spanCompletion, spanVariables } from '../traces/span-io.js';
+import { spanCompletion, spanVariables, type SpanContent } from '../traces/span-io.js';
 import type { EvaluationSubject } from './evaluation.js';
 
 /**
@@ -8,7 +7,7 @@ import type { EvaluationSubject } from './evaluation.js';
  * completion text. Evaluators that need a label (`needsExpected`) answer with an error for such a subject.
  */
 export function subjectFromSpan(
-  span: Pick<TraceSpan, 'attributes' | 'events'>,
+  span: SpanContent,
   responseSchema: Record<string, unknown> | null,
 ): EvaluationSubject | undefined {
   const output = spanCompletion(span);

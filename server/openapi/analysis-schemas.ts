@@ -18,6 +18,10 @@ const VERDICTS = ['pass', 'warn', 'fail', 'inconclusive'];
 /** A deployment's overall verdict adds `collecting`: a critical metric still lacks samples (never `pass` then). */
 const OVERALL_VERDICTS = [...VERDICTS, 'collecting'];
 const maybe = (description: string) => nullable(number(description));
+const metricName = string(
+  `A built-in metric (${METRIC_NAMES.join(', ')}) or \`score:<name>\`: a named score the environment's detector lists in \`criticalScores\`.`,
+);
+const scoreNames = arrayOf(string(), 'Names of the scores in the window (the 20 most frequent), sorted.');
 
 /** The numbers of one group of requests, shared by time-series points and comparison rows. */
 export const metricValues: Record<string, Schema> = {
@@ -91,7 +95,7 @@ const collecting = nullable(
       metrics: arrayOf(
         object(
           {
-            name: string('', { enum: METRIC_NAMES }),
+            name: metricName,
             n: object({ baseline: integer(), candidate: integer() }, [], 'Observations per arm so far.'),
             needed: integer('Observations needed per arm.'),
             neededEvents: integer('Error rate: errors needed in both arms together.'),
@@ -111,7 +115,7 @@ const collecting = nullable(
 export const analysisSchemas: Record<string, Schema> = {
   MetricVerdict: object(
     {
-      name: string('', { enum: METRIC_NAMES }),
+      name: metricName,
       verdict: string('', { enum: VERDICTS }),
       critical: boolean('Can trigger an automatic rollback.'),
       mode: string('', { enum: ['fixed', 'sequential'] }),
@@ -224,12 +228,23 @@ export const analysisSchemas: Record<string, Schema> = {
     to: time(),
     stepSeconds: integer(),
     groupBy: nullable(string('', { enum: ['version', 'model'] })),
+    scoreNames,
     series: arrayOf(
       object(
         {
           version: string('The group’s version (grouped by version); empty: unattributed.'),
           model: string('The group’s model (grouped by model).'),
-          points: arrayOf(object({ time: time('Bucket start.'), ...metricValues })),
+          points: arrayOf(
+            object({
+              time: time('Bucket start.'),
+              ...metricValues,
+              scores: {
+                type: 'object',
+                additionalProperties: nullable(number()),
+                description: 'Mean of each named score of `scoreNames` in the bucket (null: no value).',
+              },
+            }),
+          ),
         },
         ['version', 'model'],
       ),
@@ -242,6 +257,7 @@ export const analysisSchemas: Record<string, Schema> = {
     from: time(),
     to: time(),
     groupBy: nullable(string('', { enum: ['model'] })),
+    scoreNames,
     rows: arrayOf(
       object(
         {
@@ -249,6 +265,16 @@ export const analysisSchemas: Record<string, Schema> = {
           model: string('With `groupBy=model`.'),
           ...metricValues,
           offline: nullable(offlineRun),
+          scores: {
+            type: 'object',
+            additionalProperties: object({
+              mean: nullable(number()),
+              low: nullable(number('95% interval of the mean.')),
+              high: nullable(number()),
+              count: integer(),
+            }),
+            description: 'The named scores this row has values of, by name.',
+          },
         },
         ['model'],
       ),

@@ -9,6 +9,7 @@ import { draftsFeature } from './drafts-paths.js';
 import { environmentsFeature } from './environments-paths.js';
 import { eventsFeature } from './events-paths.js';
 import { keysFeature } from './keys-paths.js';
+import { onlineEvaluationsFeature } from './online-evaluations-paths.js';
 import { overviewFeature } from './overview-paths.js';
 import { errorResponses, object, string, type Feature, type PathItem, type Schema } from './openapi-helpers.js';
 import { promptsFeature } from './prompts-paths.js';
@@ -32,6 +33,7 @@ export const FEATURES: readonly Feature[] = [
   datasetsFeature,
   evaluatorsFeature,
   experimentsFeature,
+  onlineEvaluationsFeature,
   connectionsFeature,
   eventsFeature,
   webhooksFeature,

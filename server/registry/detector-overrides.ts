@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defaultDetectorConfig, mergeDetectorConfig, METRIC_NAMES } from '../stats/index.js';
+import { defaultDetectorConfig, MAX_CRITICAL_SCORES, mergeDetectorConfig, METRIC_NAMES } from '../stats/index.js';
 
 /**
  * `policies.detector` of an environment: overrides of the regression detector's settings (server/stats/
@@ -26,6 +26,12 @@ export const detectorOverridesSchema = z
     alpha: unitInterval.optional(),
     autoRollbackAlpha: unitInterval.optional(),
     criticalMetrics: z.array(z.enum(METRIC_NAMES)).max(METRIC_NAMES.length).optional(),
+    // Named scores judged each on its own in place of `quality`; null or absent: quality as before.
+    criticalScores: z
+      .array(z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
+      .max(MAX_CRITICAL_SCORES, `at most ${MAX_CRITICAL_SCORES} scores`)
+      .nullable()
+      .optional(),
     skipMinutesAfterSwitch: minutes(0).optional(),
     bakeMinutes: minutes(1).optional(),
     minMinutesBeforeAutoRollback: minutes(0).optional(),

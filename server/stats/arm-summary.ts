@@ -65,6 +65,8 @@ export interface ArmSummary {
   outputTokens: MomentSums;
   /** Quality score in 0..1: count / sum / sum of squares of Quality (only scored requests). */
   quality: MomentSums;
+  /** Named scores judged on their own (the critical ones), by name: count / sum / sum of squares of their values. */
+  scores?: Record<string, MomentSums>;
 }
 
 const addSums = (a: MomentSums, b: MomentSums): MomentSums => ({
@@ -98,5 +100,12 @@ export function mergeArms(a: ArmSummary, b: ArmSummary): ArmSummary {
     inputTokens: addSums(a.inputTokens, b.inputTokens),
     outputTokens: addSums(a.outputTokens, b.outputTokens),
     quality: addSums(a.quality, b.quality),
+    ...(a.scores || b.scores ? { scores: mergeScores(a.scores ?? {}, b.scores ?? {}) } : {}),
   };
+}
+
+function mergeScores(a: Record<string, MomentSums>, b: Record<string, MomentSums>): Record<string, MomentSums> {
+  const merged = { ...a };
+  for (const [name, sums] of Object.entries(b)) merged[name] = merged[name] ? addSums(merged[name], sums) : sums;
+  return merged;
 }

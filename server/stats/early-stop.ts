@@ -6,19 +6,26 @@
  */
 import type { ArmSummary } from './arm-summary.js';
 import { judgeMetric, type JudgeOptions, type MetricVerdict } from './judge-metric.js';
-import { failAlpha, isCritical, type DetectorConfig, type MetricName } from './thresholds.js';
+import {
+  failAlpha,
+  isCritical,
+  thresholdKey,
+  thresholdsOf,
+  type DetectorConfig,
+  type JudgedMetricName,
+} from './thresholds.js';
 
 /** Smallest sample per arm for an early verdict, whatever the fraction. */
 export const EARLY_STOP_MIN_SAMPLES = 30;
 
 /** Observations per arm an early verdict needs for `name`. */
-export function earlyStopSamples(config: DetectorConfig, name: MetricName): number {
-  const m = config.metrics[name];
+export function earlyStopSamples(config: DetectorConfig, name: JudgedMetricName): number {
+  const m = thresholdsOf(config, name);
   return Math.max(EARLY_STOP_MIN_SAMPLES, Math.ceil(m.minSamples * config.earlyStop.minSamplesFraction));
 }
 
 /** The e-value a failing critical metric must reach to be decisive (early, or rolled back sooner). */
-export function decisiveEValue(config: DetectorConfig, name: MetricName): number {
+export function decisiveEValue(config: DetectorConfig, name: JudgedMetricName): number {
   return 1 / (failAlpha(config, name) * config.earlyStop.alphaFactor);
 }
 
@@ -37,17 +44,18 @@ export function isDecisive(metric: MetricVerdict, config: DetectorConfig): boole
  * the evidence is overwhelming, else null.
  */
 export function judgeEarlyStop(
-  name: MetricName,
+  name: JudgedMetricName,
   baseline: ArmSummary,
   candidate: ArmSummary,
   config: DetectorConfig,
   options: Pick<JudgeOptions, 'drift'> = {},
 ): MetricVerdict | null {
-  if (!config.earlyStop.enabled || !isCritical(config, name) || !config.metrics[name].enabled) return null;
+  if (!config.earlyStop.enabled || !isCritical(config, name)) return null;
+  const key = thresholdKey(name);
   const strict: DetectorConfig = {
     ...config,
     autoRollbackAlpha: config.autoRollbackAlpha * config.earlyStop.alphaFactor,
-    metrics: { ...config.metrics, [name]: { ...config.metrics[name], minSamples: earlyStopSamples(config, name) } },
+    metrics: { ...config.metrics, [key]: { ...config.metrics[key], minSamples: earlyStopSamples(config, name) } },
   };
   const verdict = judgeMetric(name, baseline, candidate, strict, { ...options, mode: 'sequential' });
   if (verdict.verdict !== 'fail') return null;

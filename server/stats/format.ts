@@ -2,7 +2,13 @@
  * Human-readable numbers for verdict reasons, e.g. "p95 latency 812 ms → 1240 ms (×1.53), p=0.0003".
  * Plain ASCII digits, no locale, 3 significant digits.
  */
-import type { MetricName, MetricThresholds } from './thresholds.js';
+import {
+  isScoreMetric,
+  scoreNameOf,
+  type JudgedMetricName,
+  type MetricName,
+  type MetricThresholds,
+} from './thresholds.js';
 
 export const METRIC_LABELS: Record<MetricName, string> = {
   error_rate: 'error rate',
@@ -15,6 +21,11 @@ export const METRIC_LABELS: Record<MetricName, string> = {
   quality: 'quality',
 };
 
+/** A metric's name in a reason: "p95 latency", or "score routing_correct" for a named score. */
+export function metricLabel(name: JudgedMetricName): string {
+  return isScoreMetric(name) ? `score ${scoreNameOf(name)}` : METRIC_LABELS[name];
+}
+
 /** 3 significant digits, trailing zeros dropped; integers from 100 up. */
 export function formatNumber(x: number): string {
   if (Number.isNaN(x)) return 'n/a';
@@ -24,7 +35,7 @@ export function formatNumber(x: number): string {
 }
 
 /** A metric's value in its unit: "1.25%", "812 ms", "$0.0123", "412", "0.812". */
-export function formatValue(name: MetricName, x: number): string {
+export function formatValue(name: JudgedMetricName, x: number): string {
   switch (name) {
     case 'error_rate':
       return `${formatNumber(x * 100)}%`;
@@ -44,7 +55,7 @@ function withSign(text: string, x: number): string {
 }
 
 /** An absolute change in the metric's unit ("+3.1 pp" for error rate). */
-export function formatChange(name: MetricName, change: number): string {
+export function formatChange(name: JudgedMetricName, change: number): string {
   if (name === 'error_rate') return `${withSign(formatNumber(change * 100), change)} pp`;
   return withSign(formatValue(name, change), change);
 }
@@ -64,7 +75,7 @@ export function formatEValue(e: number): string {
 }
 
 /** "×1.5", "−0.08", "×3 or +5 pp", "×1.5 and +0.5 pp". */
-export function formatThreshold(name: MetricName, m: MetricThresholds, level: 'warn' | 'fail'): string {
+export function formatThreshold(name: JudgedMetricName, m: MetricThresholds, level: 'warn' | 'fail'): string {
   const limit = level === 'warn' ? m.warn : m.fail;
   const main = m.effectKind === 'ratio' ? formatRatio(limit) : formatChange(name, limit);
   const sign = m.direction === 'higher_is_worse' ? 1 : -1;

@@ -18,6 +18,7 @@ export * from './holm.js';
 export * from './paired-comparison.js';
 export {
   METRIC_LABELS,
+  metricLabel,
   formatChange,
   formatNumber,
   formatPValue,

@@ -14,7 +14,7 @@
  */
 import { isDecisive } from './early-stop.js';
 import type { MetricVerdict, Verdict } from './judge-metric.js';
-import type { DetectorConfig, MetricName } from './thresholds.js';
+import { isCritical as isCriticalMetric, type DetectorConfig, type JudgedMetricName } from './thresholds.js';
 
 /** A deployment's overall verdict: a metric verdict, or `collecting` while critical metrics await samples. */
 export type OverallVerdict = Verdict | 'collecting';
@@ -24,11 +24,11 @@ export interface DeploymentVerdict {
   /** One line for people, quoting the metrics that decided and their numbers. */
   reason: string;
   /** Critical metrics that fail. */
-  failing: MetricName[];
+  failing: JudgedMetricName[];
   /** Non-critical metrics that fail, and metrics that warn. */
-  warning: MetricName[];
+  warning: JudgedMetricName[];
   /** Critical metrics still inconclusive (too few samples). */
-  pending: MetricName[];
+  pending: JudgedMetricName[];
   /** True when every critical metric could be judged. */
   complete: boolean;
   /** A failing critical metric meets the early-stop evidence level (see early-stop.ts). */
@@ -47,7 +47,7 @@ export function judgeDeployment(
   config: DetectorConfig,
   options: DeploymentJudgeOptions,
 ): DeploymentVerdict {
-  const isCritical = (m: MetricVerdict) => config.criticalMetrics.includes(m.name);
+  const isCritical = (m: MetricVerdict) => isCriticalMetric(config, m.name);
   const failingMetrics = metrics.filter((m) => m.verdict === 'fail' && isCritical(m));
   const warningMetrics = metrics.filter((m) => m.verdict === 'warn' || (m.verdict === 'fail' && !isCritical(m)));
   const pendingMetrics = metrics.filter((m) => m.verdict === 'inconclusive' && isCritical(m));

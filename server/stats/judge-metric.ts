@@ -19,15 +19,18 @@ import {
   formatRatio,
   formatThreshold,
   formatValue,
-  METRIC_LABELS,
+  metricLabel,
 } from './format.js';
 import { measureMetric, metricEstimate, metricSampleCount } from './measure-metric.js';
 import {
   failAlpha,
   isCritical,
-  METRIC_NAMES,
+  isScoreMetric,
+  judgedMetrics,
+  thresholdsOf,
   type DetectorConfig,
   type EffectKind,
+  type JudgedMetricName,
   type MetricName,
   type MetricThresholds,
 } from './thresholds.js';
@@ -43,7 +46,7 @@ export interface JudgeOptions {
 }
 
 export interface MetricVerdict {
-  name: MetricName;
+  name: JudgedMetricName;
   verdict: Verdict;
   critical: boolean;
   mode: JudgeMode;
@@ -90,18 +93,19 @@ export function crossesThreshold(m: MetricThresholds, level: 'warn' | 'fail', ef
 }
 
 export function judgeMetric(
-  name: MetricName,
+  name: JudgedMetricName,
   baseline: ArmSummary,
   candidate: ArmSummary,
   config: DetectorConfig,
   options: JudgeOptions = {},
 ): MetricVerdict {
-  const m = config.metrics[name];
+  const m = thresholdsOf(config, name);
   const mode = options.mode ?? 'fixed';
   const critical = isCritical(config, name);
-  const label = METRIC_LABELS[name];
-  const drift = config.driftCorrection ? options.drift?.[name] : undefined;
-  const adjusted = drift ? driftAdjustedBaseline(name, baseline, drift) : baseline;
+  const label = metricLabel(name);
+  // Peers are measured on the built-in metrics only: a named score is compared without drift correction.
+  const drift = config.driftCorrection && !isScoreMetric(name) ? options.drift?.[name] : undefined;
+  const adjusted = drift && !isScoreMetric(name) ? driftAdjustedBaseline(name, baseline, drift) : baseline;
   const n = { baseline: metricSampleCount(name, baseline), candidate: metricSampleCount(name, candidate) };
   const observedBaseline = metricEstimate(name, baseline);
   const observedCandidate = metricEstimate(name, candidate);
@@ -213,7 +217,7 @@ export function judgeMetric(
 
 /** The reason, with the numbers: "p95 latency 812 ms → 1240 ms (×1.53), p=0.0003, fail threshold ×1.5". */
 function explain(
-  name: MetricName,
+  name: JudgedMetricName,
   m: MetricThresholds,
   verdict: Verdict,
   facts: {
@@ -239,7 +243,7 @@ function explain(
     ? `; ${drift.kind === 'ratio' ? formatRatio(drift.value) : formatChange(name, drift.value)} peer drift removed`
     : '';
   const values = `${formatValue(name, facts.baseline)} → ${formatValue(name, facts.candidate)}`;
-  const head = `${METRIC_LABELS[name]} ${values} (${effectText}${driftText}), ${facts.evidence}`;
+  const head = `${metricLabel(name)} ${values} (${effectText}${driftText}), ${facts.evidence}`;
   const pastFail = crossesThreshold(m, 'fail', effect, change);
   if (verdict === 'warn' && pastFail) {
     const failLevel = Number(alpha.fail.toPrecision(3));
@@ -255,14 +259,12 @@ function explain(
   return `${head}: significant but within the warn threshold ${formatThreshold(name, m, 'warn')}`;
 }
 
-/** judgeMetric for every enabled metric, in METRIC_NAMES order. */
+/** judgeMetric for every judged metric: the enabled built-in ones in METRIC_NAMES order, then the critical scores. */
 export function judgeMetrics(
   baseline: ArmSummary,
   candidate: ArmSummary,
   config: DetectorConfig,
   options: JudgeOptions = {},
 ): MetricVerdict[] {
-  return METRIC_NAMES.filter((name) => config.metrics[name].enabled).map((name) =>
-    judgeMetric(name, baseline, candidate, config, options),
-  );
+  return judgedMetrics(config).map((name) => judgeMetric(name, baseline, candidate, config, options));
 }

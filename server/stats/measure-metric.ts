@@ -15,7 +15,13 @@ import { mannWhitneyU } from './mann-whitney.js';
 import { msprtFromSummaries, msprtProportions, type HarmDirection, type MsprtResult } from './msprt.js';
 import { twoProportionZTest } from './proportions.js';
 import { pooledExceedanceCounts, quantileExceedanceTest } from './quantile-exceedance.js';
-import type { MetricName, MetricThresholds } from './thresholds.js';
+import {
+  isScoreMetric,
+  scoreNameOf,
+  type JudgedMetricName,
+  type MetricName,
+  type MetricThresholds,
+} from './thresholds.js';
 import { summaryFromSums, welchTTest, type MomentSums } from './welch.js';
 
 export interface Measurement {
@@ -79,8 +85,16 @@ function meanMeasurement(
   };
 }
 
+const NO_SCORES: MomentSums = { n: 0, sum: 0, sumSq: 0 };
+
+/** The sums of a named score in an arm (none when the arm has no value of it). */
+export function scoreSums(arm: ArmSummary, score: string): MomentSums {
+  return arm.scores?.[score] ?? NO_SCORES;
+}
+
 /** Observations per arm for a metric. */
-export function metricSampleCount(name: MetricName, arm: ArmSummary): number {
+export function metricSampleCount(name: JudgedMetricName, arm: ArmSummary): number {
+  if (isScoreMetric(name)) return scoreSums(arm, scoreNameOf(name)).n;
   if (name === 'cost_per_request') return arm.cost.n;
   if (name === 'input_tokens') return arm.inputTokens.n;
   if (name === 'output_tokens') return arm.outputTokens.n;
@@ -89,7 +103,11 @@ export function metricSampleCount(name: MetricName, arm: ArmSummary): number {
 }
 
 /** The metric's point estimate for an arm. */
-export function metricEstimate(name: MetricName, arm: ArmSummary): number {
+export function metricEstimate(name: JudgedMetricName, arm: ArmSummary): number {
+  if (isScoreMetric(name)) {
+    const s = scoreSums(arm, scoreNameOf(name));
+    return s.sum / s.n;
+  }
   switch (name) {
     case 'error_rate':
       return arm.errors / arm.n;
@@ -115,7 +133,7 @@ export function metricEstimate(name: MetricName, arm: ArmSummary): number {
  * exceedance counts must have been computed with to be usable (null: never usable, recompute from samples).
  */
 export function measureMetric(
-  name: MetricName,
+  name: JudgedMetricName,
   baseline: ArmSummary,
   candidate: ArmSummary,
   m: MetricThresholds,
@@ -123,6 +141,10 @@ export function measureMetric(
 ): Measurement {
   const harmful: HarmDirection = m.direction === 'higher_is_worse' ? 'increase' : 'decrease';
   const pick = <T>(greater: T, less: T): T => (harmful === 'increase' ? greater : less);
+  if (isScoreMetric(name)) {
+    const score = scoreNameOf(name);
+    return meanMeasurement(scoreSums(baseline, score), scoreSums(candidate, score), m, harmful);
+  }
   switch (name) {
     case 'error_rate': {
       const counts = {

@@ -16,6 +16,22 @@ export const METRIC_NAMES = [
 
 export type MetricName = (typeof METRIC_NAMES)[number];
 
+/**
+ * A named score judged as a metric of its own ('score:routing_correct'), with the quality metric's thresholds
+ * (`metrics.quality`): the scores sent by applications and written by online evaluators, by name.
+ */
+export type ScoreMetricName = `score:${string}`;
+/** Every metric a verdict may judge: the built-in ones and the critical named scores. */
+export type JudgedMetricName = MetricName | ScoreMetricName;
+
+const SCORE_PREFIX = 'score:';
+export const scoreMetricName = (score: string): ScoreMetricName => `${SCORE_PREFIX}${score}`;
+export const isScoreMetric = (name: string): name is ScoreMetricName => name.startsWith(SCORE_PREFIX);
+/** The score's own name ('routing_correct' of 'score:routing_correct'). */
+export const scoreNameOf = (name: ScoreMetricName): string => name.slice(SCORE_PREFIX.length);
+/** Most critical scores an environment may name. */
+export const MAX_CRITICAL_SCORES = 20;
+
 /** Which way is a regression: latency, cost and errors going up, or quality going down. */
 export type Direction = 'higher_is_worse' | 'lower_is_worse';
 
@@ -70,6 +86,12 @@ export interface DetectorConfig {
   autoRollbackAlpha: number;
   /** Metrics whose failure fails the deployment and may roll it back automatically. */
   criticalMetrics: MetricName[];
+  /**
+   * Named scores judged each on its own, critical like the metrics above. null (the default): none, and `quality`
+   * (the mean of every score) is judged as before. A list (even empty) replaces `quality` by those scores: a score
+   * left out can drop without failing the deployment.
+   */
+  criticalScores: string[] | null;
   /** Before/after comparisons skip this many minutes after the switch (caches, warm-up, mixed traffic). */
   skipMinutesAfterSwitch: number;
   /** Minutes after which a deployment still lacking samples on a critical metric is `inconclusive`. */
@@ -100,6 +122,7 @@ export function defaultDetectorConfig(): DetectorConfig {
     alpha: 0.05,
     autoRollbackAlpha: 0.01,
     criticalMetrics: ['error_rate', 'latency_p95', 'quality'],
+    criticalScores: null,
     skipMinutesAfterSwitch: 2,
     bakeMinutes: 30,
     minMinutesBeforeAutoRollback: 5,
@@ -163,6 +186,10 @@ export function mergeDetectorConfig(defaults: DetectorConfig, overrides: Detecto
     ...defaults,
     ...definedOnly(globals),
     criticalMetrics: [...(globals.criticalMetrics ?? defaults.criticalMetrics)],
+    criticalScores: (() => {
+      const scores = globals.criticalScores === undefined ? defaults.criticalScores : globals.criticalScores;
+      return scores === null ? null : [...new Set(scores)];
+    })(),
     earlyStop: { ...defaults.earlyStop, ...definedOnly(earlyStop) },
     metrics,
   };
@@ -179,6 +206,16 @@ export function validateDetectorConfig(config: DetectorConfig): string[] {
   if (!inUnitInterval(config.autoRollbackAlpha)) problems.push('autoRollbackAlpha must be in (0, 1)');
   for (const name of config.criticalMetrics) {
     if (!isMetricName(name)) problems.push(`unknown critical metric "${String(name)}"`);
+  }
+  if (config.criticalScores !== null) {
+    if (config.criticalScores.length > MAX_CRITICAL_SCORES) {
+      problems.push(`at most ${MAX_CRITICAL_SCORES} critical scores`);
+    }
+    for (const score of config.criticalScores) {
+      if (typeof score !== 'string' || score.trim() === '' || score.length > 100) {
+        problems.push(`critical score "${String(score)}" must be a score name of 1 to 100 characters`);
+      }
+    }
   }
   for (const key of ['skipMinutesAfterSwitch', 'bakeMinutes', 'minMinutesBeforeAutoRollback'] as const) {
     if (!(config[key] >= 0)) problems.push(`${key} must be ≥ 0`);
@@ -206,13 +243,39 @@ export function validateDetectorConfig(config: DetectorConfig): string[] {
   return problems;
 }
 
+/** The entry of `metrics` holding a metric's thresholds: a named score has the quality metric's. */
+export function thresholdKey(name: JudgedMetricName): MetricName {
+  return isScoreMetric(name) ? 'quality' : name;
+}
+
+export function thresholdsOf(config: DetectorConfig, name: JudgedMetricName): MetricThresholds {
+  return config.metrics[thresholdKey(name)];
+}
+
+/** The metrics judged, in order: the enabled built-in ones (without `quality` when scores are named), then the scores. */
+export function judgedMetrics(config: DetectorConfig): JudgedMetricName[] {
+  const scored = config.criticalScores !== null;
+  const builtIn = METRIC_NAMES.filter((m) => config.metrics[m].enabled && !(scored && m === 'quality'));
+  return [...builtIn, ...(config.criticalScores ?? []).map(scoreMetricName)];
+}
+
+/** The metrics whose failure fails the deployment: the critical built-in ones and the critical scores. */
+export function criticalSet(config: DetectorConfig): JudgedMetricName[] {
+  const judged = new Set(judgedMetrics(config));
+  const critical: JudgedMetricName[] = [
+    ...config.criticalMetrics,
+    ...(config.criticalScores ?? []).map(scoreMetricName),
+  ];
+  return critical.filter((m) => judged.has(m));
+}
+
 /** Significance level for a metric's `fail` verdict: the Bonferroni share of autoRollbackAlpha if critical. */
-export function failAlpha(config: DetectorConfig, name: MetricName): number {
-  const critical = config.criticalMetrics.filter((m) => config.metrics[m].enabled);
+export function failAlpha(config: DetectorConfig, name: JudgedMetricName): number {
+  const critical = criticalSet(config);
   if (!critical.includes(name)) return config.alpha;
   return config.autoRollbackAlpha / critical.length;
 }
 
-export function isCritical(config: DetectorConfig, name: MetricName): boolean {
-  return config.criticalMetrics.includes(name);
+export function isCritical(config: DetectorConfig, name: JudgedMetricName): boolean {
+  return criticalSet(config).includes(name);
 }

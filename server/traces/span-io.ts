@@ -17,6 +17,12 @@ const COMPLETION_TEXT_KEYS = [
   'langfuse.observation.output',
 ];
 
+/** The parts of a stored span these read (a TraceSpan, or a span row read for online evaluation). */
+export interface SpanContent {
+  attributes: TraceSpan['attributes'];
+  events: readonly { name: string; attributes: Record<string, string> }[];
+}
+
 export function spanVariables(span: Pick<TraceSpan, 'attributes'>): Record<string, unknown> {
   const variables: Record<string, unknown> = {};
   for (const key of VARIABLE_OBJECT_KEYS) {
@@ -31,7 +37,7 @@ export function spanVariables(span: Pick<TraceSpan, 'attributes'>): Record<strin
 }
 
 /** The completion text: GenAI `gen_ai.output.messages` first, then the other conventions, then `gen_ai.choice` events. */
-export function spanCompletion(span: Pick<TraceSpan, 'attributes' | 'events'>): string | undefined {
+export function spanCompletion(span: SpanContent): string | undefined {
   const messages = span.attributes['gen_ai.output.messages'];
   if (messages !== undefined) {
     const text = outputMessagesText(messages);

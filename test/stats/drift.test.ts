@@ -14,13 +14,14 @@ import {
   pooledExceedanceCounts,
   sortedQuantile,
   type MetricDrift,
+  type JudgedMetricName,
   type MetricName,
 } from '../../server/stats/index.js';
 import { latencyPair, moments, simulateArms } from './arms.js';
 import { Random } from './random.js';
 
 const config = defaultDetectorConfig();
-const LATENCY_METRICS: MetricName[] = ['latency_p50', 'latency_p95', 'latency_p99'];
+const LATENCY_METRICS: JudgedMetricName[] = ['latency_p50', 'latency_p95', 'latency_p99'];
 
 /** Peers' p-quantile before and after a slowdown by `factor`, each peer measured on its own traffic. */
 function peerQuantiles(rng: Random, factor: number, q: number, peers = 5): { before: number; after: number }[] {

@@ -106,3 +106,4 @@ export type { RunSummary } from '../../../server/experiments/run-summary.js';
 export type { ItemResult } from '../../../server/experiments/run-results.js';
 export type { RunComparison, ScoreComparison } from '../../../server/experiments/compare-runs.js';
 export type { PairedRow } from '../../../server/stats/paired-comparison.js';
+export type { OnlineState as OnlineEvaluation } from '../../../server/online-evaluation/online-events.js';

@@ -28,6 +28,16 @@ export const COMPARE_COLUMNS: CompareColumn[] = [
   { key: 'quality', label: 'Quality', unit: 'score', value: (r) => r.quality },
 ];
 
+/** One column per named score (`Comparison.scoreNames`): its mean in each row, after Quality. */
+export function scoreColumns(names: readonly string[]): CompareColumn[] {
+  return names.map((name) => ({
+    key: `score:${name}`,
+    label: name,
+    unit: 'score',
+    value: (r) => r.scores[name]?.mean ?? null,
+  }));
+}
+
 /** Offline evaluation categories across versions: for each category, each version's passed/items. */
 export function offlineByCategory(rows: readonly CompareRow[]): {
   versions: string[];

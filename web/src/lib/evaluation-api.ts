@@ -7,6 +7,7 @@ import type {
   ItemResult,
   ModelConnection,
   RunComparison,
+  OnlineEvaluation,
   RunSummary,
   StoredEvaluator,
 } from './api-types.js';
@@ -54,7 +55,22 @@ export interface ConnectionBody {
   maxRetries: number;
 }
 
+export interface OnlineConfigBody {
+  enabled: boolean;
+  evaluators: string[];
+  sampleRate: number;
+  maxPerMinute: number;
+  dailyBudgetUsd: number;
+}
+
 export const evaluationApi = {
+  onlineEvaluations: async (signal?: AbortSignal) =>
+    (await request<{ environments: OnlineEvaluation[] }>('GET', '/online-evaluations', { signal })).environments,
+  configureOnline: (environment: string, body: OnlineConfigBody) =>
+    request<OnlineEvaluation>('PUT', `/online-evaluations/${enc(environment)}`, { body }),
+  resumeOnline: (environment: string, evaluator: string) =>
+    request<OnlineEvaluation>('POST', `/online-evaluations/${enc(environment)}/evaluators/${enc(evaluator)}/resume`),
+
   datasets: async (signal?: AbortSignal) =>
     (await request<{ datasets: Dataset[] }>('GET', '/datasets', { signal })).datasets,
   dataset: (name: string, signal?: AbortSignal) =>

@@ -13,10 +13,13 @@ export const METRICS: Record<MetricName, { label: string; unit: Unit }> = {
   quality: { label: 'Quality', unit: 'score' },
 };
 
+/** A metric's label; a critical named score (`score:routing_correct`) is "Score routing_correct". */
 export function metricLabel(name: string): string {
+  if (name.startsWith('score:')) return `Score ${name.slice('score:'.length)}`;
   return (METRICS as Record<string, { label: string }>)[name]?.label ?? name;
 }
 
 export function metricUnit(name: string): Unit {
+  if (name.startsWith('score:')) return 'score';
   return (METRICS as Record<string, { unit: Unit }>)[name]?.unit ?? 'count';
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Timeseries, TimeseriesPoint } from './api-types.js';
 import { versionColor } from './colors.js';
-import { metricCharts, metricChartsByVersion, totalRequests } from './oncall-series.js';
+import { metricCharts, metricChartsByVersion, totalRequests, withScoreChart } from './oncall-series.js';
 
 const point = (minute: number, requests: number, p95: number | null): TimeseriesPoint => ({
   time: new Date(Date.UTC(2026, 0, 1, 12, minute)).toISOString(),
@@ -29,6 +29,7 @@ const point = (minute: number, requests: number, p95: number | null): Timeseries
   qualityHigh: null,
   scoredCount: 0,
   inferredRequests: 0,
+  scores: { routing_correct: requests ? 0.75 : null },
 });
 
 const ts = (series: Timeseries['series']): Timeseries => ({
@@ -38,6 +39,7 @@ const ts = (series: Timeseries['series']): Timeseries => ({
   to: '2026-01-01T12:02:00.000Z',
   stepSeconds: 60,
   groupBy: null,
+  scoreNames: ['routing_correct'],
   series,
   deployments: [],
 });
@@ -69,6 +71,27 @@ describe('on-call charts', () => {
       ['v2', versionColor(2), 1600],
       ['unknown version', '#8a96a3', 500],
     ]);
+  });
+
+  it('adds the chart of a named score after quality, by version when split', () => {
+    const series = ts([{ points: [point(0, 10, 800), point(1, 0, null)] }]);
+    const charts = withScoreChart(metricCharts(series), series, 'routing_correct');
+    expect(charts.map((c) => c.id)).toEqual([
+      'latency',
+      'errors',
+      'cost',
+      'tokens',
+      'quality',
+      'score:routing_correct',
+      'requests',
+    ]);
+    expect(charts[5]!.lines[0]!.points.map((p) => p.y)).toEqual([0.75, null]);
+    expect(withScoreChart(metricCharts(series), series, 'unknown')).toHaveLength(6);
+
+    const split = { ...ts([{ version: '2', points: [point(0, 10, 800)] }]), groupBy: 'version' as const };
+    const byVersion = withScoreChart(metricChartsByVersion(split), split, 'routing_correct')[5]!;
+    expect(byVersion.title).toBe('Score routing_correct by version (mean, 0–1)');
+    expect(byVersion.lines.map((l) => [l.label, l.points[0]!.y])).toEqual([['v2', 0.75]]);
   });
 
   it('counts the requests of every series', () => {

@@ -123,6 +123,34 @@ export function metricChartsByVersion(ts: Timeseries): MetricChart[] {
   }));
 }
 
+/**
+ * The chart of one named score (`ts.scoreNames`): its mean per bucket, one line per version when the series is
+ * grouped by version. Placed after the quality chart by withScoreChart.
+ */
+export function scoreChart(ts: Timeseries, name: string): MetricChart {
+  const pick: Pick = (p) => p.scores[name] ?? null;
+  const grouped = ts.groupBy === 'version';
+  return {
+    id: `score:${name}`,
+    title: grouped ? `Score ${name} by version (mean, 0–1)` : `Score ${name} (mean, 0–1)`,
+    unit: 'score',
+    lines: grouped
+      ? ts.series.map((s) => ({
+          label: s.version ? `v${s.version}` : 'unknown version',
+          color: s.version ? versionColor(s.version) : UNKNOWN_VERSION_COLOR,
+          points: plot(s.points, ts.stepSeconds, pick),
+        }))
+      : [{ label: name, color: SERIES.quality, points: plot(ts.series[0]?.points ?? [], ts.stepSeconds, pick) }],
+  };
+}
+
+/** The charts with the named score's chart after the quality chart (unchanged when the score is not in the series). */
+export function withScoreChart(charts: MetricChart[], ts: Timeseries, name: string | undefined): MetricChart[] {
+  if (name === undefined || !ts.scoreNames.includes(name)) return charts;
+  const at = charts.findIndex((c) => c.id === 'quality') + 1;
+  return [...charts.slice(0, at), scoreChart(ts, name), ...charts.slice(at)];
+}
+
 /** Total requests in a series (to tell "no traffic yet" from a quiet window). */
 export function totalRequests(ts: Timeseries): number {
   return ts.series.reduce((sum, s) => sum + s.points.reduce((n, p) => n + p.requests, 0), 0);

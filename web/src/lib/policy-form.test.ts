@@ -47,4 +47,14 @@ describe('the policy form', () => {
       },
     });
   });
+
+  it('names the critical scores as a comma-separated list; empty removes the setting', () => {
+    const scored = { ...env, policies: { ...env.policies, detector: { criticalScores: ['routing_correct'] } } };
+    const form = policyForm(scored, defaultDetectorConfig());
+    expect(form.criticalScores).toBe('routing_correct');
+    form.criticalScores = ' routing_correct, helpfulness,, routing_correct ';
+    expect(policiesPatch(form, scored).detector).toEqual({ criticalScores: ['routing_correct', 'helpfulness'] });
+    form.criticalScores = ' ';
+    expect(policiesPatch(form, scored).detector).toEqual({});
+  });
 });

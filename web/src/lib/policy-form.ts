@@ -22,6 +22,8 @@ export interface PolicyForm {
   canaryPercent: string;
   canaryBakeMinutes: string;
   globals: Record<GlobalKey, string>;
+  /** Critical named scores, comma-separated; empty: none (quality, the mean of every score, is judged). */
+  criticalScores: string;
   metrics: Record<string, Record<MetricField, string> & { enabled: boolean }>;
 }
 
@@ -49,8 +51,15 @@ export function policyForm(env: Environment, defaults: DetectorConfig): PolicyFo
       GlobalKey,
       string
     >,
+    criticalScores: Array.isArray(detector.criticalScores) ? detector.criticalScores.join(', ') : '',
     metrics,
   };
+}
+
+/** The names of a comma-separated list, trimmed, without empty or repeated ones; null when there is none. */
+export function scoreList(text: string): string[] | null {
+  const names = [...new Set(text.split(',').map((n) => n.trim()))].filter((n) => n !== '');
+  return names.length > 0 ? names : null;
 }
 
 /** The `policies` of a PATCH: numbers from the text fields, empty fields left to their defaults. */
@@ -62,6 +71,9 @@ export function policiesPatch(form: PolicyForm, current: Environment): Record<st
     if (n === undefined) delete detector[key];
     else detector[key] = n;
   }
+  const scores = scoreList(form.criticalScores);
+  if (scores === null) delete detector.criticalScores;
+  else detector.criticalScores = scores;
   const metrics: Record<string, Record<string, unknown>> = { ...(detector.metrics ?? {}) };
   for (const [name, m] of Object.entries(form.metrics)) {
     const entry: Record<string, unknown> = { ...(metrics[name] ?? {}) };
