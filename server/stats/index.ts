@@ -12,3 +12,4 @@ export * from './measure-metric.js';
 export * from './judge-metric.js';
 export * from './judge-deployment.js';
 export { METRIC_LABELS, formatValue } from './format.js';
+export * from './ab-test.js';
