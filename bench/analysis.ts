@@ -67,6 +67,9 @@ try {
     reason: 'bench',
     requestId: null,
     externalActor: null,
+    rampId: null,
+    rampStep: null,
+    strategy: null,
     recordedAt: new Date(time).toISOString(),
   });
   const v1 = deployment(traffic.start - 3_600_000, 1, null, 'bench-v1');

@@ -18,6 +18,7 @@ import type { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { createMeRouter } from './web/me-router.js';
 import { createWebHandler } from './web/static-handler.js';
 import { draftsRouter } from './drafts/drafts-router.js';
+import { rampsRouter } from './ramps/ramps-router.js';
 import { workbenchRouter } from './workbench/workbench-router.js';
 
 /** What the API's routers are given: the shared services of one running Tracelane. */
@@ -52,6 +53,7 @@ export function createApiApp(ctx: ApiContext): Express {
   api.use(createAnalysisRouter(ctx));
   api.use(createTracesRouter(ctx));
   api.use(draftsRouter(ctx.store), workbenchRouter(ctx.store));
+  api.use(rampsRouter(ctx));
   app.use('/api/v1', api);
   app.use('/api', (_req, _res, next) => next(notFound('no such API route')));
   app.use(createWebHandler());

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../log.js';
+import { runRamps } from '../ramps/ramp-controller.js';
 import { createRegistry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 import { createEvaluator, type Evaluator } from './evaluator.js';
@@ -18,7 +19,10 @@ export interface AnalysisLoopDeps {
   log: Logger;
 }
 
-/** Re-evaluates deployments every ANALYSIS_INTERVAL_MS, the next run starting that long after the previous one ended. */
+/**
+ * Re-evaluates deployments every ANALYSIS_INTERVAL_MS, the next run starting that long after the previous one ended;
+ * after each evaluation the running ramps take their next step (server/ramps/).
+ */
 export function startAnalysisLoop(deps: AnalysisLoopDeps): AnalysisLoop {
   const evaluator = createEvaluator({ ...deps, registry: createRegistry(deps) });
   let timer: NodeJS.Timeout | undefined;
@@ -29,6 +33,7 @@ export function startAnalysisLoop(deps: AnalysisLoopDeps): AnalysisLoop {
     timer = setTimeout(() => {
       current = evaluator
         .evaluateNow()
+        .then(() => runRamps(deps, Date.now()))
         .catch((err: unknown) => deps.log.error('analysis loop failed', { error: String(err) }))
         .finally(schedule);
     }, deps.config.ANALYSIS_INTERVAL_MS);

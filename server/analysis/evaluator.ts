@@ -35,11 +35,14 @@ export interface Evaluator {
   evaluateNow(): Promise<EvaluationOutcome[]>;
 }
 
-/** A `canary_start` that only re-weights the canary already running belongs to the first one. */
+/** A `canary_start` that only re-weights the canary already running belongs to the first one (a ramp's steps do not). */
 function isReweight(deployment: DeploymentEvent, before: readonly DeploymentEvent[]): boolean {
   const previous = before.at(-1);
   return (
-    deployment.kind === 'canary_start' && previous?.kind === 'canary_start' && previous.version === deployment.version
+    deployment.kind === 'canary_start' &&
+    deployment.rampId === null &&
+    previous?.kind === 'canary_start' &&
+    previous.version === deployment.version
   );
 }
 

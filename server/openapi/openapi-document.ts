@@ -6,6 +6,7 @@ import { eventsFeature } from './events-paths.js';
 import { keysFeature } from './keys-paths.js';
 import { errorResponses, object, string, type Feature, type PathItem, type Schema } from './openapi-helpers.js';
 import { promptsFeature } from './prompts-paths.js';
+import { rampsFeature } from './ramps-paths.js';
 import { systemFeature } from './system-paths.js';
 import { tracesFeature } from './traces-paths.js';
 import { webhooksFeature } from './webhooks-paths.js';
@@ -18,6 +19,7 @@ export const FEATURES: readonly Feature[] = [
   draftsFeature,
   workbenchFeature,
   deploymentsFeature,
+  rampsFeature,
   environmentsFeature,
   analysisFeature,
   eventsFeature,

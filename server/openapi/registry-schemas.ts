@@ -180,6 +180,7 @@ export const registrySchemas: Record<string, Schema> = {
     autoPromote: boolean('Promote a canary that passes its bake window automatically.'),
     canary: object({ percent: canaryPercentSchema, bakeMinutes: integer('', { minimum: 1, maximum: 10080 }) }),
     detector: freeObject('Regression-detector overrides (see the analysis documentation).'),
+    defaultStrategy: nullable(ref('Strategy')),
   }),
   Environment: object({
     id: string(),
@@ -206,6 +207,9 @@ export const registrySchemas: Record<string, Schema> = {
     reason: string(),
     requestId: nullable(string('The review request whose approval performed this deployment.')),
     externalActor: nullable(string('For `external`: who deployed, as reported.')),
+    rampId: nullable(string('The ramp this event belongs to: the id of its first step.')),
+    rampStep: nullable(integer('The ramp step (0-based) the event starts or belongs to.')),
+    strategy: nullable(ref('Strategy')),
     recordedAt: time('When Tracelane recorded the event.'),
   }),
   DeploymentRequest: object({
@@ -214,6 +218,7 @@ export const registrySchemas: Record<string, Schema> = {
     environment: string(),
     version: integer(),
     canaryPercent: nullable(number()),
+    strategy: nullable(ref('Strategy')),
     reason: string(),
     status: string('', { enum: REQUEST_STATUSES }),
     requestedBy: string(),

@@ -1,4 +1,6 @@
 import { badRequest, conflict, notFound } from '../http/errors.js';
+import { planRampStart } from '../ramps/ramp-plans.js';
+import type { Strategy } from '../ramps/strategy.js';
 import { deriveLaneState } from './environment-state.js';
 import { requireEnvironment } from './environment-service.js';
 import { findDeploymentEvent } from './deployment-queries.js';
@@ -14,6 +16,8 @@ export interface DeployInput {
   reason: string;
   /** With a percentage in (0, 100): a canary of `version` beside the stable version (`canary_start`). */
   canaryPercent?: number;
+  /** A ramp: the version walks through these steps (server/ramps/); not with canaryPercent. */
+  strategy?: Strategy;
   /** The id of the lane's newest event the caller saw (`null`: nothing deployed yet); stale → 409. */
   expectedDeploymentId?: string | null;
   actor: string;
@@ -30,14 +34,16 @@ export async function requireTarget(deps: RegistryDeps, prompt: string, environm
 }
 
 /**
- * Deploys a version (or starts / re-weights a canary of it). Deploying what is already live records nothing and
+ * Deploys a version (or starts / re-weights a canary of it, or starts a ramp of it). Deploying what is already live records nothing and
  * returns the current deployment (`created: false`). Review protection is the caller's concern (see requests).
  */
 export async function deploy(deps: RegistryDeps, input: DeployInput): Promise<LaneWrite> {
   await requireTarget(deps, input.prompt, input.environment, input.version);
   return writeLane(deps, input.prompt, input.environment, (state) => {
     checkExpected(state, input.expectedDeploymentId);
-    const draft = planDeploy(state, input.version, input.canaryPercent);
+    const draft = input.strategy
+      ? planRampStart(state, input.version, input.strategy)
+      : planDeploy(state, input.version, input.canaryPercent);
     return draft && { ...draft, actor: input.actor, reason: input.reason, requestId: input.requestId ?? null };
   });
 }

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { chooseStrategy } from '../ramps/choose-strategy.js';
 import { requireRole } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
 import { deployBody, deploymentsQuery, externalBody, promoteBody, rollbackBody } from './deployment-bodies.js';
@@ -20,8 +21,9 @@ export function deploymentsRouter(deps: RegistryDeps): Router {
 
   /** In a protected environment, a deployer's deploy becomes a review request (202); an admin deploys directly. */
   router.post('/deployments', requireRole('deployer'), async (req, res) => {
-    const body = parseBody(deployBody, req.body);
-    const input = { ...body, actor: res.locals.actor.name };
+    const { strategy: asked, ...body } = parseBody(deployBody, req.body);
+    const strategy = await chooseStrategy(deps.store, { ...body, strategy: asked });
+    const input = { ...body, ...(strategy ? { strategy } : {}), actor: res.locals.actor.name };
     const env = await requireEnvironment(deps.store, body.environment);
     if (env.protected && res.locals.actor.role === 'deployer') {
       const request = await createRequest(deps, input);

@@ -1,3 +1,4 @@
+import type { Strategy } from '../ramps/strategy.js';
 import type { DeploymentEvent } from './deployment-event.js';
 
 /**
@@ -15,6 +16,8 @@ export interface CanaryState {
   /** The canary_start event that set the current percentage. */
   deploymentId: string;
   startedAt: string;
+  /** The ramp walking this canary through its steps (server/ramps/), or null for a canary set by hand. */
+  ramp: { id: string; step: number; strategy: Strategy } | null;
 }
 
 export interface LaneState {
@@ -53,8 +56,12 @@ export function applyEvent(state: LaneState, event: DeploymentEvent): LaneState 
           percent: event.canaryPercent ?? 0,
           deploymentId: event.id,
           startedAt: event.time,
+          ramp: rampOf(event),
         },
       };
+    case 'ramp_pause':
+    case 'ramp_resume':
+      return base; // the traffic stays as it is
     case 'canary_abort':
       return { ...base, canary: null };
     case 'rollback':
@@ -64,6 +71,11 @@ export function applyEvent(state: LaneState, event: DeploymentEvent): LaneState 
     case 'canary_promote':
       return { ...makeStable(base, event), history: push(state.history, event.version) };
   }
+}
+
+function rampOf(event: DeploymentEvent): CanaryState['ramp'] {
+  if (event.rampId === null || event.rampStep === null || event.strategy === null) return null;
+  return { id: event.rampId, step: event.rampStep, strategy: event.strategy };
 }
 
 /** The version a rollback without a target restores: the one live before the current stable version. */

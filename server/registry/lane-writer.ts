@@ -24,6 +24,8 @@ export function checkExpected(state: LaneState, expected: string | null | undefi
 }
 
 export interface LaneDecision extends EventDraft {
+  /** The new event's id; default a fresh UUID (a ramp's first step is named before it is written). */
+  id?: string;
   actor: string;
   reason: string;
   /** Effective time; default: now (after the lane's newest event). */
@@ -57,7 +59,7 @@ export async function writeLane(
       return { event: state.latest, created: false };
     }
     const event: DeploymentEvent = {
-      id: randomUUID(),
+      id: decision.id ?? randomUUID(),
       time: decision.time ?? timeAfter(state.latest?.time),
       prompt,
       environment,
@@ -69,6 +71,9 @@ export async function writeLane(
       reason: decision.reason,
       requestId: decision.requestId ?? null,
       externalActor: decision.externalActor ?? null,
+      rampId: decision.ramp?.id ?? null,
+      rampStep: decision.ramp?.step ?? null,
+      strategy: decision.ramp?.strategy ?? null,
       recordedAt: nowIso(),
     };
     await insertDeploymentEvent(deps.store, event);

@@ -1,3 +1,4 @@
+import { strategyFromJson, type Strategy } from '../ramps/strategy.js';
 import type { Store } from '../store/store.js';
 
 export const REQUEST_STATUSES = ['pending', 'approved', 'rejected'] as const;
@@ -10,6 +11,8 @@ export interface DeploymentRequest {
   environment: string;
   version: number;
   canaryPercent: number | null;
+  /** The ramp its approval starts (server/ramps/), or null for a deploy or a canary. */
+  strategy: Strategy | null;
   reason: string;
   status: RequestStatus;
   requestedBy: string;
@@ -28,6 +31,7 @@ interface RequestRow {
   environment: string;
   version: number;
   canary_percent: number | null;
+  strategy: string;
   reason: string;
   status: string;
   requested_by: string;
@@ -39,7 +43,7 @@ interface RequestRow {
   updated_at: string;
 }
 
-const COLUMNS = `id, prompt, environment, version, canary_percent, reason, status, requested_by, requested_at,
+const COLUMNS = `id, prompt, environment, version, canary_percent, strategy, reason, status, requested_by, requested_at,
   reviewed_by, review_comment, reviewed_at, deployment_id, updated_at`;
 
 const fromRow = (row: RequestRow): DeploymentRequest => ({
@@ -48,6 +52,7 @@ const fromRow = (row: RequestRow): DeploymentRequest => ({
   environment: row.environment,
   version: row.version,
   canaryPercent: row.canary_percent,
+  strategy: strategyFromJson(row.strategy),
   reason: row.reason,
   status: row.status as RequestStatus,
   requestedBy: row.requested_by,
@@ -65,6 +70,7 @@ const toRow = (r: DeploymentRequest): RequestRow => ({
   environment: r.environment,
   version: r.version,
   canary_percent: r.canaryPercent,
+  strategy: r.strategy ? JSON.stringify(r.strategy) : '',
   reason: r.reason,
   status: r.status,
   requested_by: r.requestedBy,

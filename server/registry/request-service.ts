@@ -29,6 +29,7 @@ export async function createRequest(deps: RegistryDeps, input: DeployInput): Pro
     environment: input.environment,
     version: input.version,
     canaryPercent: input.canaryPercent ?? null,
+    strategy: input.strategy ?? null,
     reason: input.reason,
     status: 'pending',
     requestedBy: input.actor,
@@ -58,6 +59,7 @@ export async function approveRequest(deps: RegistryDeps, input: ReviewInput): Pr
       version: request.version,
       reason: request.reason,
       ...(request.canaryPercent === null ? {} : { canaryPercent: request.canaryPercent }),
+      ...(request.strategy === null ? {} : { strategy: request.strategy }),
       actor: input.actor,
       requestId: request.id,
     });

@@ -15,6 +15,9 @@ export function deploymentEvent(overrides: Partial<DeploymentEvent> = {}): Deplo
     reason: '',
     requestId: null,
     externalActor: null,
+    rampId: null,
+    rampStep: null,
+    strategy: null,
     recordedAt: '2026-01-01T12:00:00.000Z',
     ...overrides,
   };
