@@ -18,7 +18,9 @@ import type { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { createMeRouter } from './web/me-router.js';
 import { createWebHandler } from './web/static-handler.js';
 import { draftsRouter } from './drafts/drafts-router.js';
+import { abTestsRouter } from './ab-tests/ab-tests-router.js';
 import { rampsRouter } from './ramps/ramps-router.js';
+import { targetingRouter } from './targeting/targeting-router.js';
 import { workbenchRouter } from './workbench/workbench-router.js';
 
 /** What the API's routers are given: the shared services of one running Tracelane. */
@@ -53,7 +55,7 @@ export function createApiApp(ctx: ApiContext): Express {
   api.use(createAnalysisRouter(ctx));
   api.use(createTracesRouter(ctx));
   api.use(draftsRouter(ctx.store), workbenchRouter(ctx.store));
-  api.use(rampsRouter(ctx));
+  api.use(rampsRouter(ctx), targetingRouter(ctx), abTestsRouter(ctx));
   app.use('/api/v1', api);
   app.use('/api', (_req, _res, next) => next(notFound('no such API route')));
   app.use(createWebHandler());

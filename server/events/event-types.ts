@@ -9,6 +9,8 @@ export const EVENT_TYPES = [
   'deployment_request.rejected',
   'regression.detected',
   'analysis.updated',
+  'targeting.updated',
+  'ab_test.updated',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -1,3 +1,4 @@
+import { abTestsFeature } from './ab-tests-paths.js';
 import { analysisFeature } from './analysis-paths.js';
 import { deploymentsFeature } from './deployments-paths.js';
 import { draftsFeature } from './drafts-paths.js';
@@ -8,6 +9,7 @@ import { errorResponses, object, string, type Feature, type PathItem, type Schem
 import { promptsFeature } from './prompts-paths.js';
 import { rampsFeature } from './ramps-paths.js';
 import { systemFeature } from './system-paths.js';
+import { targetingFeature } from './targeting-paths.js';
 import { tracesFeature } from './traces-paths.js';
 import { webhooksFeature } from './webhooks-paths.js';
 import { workbenchFeature } from './workbench-paths.js';
@@ -20,6 +22,8 @@ export const FEATURES: readonly Feature[] = [
   workbenchFeature,
   deploymentsFeature,
   rampsFeature,
+  targetingFeature,
+  abTestsFeature,
   environmentsFeature,
   analysisFeature,
   eventsFeature,

@@ -166,13 +166,31 @@ export const registrySchemas: Record<string, Schema> = {
   Resolution: object({
     prompt: string(),
     environment: string(),
-    arm: string('`canary` only while a canary is in progress and this key was assigned to it.', {
-      enum: ['stable', 'canary'],
-    }),
+    arm: string(
+      'Where this caller’s version comes from: `stable`, `canary` (a canary or ramp step in progress), `rule:<name>` (a targeting rule), `test:<name>` (an A/B test). Runtime clients tag their spans with it (`tracelane.prompt.arm`).',
+    ),
+    why: string(
+      'Why this caller gets this version, in words (the rule and its conditions, the test, the canary share).',
+    ),
     version: integer('The version to use.'),
-    deploymentId: string('The deployment event that put this version live for this arm.'),
+    deploymentId: string(
+      'The deployment event, targeting revision or A/B test that put this version here for this arm.',
+    ),
     stableVersion: integer(),
     canary: nullable(object({ version: integer(), percent: number(), deploymentId: string() })),
+    targeting: nullable(object({ revision: integer(), rules: integer() }, [], 'Targeting rules in effect.')),
+    test: nullable(
+      object(
+        { id: string(), name: string(), versions: arrayOf(integer()), percent: number() },
+        [],
+        'The A/B test running.',
+      ),
+    ),
+    variesBy: object(
+      { key: boolean(), attributes: arrayOf(string()) },
+      [],
+      'What answers depend on: the key, and these `attr.` attributes. Clients ask again per distinct caller.',
+    ),
     snapshot: ref('PromptVersion'),
   }),
   Policies: object({

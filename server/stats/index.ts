@@ -11,5 +11,5 @@ export * from './drift.js';
 export * from './measure-metric.js';
 export * from './judge-metric.js';
 export * from './judge-deployment.js';
-export { METRIC_LABELS, formatValue } from './format.js';
+export { METRIC_LABELS, formatNumber, formatValue } from './format.js';
 export * from './ab-test.js';

@@ -12,6 +12,8 @@ export const LIVE_TYPES = [
   'deployment_request.rejected',
   'regression.detected',
   'analysis.updated',
+  'targeting.updated',
+  'ab_test.updated',
   'stream.reset',
 ] as const;
 
