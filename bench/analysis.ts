@@ -67,6 +67,7 @@ try {
     reason: 'bench',
     requestId: null,
     externalActor: null,
+    authorization: null,
     rampId: null,
     rampStep: null,
     strategy: null,

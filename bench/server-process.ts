@@ -16,12 +16,21 @@ export interface ServerProcess {
 
 /**
  * Starts `node --import tsx server/main.ts` (the node process itself, so its pid is the server's) with the given
- * environment on free ports, and resolves once both addresses are printed. With BENCH_CPU_PROF=<dir> the server
+ * environment on free ports, and resolves once both addresses are printed. `fileLimit` lowers its open-file limit. With BENCH_CPU_PROF=<dir> the server
  * writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
  */
-export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+export function startServerProcess(
+  env: Record<string, string>,
+  options: { fileLimit?: number } = {},
+): Promise<ServerProcess> {
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
+  const node = [process.execPath, ...profile, '--import', 'tsx', 'server/main.ts'];
+  // With fileLimit, a shell lowers the open-file limit (soft and hard) and then becomes the server (exec): same pid.
+  const [command, ...args] =
+    options.fileLimit === undefined
+      ? node
+      : ['/bin/sh', '-c', `ulimit -n ${Math.trunc(options.fileLimit)} && exec "$@"`, 'sh', ...node];
+  const child = spawn(command!, args, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', OTLP_PORT: '0', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'inherit', 'pipe'],

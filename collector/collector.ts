@@ -1,5 +1,9 @@
 import express, { type Express } from 'express';
 import type { Config } from '../server/config.js';
+import type { AuthThrottle } from '../server/http/auth-throttle.js';
+import type { ConnectionMetrics } from '../server/http/connection-metrics.js';
+import { errorMiddleware } from '../server/http/errors.js';
+import { trustProxy } from '../server/http/trust-proxy.js';
 import type { Logger } from '../server/log.js';
 import type { Store } from '../server/store/store.js';
 import {
@@ -30,6 +34,10 @@ export interface CollectorOptions {
   config: Config;
   store: Store;
   log: Logger;
+  /** The process's listener counters, shown at /metrics beside the collector's. */
+  connections: ConnectionMetrics;
+  /** Failed-authentication limit per client address (shared with the API in one process). */
+  authThrottle: AuthThrottle;
 }
 
 /**
@@ -37,7 +45,7 @@ export interface CollectorOptions {
  * store takes Native blocks (the embedded store), requests are decoded, normalised and encoded in a pool of
  * worker threads and the main thread only serves HTTP and runs the inserts; otherwise they are processed inline.
  */
-export function createCollector({ config, store, log }: CollectorOptions): Collector {
+export function createCollector({ config, store, log, connections, authThrottle }: CollectorOptions): Collector {
   const metrics = new CollectorMetrics();
   const insertNative = store.insertNative?.bind(store);
   const settings: IngestSettings = {
@@ -97,18 +105,23 @@ export function createCollector({ config, store, log }: CollectorOptions): Colle
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy(config.TRUST_PROXY));
   app.post(
     '/v1/traces',
-    tracesHandler({ ingest, ingestKeys: config.INGEST_KEYS, maxBodyBytes: config.OTLP_MAX_BODY_BYTES, metrics, log }),
+    tracesHandler({
+      ...{ ingest, ingestKeys: config.INGEST_KEYS, authThrottle, metrics, log },
+      maxBodyBytes: config.OTLP_MAX_BODY_BYTES,
+    }),
   );
   app.get('/metrics', (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(metrics.prometheus());
+    res.type('text/plain; version=0.0.4').send(metrics.prometheus() + connections.prometheus());
   });
   app.use((_req, res) => {
     res
       .status(404)
       .json({ error: { code: 'not_found', message: 'the collector serves POST /v1/traces and GET /metrics' } });
   });
+  app.use(errorMiddleware(log)); // never Express's default page, which shows stack traces with install paths
   return {
     app,
     metrics,

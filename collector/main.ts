@@ -5,7 +5,10 @@ import { loadMigrations, migrate } from '../server/store/migrate.js';
 import { openStore } from '../server/store/open-store.js';
 import { shutdownOnSignals } from '../server/shutdown-on-signals.js';
 import { startSelfTracing } from '../server/telemetry/self-tracing.js';
-import { listen, stop, urlOf } from '../server/tracelane.js';
+import { authThrottleFor } from '../server/http/auth-throttle.js';
+import { ConnectionMetrics } from '../server/http/connection-metrics.js';
+import { listen, listenerLimits, warnIfOverFileLimit } from '../server/http/listener.js';
+import { stop, urlOf } from '../server/tracelane.js';
 import { createCollector } from './collector.js';
 
 /**
@@ -28,11 +31,18 @@ const store = openStore(config);
 const applied = await migrate(store, loadMigrations(), ddlRendererFor(config));
 if (applied.length > 0) log.info('migrations applied', { migrations: applied });
 
-const collector = createCollector({ config, store, log });
+const connections = new ConnectionMetrics();
+const collector = createCollector({ config, store, log, connections, authThrottle: authThrottleFor(config) });
 const host = config.INGEST_KEYS.length > 0 ? config.HOST : '127.0.0.1';
 if (config.INGEST_KEYS.length === 0) log.warn('no INGEST_KEYS configured: the collector listens on loopback only');
 const selfTracing = startSelfTracing(config, log);
-const server = await listen(selfTracing.instrument(collector.app, 'collector'), config.OTLP_PORT, host);
+warnIfOverFileLimit([config.OTLP_MAX_CONNECTIONS], log);
+const server = await listen(selfTracing.instrument(collector.app, 'collector'), config.OTLP_PORT, host, {
+  name: 'otlp',
+  limits: listenerLimits(config, 'otlp'),
+  metrics: connections,
+  log,
+});
 log.info(`OTLP/HTTP collector on ${urlOf(server)}/v1/traces`, { store: config.CLICKHOUSE_URL });
 
 shutdownOnSignals(async () => {

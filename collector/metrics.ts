@@ -4,7 +4,13 @@ import { DROP_REASONS, type DropReason } from './validate/validate-span.js';
 export type RefusalReason = 'buffer_full' | 'store_error' | 'shutting_down';
 /** Requests refused before any span was read. */
 export type RequestRejection =
-  'unauthorized' | 'unsupported_media_type' | 'too_large' | 'bad_gzip' | 'bad_protobuf' | 'bad_json';
+  | 'unauthorized'
+  | 'too_many_auth_failures'
+  | 'unsupported_media_type'
+  | 'too_large'
+  | 'bad_gzip'
+  | 'bad_protobuf'
+  | 'bad_json';
 
 const INSERT_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -94,7 +100,15 @@ export class CollectorMetrics {
       'Export requests refused before their spans were read, by reason.',
       byLabel(
         'reason',
-        ['unauthorized', 'unsupported_media_type', 'too_large', 'bad_gzip', 'bad_protobuf', 'bad_json'],
+        [
+          'unauthorized',
+          'too_many_auth_failures',
+          'unsupported_media_type',
+          'too_large',
+          'bad_gzip',
+          'bad_protobuf',
+          'bad_json',
+        ],
         this.requestsRejected,
       ),
     );

@@ -3,9 +3,12 @@ import type { CollectorMetrics } from '../collector/metrics.js';
 import { createAnalysisRouter } from './analysis/analysis-api.js';
 import type { Config } from './config.js';
 import type { EventBus } from './events/event-bus.js';
+import type { ConnectionMetrics } from './http/connection-metrics.js';
 import { createEventsRouter } from './events/events-router.js';
 import { createHealthRouter } from './health/health-router.js';
 import { authenticate, type KeyRing } from './http/auth.js';
+import type { AuthThrottle } from './http/auth-throttle.js';
+import { trustProxy } from './http/trust-proxy.js';
 import { errorMiddleware, notFound } from './http/errors.js';
 import { keysRouter } from './registry/keys-router.js';
 import { registryRouter } from './registry/registry-router.js';
@@ -33,6 +36,10 @@ export interface ApiContext {
   webhooks: Pick<WebhookDispatcher, 'sendTest'>;
   /** The collector's counters (same process in embedded mode), for /api/v1/health and /metrics. */
   metrics: CollectorMetrics;
+  /** Connections the listeners closed (limits, timeouts), for /api/v1/health and /metrics. */
+  connections: ConnectionMetrics;
+  /** Failed-authentication limit per client address, shared with the collector. */
+  authThrottle: AuthThrottle;
   /** Where the collector listens (`address` 0.0.0.0 or :: on every interface), for the UI's first-trace help. */
   collectorAddress: { address: string; port: number };
 }
@@ -42,13 +49,14 @@ export function createApiApp(ctx: ApiContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', trustProxy(ctx.config.TRUST_PROXY));
   app.use(express.json({ limit: '1mb' }));
 
   app.use(createHealthRouter(ctx)); // health and /metrics need no key
   app.use('/api/v1', createEventsRouter(ctx)); // authenticates itself: EventSource sends the key as ?key=
   app.use('/api/v1', createOpenApiRouter()); // public: the API description
   const api = express.Router();
-  api.use(authenticate(ctx.keys));
+  api.use(authenticate(ctx.keys, ctx.authThrottle));
   api.use(registryRouter(ctx), keysRouter(ctx));
   api.use(createWebhooksRouter(ctx));
   api.use(createMeRouter(ctx));

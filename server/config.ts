@@ -32,6 +32,16 @@ export const configSchema = z.object({
   /** Days the per-minute rollups are kept. */
   ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(395),
   /**
+   * Start-up: hours of per-minute rollups compared with the raw spans and scores they summarise; minutes that differ
+   * (an unclean shutdown between the two writes) are recomputed. 0: no check.
+   */
+  ROLLUP_REPAIR_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 400)
+    .default(24),
+  /**
    * API keys with roles: comma-separated `name:role:secret`, role one of viewer, deployer, admin.
    * Empty: no authentication, and the server listens on loopback only.
    */
@@ -78,6 +88,40 @@ export const configSchema = z.object({
   WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(1).default(300_000),
   /** Webhooks: time allowed for one delivery attempt (connect, send, response). */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  /**
+   * Failed authentication (wrong API or ingest key) a client address may make per AUTH_FAILURE_WINDOW_MS; beyond it
+   * its requests that need a key are answered 429 with Retry-After. IPv6 addresses count per /64.
+   */
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(20),
+  AUTH_FAILURE_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  /**
+   * Which proxies' X-Forwarded-For to trust for the client address (Express `trust proxy`): empty (none), `true`,
+   * a hop count, or addresses/CIDRs/`loopback`/`uniquelocal`, comma-separated.
+   */
+  TRUST_PROXY: z.string().default(''),
+  /** Open connections accepted on the API port (PORT); beyond it new connections are closed at once. */
+  API_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1024),
+  /** Open connections accepted on the OTLP/HTTP port; beyond it new connections are closed at once. */
+  OTLP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4096),
+  /** Every port: time for a request's line and headers (and for a new connection to start its first request). */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Every port: time for a whole request, headers and body; at least HTTP_HEADERS_TIMEOUT_MS. */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Every port: time a request body gets before HTTP_MIN_BODY_RATE applies (it is extended by what arrives). */
+  HTTP_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Every port: minimum body rate in bytes per second; a body gets one more second per this many bytes received. */
+  HTTP_MIN_BODY_RATE: z.coerce.number().int().min(1).default(8_192),
+  /** Every port: an idle keep-alive connection is closed after this. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Every port: requests served on one keep-alive connection before it is closed (0: no limit). */
+  HTTP_MAX_REQUESTS_PER_CONNECTION: z.coerce.number().int().min(0).default(1_000),
+  /** Webhooks: live webhook subscriptions at most (creating more is refused with 409). */
+  WEBHOOK_MAX_COUNT: z.coerce.number().int().min(1).default(100),
+  /**
+   * Outbound requests (webhooks): addresses or CIDR ranges that may be reached although they are loopback, private,
+   * link-local, metadata or otherwise reserved (refused by default), comma-separated.
+   */
+  OUTBOUND_ALLOWED_NETWORKS: list.default([]),
   /** Webhooks: deliveries held in memory per endpoint and in total; beyond either the oldest is dropped and logged. */
   WEBHOOK_QUEUE_PER_ENDPOINT: z.coerce.number().int().min(1).default(1000),
   WEBHOOK_QUEUE_TOTAL: z.coerce.number().int().min(1).default(10_000),

@@ -7,12 +7,17 @@ import type { Config } from './config.js';
 import { EventBus } from './events/event-bus.js';
 import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { parseApiKeys } from './http/auth.js';
+import { authThrottleFor } from './http/auth-throttle.js';
+import { ConnectionMetrics } from './http/connection-metrics.js';
+import { listen, listenerLimits, warnIfOverFileLimit, type ListenerName } from './http/listener.js';
 import { combinedKeyRing } from './http/key-ring.js';
 import { ensureDefaultEnvironments } from './registry/environment-service.js';
 import type { Logger } from './log.js';
 import { ddlRendererFor } from './store/cluster-ddl.js';
 import { applyRetention, loadMigrations, migrate } from './store/migrate.js';
 import { openStore } from './store/open-store.js';
+import { repairMinuteRollups } from './store/rollup-repair.js';
+import { startRun } from './store/server-runs.js';
 import { startSelfTracing } from './telemetry/self-tracing.js';
 import type { Store } from './store/store.js';
 
@@ -29,6 +34,8 @@ export interface Tracelane {
 }
 
 const LOOPBACK = '127.0.0.1';
+/** With a ClickHouse server, minutes younger than this are not repaired: other collectors may be inserting them. */
+const ROLLUP_SETTLE_MS = 120_000;
 
 /** Starts server and collector; ports 0 pick free ports (tests do this). */
 export async function startTracelane(config: Config, log: Logger): Promise<Tracelane> {
@@ -37,11 +44,23 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const applied = await migrate(store, loadMigrations(), renderDdl);
   if (applied.length > 0) log.info('migrations applied', { migrations: applied });
   await applyRetention(store, config.RETENTION_DAYS, config.ROLLUP_RETENTION_DAYS, renderDdl);
+  const run = await startRun(store);
+  if (run.previousUnclean) {
+    // Before anything is ingested. With a ClickHouse server, standalone collectors may be writing the newest minutes.
+    log.warn('the previous run did not stop cleanly: checking the per-minute rollups against the raw rows');
+    await repairMinuteRollups(store, log, {
+      hours: config.ROLLUP_REPAIR_HOURS,
+      settleMs: config.CLICKHOUSE_URL === '' ? 0 : ROLLUP_SETTLE_MS,
+      ...(renderDdl ? { render: renderDdl } : {}),
+    });
+  }
 
   const bus = new EventBus();
   await ensureDefaultEnvironments(store);
   const keys = combinedKeyRing(parseApiKeys(config.API_KEYS), store);
-  const collector = createCollector({ config, store, log });
+  const connections = new ConnectionMetrics();
+  const authThrottle = authThrottleFor(config);
+  const collector = createCollector({ config, store, log, connections, authThrottle });
   const webhooks = startWebhookDispatcher({ config, store, log, bus });
   const analysis = startAnalysisLoop({ config, store, log, bus });
 
@@ -51,10 +70,28 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   if (config.INGEST_KEYS.length === 0) log.warn('no INGEST_KEYS configured: the collector listens on loopback only');
 
   const selfTracing = startSelfTracing(config, log);
-  const otlpServer = await listen(selfTracing.instrument(collector.app, 'collector'), config.OTLP_PORT, otlpHost);
+  warnIfOverFileLimit([config.API_MAX_CONNECTIONS, config.OTLP_MAX_CONNECTIONS], log);
+  const limits = (name: ListenerName) => ({ name, limits: listenerLimits(config, name), metrics: connections, log });
+  const otlpServer = await listen(
+    selfTracing.instrument(collector.app, 'collector'),
+    config.OTLP_PORT,
+    otlpHost,
+    limits('otlp'),
+  );
   const collectorAddress = otlpServer.address() as AddressInfo; // the UI shows where to send traces
-  const api = createApiApp({ config, store, log, bus, keys, webhooks, metrics: collector.metrics, collectorAddress });
-  const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost);
+  const api = createApiApp({
+    config,
+    store,
+    log,
+    bus,
+    keys,
+    webhooks,
+    metrics: collector.metrics,
+    connections,
+    authThrottle,
+    collectorAddress,
+  });
+  const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost, limits('api'));
   return {
     apiUrl: urlOf(apiServer),
     otlpUrl: urlOf(otlpServer),
@@ -71,17 +108,10 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
       await collector.close();
       await closing;
       await selfTracing.shutdown();
+      await run.stopped().catch((err: unknown) => log.error('could not record the clean stop', { error: String(err) }));
       await store.close();
     },
   };
-}
-
-export function listen(app: { listen: (port: number, host: string) => Server }, port: number, host: string) {
-  return new Promise<Server>((resolve, reject) => {
-    const server = app.listen(port, host);
-    server.once('listening', () => resolve(server));
-    server.once('error', reject);
-  });
 }
 
 export function stop(server: Server) {

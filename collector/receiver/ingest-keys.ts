@@ -18,6 +18,11 @@ export function ingestKeyCheck(keys: readonly string[]): (headers: IncomingHttpH
   };
 }
 
+/** Whether the request presents any key (a wrong one counts as a failed authentication; none does not). */
+export function presentsKey(req: { headers: IncomingHttpHeaders }): boolean {
+  return presentedKey(req.headers) !== undefined;
+}
+
 function presentedKey(headers: IncomingHttpHeaders): string | undefined {
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
   if (bearer) return bearer[1];

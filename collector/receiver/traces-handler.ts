@@ -1,10 +1,11 @@
 import type { Request, RequestHandler, Response } from 'express';
+import type { AuthThrottle } from '../../server/http/auth-throttle.js';
 import type { Logger } from '../../server/log.js';
 import type { CollectorMetrics } from '../metrics.js';
 import { OtlpDecodeError } from '../otlp/decode-error.js';
 import type { OtlpEncoding } from '../ingest.js';
 import { BufferClosedError, BufferFullError, StoreWriteError } from '../write-buffer.js';
-import { ingestKeyCheck } from './ingest-keys.js';
+import { ingestKeyCheck, presentsKey } from './ingest-keys.js';
 import { sendExportResponse, sendRpcStatus, RPC } from './otlp-responses.js';
 import { BodyError, readBody } from './read-body.js';
 
@@ -18,6 +19,8 @@ export interface TracesHandlerOptions {
   /** Decodes, validates, normalises and stores one body; throws OtlpDecodeError or the write buffer's refusal. */
   ingest(body: Uint8Array, encoding: OtlpEncoding): Promise<IngestResult>;
   ingestKeys: readonly string[];
+  /** Too many wrong keys from one address: 429 before the key is looked at. */
+  authThrottle: AuthThrottle;
   maxBodyBytes: number;
   metrics: CollectorMetrics;
   log: Logger;
@@ -39,7 +42,14 @@ export function tracesHandler(options: TracesHandlerOptions): RequestHandler {
   return async (req, res) => {
     const encoding = mediaType(req);
     const reply = encoding ?? 'json';
+    const wait = options.authThrottle.retryAfterSeconds(req.ip);
+    if (wait > 0) {
+      metrics.rejectRequest('too_many_auth_failures');
+      const message = `too many wrong ingest keys from this address: retry in ${wait} s`;
+      return sendRpcStatus(res, reply, 429, RPC.RESOURCE_EXHAUSTED, message, wait);
+    }
     if (!authorized(req.headers)) {
+      if (presentsKey(req)) options.authThrottle.failed(req.ip);
       metrics.rejectRequest('unauthorized');
       return sendRpcStatus(
         res,

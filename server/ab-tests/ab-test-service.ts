@@ -8,6 +8,7 @@ import { laneEvents } from '../registry/deployment-queries.js';
 import { requireEnvironment } from '../registry/environment-service.js';
 import { deriveLaneState } from '../registry/environment-state.js';
 import { laneKey, locks } from '../registry/keyed-mutex.js';
+import { ReviewRequiredError } from '../registry/lane-authorization.js';
 import { requirePrompt, requireVersion } from '../registry/prompt-service.js';
 import { publish, type RegistryDeps } from '../registry/registry-deps.js';
 import { createRequest } from '../registry/request-service.js';
@@ -104,8 +105,8 @@ export async function endAbTest(
 }
 
 /**
- * Ships the winner of an ended test: a deploy of it (at once) with the result as reason, or in a protected
- * environment for a non-admin a review request. 409 when the test has no version to ship.
+ * Ships the winner of an ended test: a deploy of it (at once) with the result as reason — or, where the one review
+ * check says the deploy needs a review (lane-authorization.ts), a review request. 409 when there is nothing to ship.
  */
 export async function shipAbTest(deps: RegistryDeps, id: string, actor: Actor, reason: string): Promise<AbTest> {
   const test = await requireAbTest(deps, id);
@@ -120,13 +121,15 @@ export async function shipAbTest(deps: RegistryDeps, id: string, actor: Actor, r
     environment: test.environment,
     version: winner,
     reason: `${reason ? `${reason}; ` : ''}A/B test "${test.name}": ${test.result.summary}`,
-    actor: actor.name,
+    actor,
   };
-  const env = await requireEnvironment(deps.store, test.environment);
-  const shipped =
-    env.protected && actor.role !== 'admin'
-      ? `request:${(await createRequest(deps, input)).id}`
-      : (await deploy(deps, input)).event.id;
+  let shipped: string;
+  try {
+    shipped = (await deploy(deps, input)).event.id;
+  } catch (err) {
+    if (!(err instanceof ReviewRequiredError)) throw err;
+    shipped = `request:${(await createRequest(deps, input)).id}`;
+  }
   await record(deps, test, 'ship', actor.name, reason, { deploymentId: shipped });
   return requireAbTest(deps, id);
 }

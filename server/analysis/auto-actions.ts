@@ -1,3 +1,4 @@
+import type { Actor } from '../http/auth.js';
 import type { Logger } from '../log.js';
 import type { DeploymentEvent } from '../registry/deployment-event.js';
 import type { Environment } from '../registry/environment-queries.js';
@@ -8,8 +9,12 @@ import { analysisHistory, lastKnownGood } from './analyses-store.js';
 import type { DeploymentAnalysis } from './analyze-deployment.js';
 import { endingEvent } from './baseline.js';
 
-export const AUTO_ROLLBACK_ACTOR = 'auto-rollback';
-export const AUTO_PROMOTE_ACTOR = 'auto-promote';
+/**
+ * The analysis loop acts with a deployer's rights: its rollbacks only restore (always allowed), and in a protected
+ * environment it promotes only canaries that were reviewed (lane-authorization.ts).
+ */
+export const AUTO_ROLLBACK_ACTOR: Actor = { name: 'auto-rollback', role: 'deployer' };
+export const AUTO_PROMOTE_ACTOR: Actor = { name: 'auto-promote', role: 'deployer' };
 
 export interface AutoActionDeps {
   store: Store;

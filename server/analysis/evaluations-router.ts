@@ -5,6 +5,7 @@ import type { ApiContext } from '../app.js';
 import { requireRole } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
 import { parseBody } from '../http/validation.js';
+import { versionNumber } from '../registry/names.js';
 import type { Store } from '../store/store.js';
 import { latestOfflineRuns, type OfflineRun } from './offline-evaluations-query.js';
 
@@ -18,7 +19,7 @@ const item = z.strictObject({
 
 const evaluationBody = z.strictObject({
   prompt: z.string().min(1).max(200),
-  version: z.number().int().min(1),
+  version: versionNumber,
   dataset: z.string().max(200).default(''),
   items: z.array(item).min(1, 'must hold at least one item').max(10_000),
 });

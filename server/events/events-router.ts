@@ -1,23 +1,32 @@
 import express, { type RequestHandler, type Router } from 'express';
 import type { ApiContext } from '../app.js';
-import { LOCAL_ADMIN, authenticate, type KeyRing } from '../http/auth.js';
+import { authenticate } from '../http/auth.js';
 import { badRequest, unauthorized } from '../http/errors.js';
 import { isEventType } from './event-types.js';
 import { serveEventStream } from './sse-stream.js';
+import { StreamTokens } from './stream-token.js';
+
+const MAX_TOKEN_LENGTH = 512;
 
 /**
- * `GET /api/v1/events`: a server-sent-events stream of every product event (any role may read it).
- * Mounted before the API's header authentication because browsers' EventSource cannot send headers: this route,
- * and only this one, also accepts the API key as `?key=`.
+ * `GET /api/v1/events`: a server-sent-events stream of every product event (any role may read it), and
+ * `POST /api/v1/events/token`, which trades the API key (in a header) for a short-lived stream token. Browsers'
+ * EventSource cannot send headers, so the stream also accepts `?token=`; API keys are never accepted in the URL.
  */
 export function createEventsRouter(ctx: ApiContext): Router {
   const router = express.Router();
-  router.get('/events', authenticateStream(ctx.keys), (req, res) => {
-    const lastEventId = req.get('last-event-id')?.trim() || undefined;
+  const tokens = new StreamTokens();
+  const byHeader = authenticate(ctx.keys, ctx.authThrottle);
+
+  router.post('/events/token', byHeader, (_req, res) => {
+    res.set('Cache-Control', 'no-store').status(201).json(tokens.issue(res.locals.actor));
+  });
+
+  router.get('/events', authenticateStream(byHeader, tokens), (req, res) => {
     serveEventStream(res, {
       bus: ctx.bus,
       types: parseTypes(req.query.types),
-      lastEventId,
+      lastEventId: lastEventId(req.get('last-event-id'), req.query.lastEventId),
       heartbeatMs: ctx.config.EVENTS_HEARTBEAT_MS,
       onSlowClient: () => ctx.log.warn('event stream client too slow: closing it', { actor: res.locals.actor.name }),
     });
@@ -37,16 +46,32 @@ function parseTypes(value: unknown): Set<string> {
   return new Set(names);
 }
 
-/** The API's header authentication, plus `?key=<api key>` for this stream. */
-function authenticateStream(keys: KeyRing): RequestHandler {
-  const byHeader = authenticate(keys);
-  return async (req, res, next) => {
-    const key = req.query.key;
-    if (key === undefined) return byHeader(req, res, next);
-    if (typeof key !== 'string' || key === '') throw badRequest('key must be one API key', 'key');
-    const actor = keys.enabled() ? await keys.find(key) : LOCAL_ADMIN;
-    if (!actor) throw unauthorized();
-    res.locals.actor = actor;
+/** `Last-Event-ID` as EventSource sends it when it reconnects, or `?lastEventId=` when a client reopens the stream. */
+function lastEventId(header: string | undefined, query: unknown): string | undefined {
+  if (header?.trim()) return header.trim();
+  if (query === undefined || query === '') return undefined;
+  if (typeof query !== 'string' || query.length > 100)
+    throw badRequest('lastEventId must be one event id', 'lastEventId');
+  return query;
+}
+
+/** The API's header authentication, or `?token=<stream token>` (POST /api/v1/events/token) for this stream. */
+function authenticateStream(byHeader: RequestHandler, tokens: StreamTokens): RequestHandler {
+  return (req, res, next) => {
+    if (req.query.key !== undefined) {
+      throw badRequest(
+        'key: API keys are not accepted in URLs (proxies and logs keep them); get a stream token with ' +
+          'POST /api/v1/events/token and pass it as ?token=',
+        'key',
+      );
+    }
+    const token = req.query.token;
+    if (token === undefined) return byHeader(req, res, next);
+    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH)
+      throw badRequest('token must be one stream token', 'token');
+    const reader = tokens.verify(token);
+    if (!reader) throw unauthorized('stream token unknown or expired: get a new one with POST /api/v1/events/token');
+    res.locals.actor = reader;
     next();
   };
 }

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request, RequestHandler } from 'express';
-import { badRequest, forbidden, unauthorized } from './errors.js';
+import type { Request, RequestHandler, Response } from 'express';
+import type { AuthThrottle } from './auth-throttle.js';
+import { badRequest, forbidden, tooManyRequests, unauthorized } from './errors.js';
 
 export const ROLES = ['viewer', 'deployer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -38,6 +39,8 @@ export interface KeyRing {
   /** True when any key exists; with none, every request acts as the local admin. */
   enabled(): boolean;
   find(secret: string): Promise<Actor | undefined>;
+  /** Drops what lookups remembered (after a key is revoked). */
+  forget(): void;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -51,6 +54,7 @@ export function staticKeyRing(keys: readonly ApiKey[]): KeyRing {
       const presented = digest(secret);
       return Promise.resolve(hashed.find((k) => timingSafeEqual(k.hash, presented))?.actor);
     },
+    forget: () => {},
   };
 }
 
@@ -67,19 +71,38 @@ export function presentedSecret(req: Request): string | undefined {
 
 export const LOCAL_ADMIN: Actor = { name: 'local', role: 'admin' };
 
-/** Sets `res.locals.actor` from the presented key, or the local admin when no keys are configured. */
-export function authenticate(keys: KeyRing): RequestHandler {
+/**
+ * Sets `res.locals.actor` from the presented key, or the local admin when no keys are configured. A client address
+ * with too many wrong keys is answered 429 before its key is even looked at (auth-throttle.ts).
+ */
+export function authenticate(keys: KeyRing, throttle: AuthThrottle): RequestHandler {
   return async (req, res, next) => {
     if (!keys.enabled()) {
       res.locals.actor = LOCAL_ADMIN;
       return next();
     }
-    const secret = presentedSecret(req);
-    const actor = secret === undefined ? undefined : await keys.find(secret);
-    if (!actor) throw unauthorized();
-    res.locals.actor = actor;
+    res.locals.actor = await identify(req, res, keys, throttle, presentedSecret(req));
     next();
   };
+}
+
+/** The actor of `secret` (wherever the request presented it); 429 while the client is throttled, 401 when unknown. */
+export async function identify(
+  req: Request,
+  res: Response,
+  keys: KeyRing,
+  throttle: AuthThrottle,
+  secret: string | undefined,
+): Promise<Actor> {
+  const wait = throttle.retryAfterSeconds(req.ip);
+  if (wait > 0) {
+    res.set('Retry-After', String(wait));
+    throw tooManyRequests(`too many wrong keys from this address: retry in ${wait} s`);
+  }
+  const actor = secret === undefined ? undefined : await keys.find(secret);
+  if (actor) return actor;
+  if (secret !== undefined) throttle.failed(req.ip);
+  throw unauthorized();
 }
 
 const rank = (role: Role) => ROLES.indexOf(role);

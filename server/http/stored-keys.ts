@@ -42,11 +42,14 @@ const fromRow = (row: KeyRow): StoredKey => ({
 
 export const secretSha256 = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
-/** The actor of the active stored key with this secret, if any (a point lookup by hash). */
-export async function findStoredKey(store: Store, secret: string): Promise<Actor | undefined> {
+/** What createStoredKey makes: `tl_` and 43 base64url characters (32 random bytes). */
+export const STORED_KEY_SHAPE = /^tl_[A-Za-z0-9_-]{43}$/;
+
+/** The actor of the active stored key whose secret has this SHA-256 (hex), if any (a point lookup). */
+export async function findStoredKey(store: Store, hash: string): Promise<Actor | undefined> {
   const rows = await store.query<{ name: string; role: string }>(
     `SELECT name, role FROM api_keys FINAL WHERE secret_sha256 = {hash:String} AND revoked_at IS NULL LIMIT 1`,
-    { hash: secretSha256(secret) },
+    { hash },
   );
   return rows[0] && { name: rows[0].name, role: rows[0].role as Role };
 }

@@ -4,12 +4,49 @@ import { badRequest } from './errors.js';
 /**
  * Request validation with zod. The first problem becomes a 400 whose message and `field` name the offending field
  * by its path (`messages.0.role`); unknown keys are reported by their own name; a missing field "is required".
+ * Before the schema, a body's shape is checked (checkJsonShape): nesting depth and well-formed text.
  */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badRequest('request body must be a JSON object (Content-Type: application/json)');
   }
+  checkJsonShape(body);
   return parse(schema, body, []);
+}
+
+/** In `u` mode a surrogate pair reads as one code point, so only an unpaired half matches the category Cs. */
+const LONE_SURROGATE = /\p{Cs}/u;
+const LONE_SURROGATES = /\p{Cs}/gu;
+
+/** Deepest nesting of objects and arrays a JSON body may have. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * What JSON.parse lets through but nothing after it can handle: nesting deeper than MAX_JSON_DEPTH (schemas and
+ * serialisers recurse) and strings or keys holding a lone UTF-16 surrogate (`"\ud800"`: not Unicode text, so the
+ * store refuses it). Walks the value without recursion; 400 naming where.
+ */
+export function checkJsonShape(body: unknown): void {
+  const stack: { value: unknown; path: string[] }[] = [{ value: body, path: [] }];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { value, path } = next;
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) throw malformed(path, 'must be valid Unicode text (it holds a lone surrogate)');
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (path.length >= MAX_JSON_DEPTH)
+      throw malformed(path.slice(0, 3), `must not nest deeper than ${MAX_JSON_DEPTH} levels`);
+    for (const [key, child] of Object.entries(value)) {
+      if (LONE_SURROGATE.test(key)) throw malformed([...path, key], 'names a key that is not valid Unicode text');
+      stack.push({ value: child, path: [...path, key] });
+    }
+  }
+}
+
+function malformed(path: string[], problem: string) {
+  const field = path.map((segment) => segment.replace(LONE_SURROGATES, '\ufffd')).join('.');
+  return field === '' ? badRequest(`request body ${problem}`) : badRequest(`${field}: ${problem}`, field);
 }
 
 /** Query-string parameters (`req.query`). */
@@ -55,7 +92,21 @@ export function intParam(min: number, max: number, fallback: number) {
     .default(fallback);
 }
 
-/** A time as ISO-8601 (`2026-11-21T10:00:00Z`) or epoch milliseconds; becomes epoch milliseconds. */
+/**
+ * The times the API accepts, in epoch milliseconds: from 1970 up to (not including) 2100. The store's minute rollups
+ * use 32-bit DateTime, which ends in 2106, and its nanosecond times end in 2262; a later time would wrap around.
+ */
+export const TIME_RANGE = { min: 0, max: Date.UTC(2100, 0, 1) } as const;
+const TIME_RANGE_MESSAGE = 'must be between 1970-01-01 and 2100-01-01';
+
+/** A time in epoch milliseconds (a JSON number) within TIME_RANGE. */
+export const epochMs = z
+  .number('must be epoch milliseconds')
+  .int('must be whole epoch milliseconds')
+  .min(TIME_RANGE.min, TIME_RANGE_MESSAGE)
+  .max(TIME_RANGE.max - 1, TIME_RANGE_MESSAGE);
+
+/** A time as ISO-8601 (`2026-11-21T10:00:00Z`) or epoch milliseconds; becomes epoch milliseconds, within TIME_RANGE. */
 export const timeParam = z
   .string()
   .max(64)
@@ -63,6 +114,10 @@ export const timeParam = z
     const ms = /^\d{1,15}$/.test(text) ? Number(text) : Date.parse(text);
     if (Number.isNaN(ms)) {
       ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 time or epoch milliseconds' });
+      return z.NEVER;
+    }
+    if (ms < TIME_RANGE.min || ms >= TIME_RANGE.max) {
+      ctx.addIssue({ code: 'custom', message: TIME_RANGE_MESSAGE });
       return z.NEVER;
     }
     return ms;

@@ -67,7 +67,7 @@ export const deploymentsFeature: Feature = {
         role: 'deployer',
         summary: 'Deploy a version, start a canary with `canaryPercent`, or a ramp with `strategy`',
         description:
-          'In a protected environment a `deployer`’s deploy becomes a review request (202, `Location` of the request); an admin deploys directly.',
+          'In a protected environment a `deployer`’s deploy of a version that never served there becomes a review request (202, `Location` of the request); an admin deploys directly (recorded with `authorization: admin`).',
         body: jsonBody(deployInput),
         responses: {
           201: deployment('The recorded deployment event.'),
@@ -100,7 +100,7 @@ export const deploymentsFeature: Feature = {
         role: 'deployer',
         summary: 'Roll back (immediate, even in protected environments)',
         description:
-          'Without `toVersion`, restores the version live before the current one, walking back over earlier rollbacks; a canary in progress is aborted.',
+          'Without `toVersion`, restores the version live before the current one, walking back over earlier rollbacks; a canary in progress is aborted. A rollback only restores: a `toVersion` that was never live in this environment is refused (409, field `toVersion`).',
         body: jsonBody(
           input(
             {
@@ -142,7 +142,12 @@ export const deploymentsFeature: Feature = {
             ['prompt', 'environment', 'version'],
           ),
         ),
-        responses: { 201: deployment('The `external` event.') },
+        description:
+          'It changes what the environment serves like a deploy, so a protected environment reviews it the same way: a `deployer`’s external deployment of a version that never served there becomes a review request (202).',
+        responses: {
+          201: deployment('The `external` event.'),
+          202: json('A review request (protected environment).', ref('DeploymentRequest')),
+        },
         errors: [400, 404],
       }),
     },
@@ -160,9 +165,14 @@ export const deploymentsFeature: Feature = {
         id: 'promoteCanary',
         role: 'deployer',
         summary: 'Promote a canary in progress to 100%',
+        description:
+          'In a protected environment a `deployer` may promote a canary that was reviewed (or started by an admin); promoting one that was not becomes a review request for deploying its version (202).',
         params: [id],
         body: jsonBody(input({ reason: reasonSchema }, []), false),
-        responses: { 201: deployment('The `canary_promote` event.') },
+        responses: {
+          201: deployment('The `canary_promote` event.'),
+          202: json('A review request (protected environment, canary not reviewed).', ref('DeploymentRequest')),
+        },
         errors: [400, 404, 409],
       }),
     },

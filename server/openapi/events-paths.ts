@@ -1,5 +1,15 @@
 import { EVENT_TYPES } from '../events/event-types.js';
-import { freeObject, object, query, ref, string, taggedOperation, time, type Feature } from './openapi-helpers.js';
+import {
+  freeObject,
+  json,
+  object,
+  query,
+  ref,
+  string,
+  taggedOperation,
+  time,
+  type Feature,
+} from './openapi-helpers.js';
 
 const tag = 'events';
 const op = taggedOperation(tag);
@@ -38,7 +48,7 @@ export const eventsFeature: Feature = {
             'Each event is sent as `id: <event id>`, `event: <type>` and one `data:` line holding the ProductEvent JSON.',
             'A comment line (`: heartbeat`) is sent every EVENTS_HEARTBEAT_MS (default 15 s) so proxies keep the connection open.',
             'Reconnecting clients send `Last-Event-ID` (EventSource does so by itself): the events published after it are replayed from an in-memory window of the last 1000 events. When that id is no longer in the window (older, or from before a restart), the stream starts with `event: stream.reset` — the client may have missed events and should reload the current state.',
-            'Because EventSource cannot send headers, this route (only this one) also accepts the API key as `?key=`; prefer a viewer key there, as URLs end up in logs.',
+            'Because EventSource cannot send headers, this route (only this one) also accepts `?token=`: a short-lived, read-only stream token from `POST /api/v1/events/token`. An API key is never accepted in the URL (proxies and logs keep URLs): `?key=` is refused with 400. A client reopening the stream itself (with a new token) passes `?lastEventId=` instead of the header.',
             'A client that reads too slowly (over 1 MiB unsent) is disconnected; it reconnects and replays.',
           ].join('\n\n'),
           params: [
@@ -46,7 +56,8 @@ export const eventsFeature: Feature = {
               type: 'string',
               example: 'deployment.created,regression.detected',
             }),
-            query('key', 'The API key, for clients that cannot send headers (EventSource).'),
+            query('token', 'A stream token (`POST /api/v1/events/token`), for clients that cannot send headers.'),
+            query('lastEventId', 'Replay the events after this id (as the `Last-Event-ID` header).'),
             {
               name: 'Last-Event-ID',
               in: 'header',
@@ -63,8 +74,25 @@ export const eventsFeature: Feature = {
           },
           errors: [400],
         }),
-        security: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { apiKeyQuery: [] }],
+        security: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { streamToken: [] }],
       },
+    },
+    '/api/v1/events/token': {
+      post: op({
+        id: 'createStreamToken',
+        summary: 'A short-lived, read-only token for the event stream',
+        description:
+          'Trades the API key (sent in a header) for a token to put in the event stream’s URL: it opens `GET /api/v1/events` only, with read access, until `expiresAt` (60 s; a stream opened in time stays open). Tokens are signed by the server process: after a restart, get a new one.',
+        responses: {
+          201: json(
+            'The token.',
+            object({
+              token: string('`st_…`: pass it as `?token=`.'),
+              expiresAt: time('When it stops opening streams.'),
+            }),
+          ),
+        },
+      }),
     },
   },
 };

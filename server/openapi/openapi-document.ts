@@ -78,11 +78,12 @@ export function openApiDocument(version: string): Schema {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`.' },
         apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key' },
-        apiKeyQuery: {
+        streamToken: {
           type: 'apiKey',
           in: 'query',
-          name: 'key',
-          description: 'Only `GET /api/v1/events` (EventSource).',
+          name: 'token',
+          description:
+            'Only `GET /api/v1/events` (EventSource): a short-lived, read-only stream token from `POST /api/v1/events/token`. API keys are never accepted in URLs.',
         },
         ingestKey: {
           type: 'http',

@@ -111,8 +111,11 @@ export const query = (
 
 /** `from` / `to` query parameters: ISO-8601 or epoch milliseconds. */
 export const windowParams = (defaultWindow: string): Schema[] => [
-  query('from', `Window start, ISO-8601 or epoch milliseconds (default: \`to\` − ${defaultWindow}).`),
-  query('to', 'Window end, ISO-8601 or epoch milliseconds (default: now).'),
+  query(
+    'from',
+    `Window start, ISO-8601 or epoch milliseconds, from 1970 to before 2100 (default: \`to\` − ${defaultWindow}).`,
+  ),
+  query('to', 'Window end, ISO-8601 or epoch milliseconds, from 1970 to before 2100 (default: now).'),
 ];
 
 export const pageParams: Schema[] = [
@@ -126,6 +129,7 @@ const ERROR_RESPONSES = {
   403: 'Forbidden',
   404: 'NotFound',
   409: 'Conflict',
+  429: 'TooManyAuthFailures',
   503: 'StoreUnavailable',
 } as const;
 
@@ -146,10 +150,13 @@ export interface OperationSpec {
   errors?: ErrorStatus[];
 }
 
-/** One operation: adds the error responses every authenticated route has (401, and 403 with a role). */
+/** One operation: adds the error responses every authenticated route has (401, 429, and 403 with a role). */
 function operation(spec: OperationSpec): Operation {
   const errors = new Set<ErrorStatus>(spec.errors ?? []);
-  if (spec.auth !== false) errors.add(401);
+  if (spec.auth !== false) {
+    errors.add(401);
+    errors.add(429);
+  }
   if (spec.role) errors.add(403);
   const roleNote = spec.role ? `Needs the \`${spec.role}\` role (or higher).` : undefined;
   const description = [spec.description, roleNote].filter(Boolean).join('\n\n');
@@ -186,6 +193,12 @@ export function errorResponses(): Record<string, Schema> {
     Forbidden: response("The key's role may not do this."),
     NotFound: response('No such object; `error.field` names the parameter.'),
     Conflict: response('The request conflicts with the current state.'),
+    TooManyAuthFailures: {
+      ...response(
+        'Too many wrong keys from this client address (AUTH_FAILURE_LIMIT): no key is looked at until `Retry-After` seconds have passed.',
+      ),
+      headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
+    },
     StoreUnavailable: response('The storage backend failed; retry later.'),
   };
 }

@@ -1,6 +1,7 @@
 import { ROLES } from '../http/auth.js';
 import { DEPLOYMENT_KINDS } from '../registry/deployment-event.js';
-import { REQUEST_STATUSES } from '../registry/request-queries.js';
+import { AUTHORIZATIONS } from '../registry/lane-authorization.js';
+import { REQUEST_KINDS, REQUEST_STATUSES } from '../registry/request-queries.js';
 import { MESSAGE_ROLES } from '../registry/version-snapshot.js';
 import {
   arrayOf,
@@ -83,6 +84,9 @@ const canaryState = object({
   percent: number(),
   deploymentId: string('The `canary_start` event that set the current percentage.'),
   startedAt: time(),
+  reviewed: boolean(
+    'Started through an approved review or by an admin: in a protected environment a deployer may then re-weight or promote it.',
+  ),
 });
 
 const entryChange = object({
@@ -205,7 +209,9 @@ export const registrySchemas: Record<string, Schema> = {
     name: string(),
     order: integer('Display order.'),
     primary: boolean(),
-    protected: boolean('Deploys by a `deployer` key become review requests; rollbacks stay immediate.'),
+    protected: boolean(
+      'A version that never served here needs review: deploys, canaries, external deployments and promotions of unreviewed canaries by a `deployer` key become review requests; rollbacks (which only restore versions live here before) stay immediate.',
+    ),
     policies: ref('Policies'),
     updatedAt: time(),
   }),
@@ -225,6 +231,12 @@ export const registrySchemas: Record<string, Schema> = {
     reason: string(),
     requestId: nullable(string('The review request whose approval performed this deployment.')),
     externalActor: nullable(string('For `external`: who deployed, as reported.')),
+    authorization: nullable(
+      string(
+        'What allowed the change: `review` (an approved request), `unprotected` (the environment is not protected), `restore` (a version that served here before, or a canary abort), `reviewed_canary` (re-weight or promotion of a reviewed canary), `admin` (an admin key skipped the review). Null for events recorded before this was kept.',
+        { enum: AUTHORIZATIONS },
+      ),
+    ),
     rampId: nullable(string('The ramp this event belongs to: the id of its first step.')),
     rampStep: nullable(integer('The ramp step (0-based) the event starts or belongs to.')),
     strategy: nullable(ref('Strategy')),
@@ -232,10 +244,15 @@ export const registrySchemas: Record<string, Schema> = {
   }),
   DeploymentRequest: object({
     id: string(),
+    kind: string('What the approval performs: a deploy (or canary), or the recording of an external deployment.', {
+      enum: REQUEST_KINDS,
+    }),
     prompt: string(),
     environment: string(),
     version: integer(),
     canaryPercent: nullable(number()),
+    externalTime: nullable(time('For `external`: when it happened.')),
+    externalActor: nullable(string('For `external`: who deployed, as reported.')),
     strategy: nullable(ref('Strategy')),
     reason: string(),
     status: string('', { enum: REQUEST_STATUSES }),

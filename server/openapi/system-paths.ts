@@ -13,6 +13,9 @@ export const systemFeature: Feature = {
       collector: freeObject(
         'The collector counters: spans received, accepted, rejected and refused by reason, buffered spans, flushes.',
       ),
+      connectionsClosed: freeObject(
+        'Connections this process closed, per port (`api`, `otlp`) and reason: `limit` (over the connection cap), `idle` (sent nothing in time), `timeout` (headers or request not complete in time), `slow_body` (below the minimum body rate).',
+      ),
     }),
   },
   paths: {

@@ -133,8 +133,8 @@ export const tracesFeature: Feature = {
           ...windowParams('1 hour'),
           query('limit', 'Page size, 1–500 (default 50).', { type: 'integer', minimum: 1, maximum: 500 }),
           query('cursor', 'The `nextCursor` of the previous page.'),
-          query('minDurationMs', 'Shortest trace duration.', { type: 'number', minimum: 0 }),
-          query('maxDurationMs', 'Longest trace duration.', { type: 'number', minimum: 0 }),
+          query('minDurationMs', 'Shortest trace duration.', { type: 'number', minimum: 0, maximum: 2_592_000_000 }),
+          query('maxDurationMs', 'Longest trace duration.', { type: 'number', minimum: 0, maximum: 2_592_000_000 }),
         ],
         responses: {
           200: json(

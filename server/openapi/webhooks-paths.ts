@@ -38,6 +38,7 @@ export const webhooksFeature: Feature = {
       'Subscriptions that receive product events by HTTP POST. Each delivery is the ProductEvent JSON with headers `Content-Type: application/json`, `X-Tracelane-Event: <type>`, `X-Tracelane-Delivery: <delivery id>` and `X-Tracelane-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`.',
       'A 2xx answer within WEBHOOK_TIMEOUT_MS is success; anything else is retried with exponential backoff and jitter (WEBHOOK_RETRY_BASE_MS doubling up to WEBHOOK_RETRY_MAX_MS) up to WEBHOOK_MAX_ATTEMPTS attempts. Redirects are not followed.',
       'Deliveries wait in memory (bounded by WEBHOOK_QUEUE_PER_ENDPOINT and WEBHOOK_QUEUE_TOTAL; the oldest are dropped first, and each drop is in the delivery log); a restart loses the deliveries still pending. Every attempt is in the delivery log, kept 30 days.',
+      'Receivers must be reachable public addresses: a URL whose host is, or resolves to, a loopback, private, link-local, cloud-metadata, unspecified, multicast or reserved address (in any spelling: decimal, hex, octal, IPv4-mapped IPv6, NAT64) is refused at creation (400) and at every delivery (checked when connecting, so DNS rebinding is refused too; logged as `refused: …` and not retried). OUTBOUND_ALLOWED_NETWORKS lists addresses or ranges for internal receivers. URLs with credentials (`user:password@`) are refused. At most WEBHOOK_MAX_COUNT webhooks exist at once (409 beyond).',
       'All webhook routes need the admin role: receiver URLs often embed credentials.',
     ].join('\n\n'),
   },
@@ -61,7 +62,7 @@ export const webhooksFeature: Feature = {
       ),
       httpStatus: nullable(integer('The receiver’s HTTP status; null when no answer came.')),
       error: string(
-        'Why the attempt failed (`receiver answered HTTP 500`, `no response within 10000 ms`, `ECONNREFUSED`, …); empty on success.',
+        'Why the attempt failed (`receiver answered HTTP 500`, `no response within 10000 ms`, `ECONNREFUSED`, `refused: <host> resolves to 10.0.0.5, which is a private address; …`); empty on success.',
       ),
       responseExcerpt: string('The first 256 bytes of the receiver’s answer.'),
       latencyMs: integer('Duration of the attempt.'),
@@ -89,7 +90,7 @@ export const webhooksFeature: Feature = {
           ),
         ),
         responses: { 201: json('The subscription, with its signing secret (shown only here).', ref('CreatedWebhook')) },
-        errors: [400],
+        errors: [400, 409],
       }),
       get: op({
         role,

@@ -1,4 +1,5 @@
 import { detectorConfigFor } from '../analysis/detector-config.js';
+import type { Actor } from '../http/auth.js';
 import type { DeploymentEvent } from '../registry/deployment-event.js';
 import { listEnvironments } from '../registry/environment-queries.js';
 import { writeLane } from '../registry/lane-writer.js';
@@ -9,8 +10,11 @@ import { latestAnalyses, rampLanes } from './ramp-queries.js';
 import { activeRamp, type RampState } from './ramp-state.js';
 import { stepAnalysisOf } from './step-analysis.js';
 
-/** The actor of what ramps do by themselves (advance, complete, pause for a reason). */
-export const RAMP_ACTOR = 'ramp';
+/**
+ * The actor of what ramps do by themselves (advance, complete, pause for a reason), with a deployer's rights: in a
+ * protected environment it only moves a ramp whose start was reviewed (lane-authorization.ts: `reviewed_canary`).
+ */
+export const RAMP_ACTOR: Actor = { name: 'ramp', role: 'deployer' };
 /** Ramps with no event for this long are no longer walked (a paused ramp forgotten for weeks stays paused). */
 export const RAMP_LOOKBACK_MS = 30 * 86_400_000;
 
@@ -92,12 +96,12 @@ async function act(
   reason: string,
   now: number,
 ): Promise<DeploymentEvent | null> {
-  const write = await writeLane(deps, ramp.prompt, ramp.environment, (state, events) => {
+  const target = { prompt: ramp.prompt, environment: ramp.environment, actor: RAMP_ACTOR };
+  const write = await writeLane(deps, target, (state, events) => {
     if ((state.latest?.id ?? null) !== seenLatestId) return null;
     const latest = state.latest ? Date.parse(state.latest.time) + 1 : now;
     return {
       ...plan(requireActiveRamp(events, ramp.id)),
-      actor: RAMP_ACTOR,
       reason,
       time: new Date(Math.max(now, latest)).toISOString(),
     };

@@ -1,3 +1,4 @@
+import type { Actor } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
 import { findDeploymentEvent } from '../registry/deployment-queries.js';
 import { writeLane, type LaneWrite } from '../registry/lane-writer.js';
@@ -12,7 +13,7 @@ import type { RampState } from './ramp-state.js';
  */
 export interface RampAction {
   rampId: string;
-  actor: string;
+  actor: Actor;
   reason: string;
 }
 
@@ -21,9 +22,9 @@ export type RampPlan = (ramp: RampState) => RampDraft;
 export async function changeRamp(deps: RegistryDeps, action: RampAction, plan: RampPlan): Promise<LaneWrite> {
   const start = await findDeploymentEvent(deps.store, action.rampId);
   if (!start || start.rampId !== start.id) throw notFound(`ramp "${action.rampId}" does not exist`, 'id');
-  return writeLane(deps, start.prompt, start.environment, (_state, events) => ({
+  const target = { prompt: start.prompt, environment: start.environment, actor: action.actor };
+  return writeLane(deps, target, (_state, events) => ({
     ...plan(requireActiveRamp(events, action.rampId)),
-    actor: action.actor,
     reason: action.reason,
   }));
 }

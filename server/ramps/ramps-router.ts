@@ -69,7 +69,7 @@ export function rampsRouter(deps: RegistryDeps): Router {
   /** Pause, resume and abort: each recorded with the caller as actor and their reason. */
   const action = (run: typeof pauseRamp) => async (req: Request, res: Response) => {
     const { reason } = parseBody(actionBody, req.body ?? {});
-    const write = await run(deps, { rampId: pathParam(req.params, 'id'), reason, actor: res.locals.actor.name });
+    const write = await run(deps, { rampId: pathParam(req.params, 'id'), reason, actor: res.locals.actor });
     res.status(201).json(write.event);
   };
   router.post('/ramps/:id/pause', requireRole('deployer'), action(pauseRamp));
@@ -82,7 +82,7 @@ export function rampsRouter(deps: RegistryDeps): Router {
     const write = await skipRamp(deps, {
       rampId,
       reason: body.reason,
-      actor: res.locals.actor.name,
+      actor: res.locals.actor,
       step: await stepOf(rampId, body.percent),
     });
     res.status(201).json(write.event);

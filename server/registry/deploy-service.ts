@@ -1,3 +1,4 @@
+import type { Actor } from '../http/auth.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { planRampStart } from '../ramps/ramp-plans.js';
 import type { Strategy } from '../ramps/strategy.js';
@@ -20,8 +21,8 @@ export interface DeployInput {
   strategy?: Strategy;
   /** The id of the lane's newest event the caller saw (`null`: nothing deployed yet); stale → 409. */
   expectedDeploymentId?: string | null;
-  actor: string;
-  /** The approved review request this deployment performs. */
+  actor: Actor;
+  /** The approved review request this deployment performs (request approval only). */
   requestId?: string;
 }
 
@@ -34,17 +35,19 @@ export async function requireTarget(deps: RegistryDeps, prompt: string, environm
 }
 
 /**
- * Deploys a version (or starts / re-weights a canary of it, or starts a ramp of it). Deploying what is already live records nothing and
- * returns the current deployment (`created: false`). Review protection is the caller's concern (see requests).
+ * Deploys a version (or starts / re-weights a canary of it, or starts a ramp of it). Deploying what is already live
+ * records nothing and returns the current deployment (`created: false`). In a protected environment a version that
+ * never served there throws ReviewRequiredError unless an admin deploys it or a review request's approval does
+ * (lane-authorization.ts).
  */
 export async function deploy(deps: RegistryDeps, input: DeployInput): Promise<LaneWrite> {
   await requireTarget(deps, input.prompt, input.environment, input.version);
-  return writeLane(deps, input.prompt, input.environment, (state) => {
+  return writeLane(deps, input, (state) => {
     checkExpected(state, input.expectedDeploymentId);
     const draft = input.strategy
       ? planRampStart(state, input.version, input.strategy)
       : planDeploy(state, input.version, input.canaryPercent);
-    return draft && { ...draft, actor: input.actor, reason: input.reason, requestId: input.requestId ?? null };
+    return draft && { ...draft, reason: input.reason };
   });
 }
 
@@ -52,7 +55,7 @@ export interface PromoteInput {
   /** The canary_start event of the canary in progress. */
   deploymentId: string;
   reason: string;
-  actor: string;
+  actor: Actor;
 }
 
 /** Promotes a canary in progress to 100% (`canary_promote`): its version becomes the stable version. */
@@ -60,11 +63,8 @@ export async function promote(deps: RegistryDeps, input: PromoteInput): Promise<
   const start = await findDeploymentEvent(deps.store, input.deploymentId);
   if (!start) throw notFound(`deployment "${input.deploymentId}" does not exist`, 'id');
   if (start.kind !== 'canary_start') throw conflict(`deployment "${start.id}" is a ${start.kind}, not a canary_start`);
-  return writeLane(deps, start.prompt, start.environment, (state) => ({
-    ...planPromote(state, start.version),
-    actor: input.actor,
-    reason: input.reason,
-  }));
+  const target = { prompt: start.prompt, environment: start.environment, actor: input.actor };
+  return writeLane(deps, target, (state) => ({ ...planPromote(state, start.version), reason: input.reason }));
 }
 
 /** How far ahead of the server clock an external timestamp may be (clock skew); it is then recorded as now. */
@@ -82,22 +82,30 @@ export interface ExternalInput {
   /** Who deployed, as the caller reports it. */
   externalActor?: string;
   /** The API key that records it. */
-  actor: string;
+  actor: Actor;
+  /** The approved review request this records (request approval only). */
+  requestId?: string;
+}
+
+/** The time an external deployment is recorded at (epoch ms): at most now; 400 when far in the future or too old. */
+export function externalTime(time: number | undefined, now = Date.now()): number {
+  if (time !== undefined && time > now + EXTERNAL_FUTURE_SKEW_MS) {
+    throw badRequest('timestamp: must not be in the future', 'timestamp');
+  }
+  const at = Math.min(time ?? now, now);
+  if (at < now - EXTERNAL_MAX_AGE_MS) throw badRequest('timestamp: must be within the last 365 days', 'timestamp');
+  return at;
 }
 
 /**
  * Records a deployment that happened elsewhere (CI, another registry) as an `external` event at its own time, so it
- * takes its place in the lane's timeline: `previousVersion` is what was live at that time.
+ * takes its place in the lane's timeline: `previousVersion` is what was live at that time. It changes what the
+ * environment serves like a deploy does, so a protected environment reviews it the same way.
  */
 export async function recordExternal(deps: RegistryDeps, input: ExternalInput): Promise<LaneWrite> {
-  const now = Date.now();
-  const time = Math.min(input.time ?? now, now);
-  if (input.time !== undefined && input.time > now + EXTERNAL_FUTURE_SKEW_MS) {
-    throw badRequest('timestamp: must not be in the future', 'timestamp');
-  }
-  if (time < now - EXTERNAL_MAX_AGE_MS) throw badRequest('timestamp: must be within the last 365 days', 'timestamp');
+  const time = externalTime(input.time);
   await requireTarget(deps, input.prompt, input.environment, input.version);
-  return writeLane(deps, input.prompt, input.environment, (_state, events) => {
+  return writeLane(deps, input, (_state, events) => {
     const before = deriveLaneState(events.filter((e) => Date.parse(e.time) <= time));
     return {
       kind: 'external',
@@ -105,7 +113,6 @@ export async function recordExternal(deps: RegistryDeps, input: ExternalInput): 
       previousVersion: before.stableVersion,
       canaryPercent: null,
       time: new Date(time).toISOString(),
-      actor: input.actor,
       reason: input.reason,
       externalActor: input.externalActor ?? null,
     };

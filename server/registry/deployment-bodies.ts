@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { strategySchema } from '../ramps/strategy.js';
 import { DEPLOYMENT_KINDS } from './deployment-event.js';
 import { canaryPercent, environmentName, promptName, reason, versionNumber } from './names.js';
-import { timeParam } from '../http/validation.js';
+import { epochMs, timeParam } from '../http/validation.js';
 import { pageParams } from './query-params.js';
 
 /** Request bodies and queries of the deployment routes. */
@@ -33,9 +33,7 @@ export const externalBody = z.strictObject({
   environment: environmentName,
   version: versionNumber,
   /** ISO-8601 time or epoch milliseconds; default now. */
-  timestamp: z
-    .union([z.number().int().nonnegative(), timeParam], 'must be an ISO-8601 time or epoch milliseconds')
-    .optional(),
+  timestamp: z.union([epochMs, timeParam], 'must be an ISO-8601 time or epoch milliseconds').optional(),
   actor: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
   reason,
 });

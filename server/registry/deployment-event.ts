@@ -1,3 +1,4 @@
+import type { Authorization } from './lane-authorization.js';
 import { strategyFromJson, type Strategy } from '../ramps/strategy.js';
 
 /**
@@ -39,6 +40,8 @@ export interface DeploymentEvent {
   requestId: string | null;
   /** For `external`: who deployed, as the caller reported it (CI job, other registry). */
   externalActor: string | null;
+  /** What allowed the change (see lane-authorization.ts); null for events recorded before it was kept. */
+  authorization: Authorization | null;
   /** The ramp this event belongs to (the id of its first step), its step index and its strategy. */
   rampId: string | null;
   rampStep: number | null;
@@ -60,6 +63,7 @@ export interface DeploymentEventRow {
   reason: string;
   request_id: string;
   external_actor: string;
+  authorization: string;
   ramp_id: string;
   ramp_step: number | null;
   strategy: string;
@@ -67,7 +71,7 @@ export interface DeploymentEventRow {
 }
 
 export const DEPLOYMENT_EVENT_COLUMNS =
-  'id, time, prompt, environment, kind, version, previous_version, canary_percent, actor, reason, request_id, external_actor, ramp_id, ramp_step, strategy, recorded_at';
+  'id, time, prompt, environment, kind, version, previous_version, canary_percent, actor, reason, request_id, external_actor, authorization, ramp_id, ramp_step, strategy, recorded_at';
 
 export function eventFromRow(row: DeploymentEventRow): DeploymentEvent {
   return {
@@ -83,6 +87,7 @@ export function eventFromRow(row: DeploymentEventRow): DeploymentEvent {
     reason: row.reason,
     requestId: row.request_id === '' ? null : row.request_id,
     externalActor: row.external_actor === '' ? null : row.external_actor,
+    authorization: row.authorization === '' ? null : (row.authorization as Authorization),
     rampId: row.ramp_id === '' ? null : row.ramp_id,
     rampStep: row.ramp_step,
     strategy: strategyFromJson(row.strategy),
@@ -104,6 +109,7 @@ export function rowFromEvent(event: DeploymentEvent): DeploymentEventRow {
     reason: event.reason,
     request_id: event.requestId ?? '',
     external_actor: event.externalActor ?? '',
+    authorization: event.authorization ?? '',
     ramp_id: event.rampId ?? '',
     ramp_step: event.rampStep,
     strategy: event.strategy ? JSON.stringify(event.strategy) : '',

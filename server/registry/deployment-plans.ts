@@ -38,7 +38,9 @@ export function planDeploy(state: LaneState, version: number, canaryPercent?: nu
 /**
  * A rollback. With a canary in progress and no target (or the stable version as target), the canary is aborted
  * (`canary_abort`: the stable version keeps all traffic). Otherwise the stable version goes back to `toVersion`, or
- * without it to the version live before the current one (walking back over earlier rollbacks).
+ * without it to the version live before the current one (walking back over earlier rollbacks). A rollback only
+ * restores: a version that was never the stable version here is refused (409) — deploying it is a deploy, which a
+ * protected environment reviews.
  */
 export function planRollback(state: LaneState, toVersion?: number): EventDraft | null {
   const stable = state.stableVersion;
@@ -51,6 +53,13 @@ export function planRollback(state: LaneState, toVersion?: number): EventDraft |
   if (target === null)
     throw conflict(`version ${stable} is the first version deployed here; there is no earlier version to roll back to`);
   if (target === stable) return null;
+  if (!state.liveVersions.includes(target)) {
+    throw conflict(
+      `toVersion: version ${target} has never been live here, so a rollback cannot restore it; deploy it instead ` +
+        `(versions live here before: ${state.liveVersions.join(', ')})`,
+      'toVersion',
+    );
+  }
   return { kind: 'rollback', version: target, previousVersion: stable, canaryPercent: null };
 }
 

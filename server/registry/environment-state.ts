@@ -1,5 +1,9 @@
 import type { Strategy } from '../ramps/strategy.js';
 import type { DeploymentEvent } from './deployment-event.js';
+import type { Authorization } from './lane-authorization.js';
+
+/** A canary started (or re-weighted) with one of these was reviewed for its lane. */
+const REVIEWED = new Set<Authorization | null>(['review', 'admin', 'reviewed_canary']);
 
 /**
  * The state of one prompt in one environment (a "lane"), derived by replaying its deployment events in order.
@@ -16,6 +20,8 @@ export interface CanaryState {
   /** The canary_start event that set the current percentage. */
   deploymentId: string;
   startedAt: string;
+  /** The canary was started through an approved review or by an admin (see lane-authorization.ts). */
+  reviewed: boolean;
   /** The ramp walking this canary through its steps (server/ramps/), or null for a canary set by hand. */
   ramp: { id: string; step: number; strategy: Strategy } | null;
 }
@@ -27,6 +33,8 @@ export interface LaneState {
   stableSince: string | null;
   canary: CanaryState | null;
   history: number[];
+  /** Every version that has been the stable version here (what a rollback may restore), ascending. */
+  liveVersions: number[];
   /** The newest event of the lane: what `expectedDeploymentId` is compared with. */
   latest: DeploymentEvent | null;
 }
@@ -37,6 +45,7 @@ export const EMPTY_LANE: LaneState = {
   stableSince: null,
   canary: null,
   history: [],
+  liveVersions: [],
   latest: null,
 };
 
@@ -56,6 +65,7 @@ export function applyEvent(state: LaneState, event: DeploymentEvent): LaneState 
           percent: event.canaryPercent ?? 0,
           deploymentId: event.id,
           startedAt: event.time,
+          reviewed: event.requestId !== null || REVIEWED.has(event.authorization),
           ramp: rampOf(event),
         },
       };
@@ -87,6 +97,9 @@ function makeStable(state: LaneState, event: DeploymentEvent): LaneState {
   const changed = state.stableVersion !== event.version;
   return {
     ...state,
+    liveVersions: state.liveVersions.includes(event.version)
+      ? state.liveVersions
+      : [...state.liveVersions, event.version].sort((a, b) => a - b),
     stableVersion: event.version,
     stableDeploymentId: changed || state.stableDeploymentId === null ? event.id : state.stableDeploymentId,
     stableSince: changed || state.stableSince === null ? event.time : state.stableSince,

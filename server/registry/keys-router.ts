@@ -15,7 +15,7 @@ const createBody = z.strictObject({ name: nameSchema(KEY_NAME_MAX), role: z.enum
  * (configured and stored), because the name is the actor recorded on every event. See key-ring.ts for when stored
  * keys take effect.
  */
-export function keysRouter(ctx: Pick<ApiContext, 'config' | 'store'>): Router {
+export function keysRouter(ctx: Pick<ApiContext, 'config' | 'store' | 'keys'>): Router {
   const configuredNames = new Set(parseApiKeys(ctx.config.API_KEYS).map((k) => k.name));
   const router = Router();
 
@@ -44,6 +44,7 @@ export function keysRouter(ctx: Pick<ApiContext, 'config' | 'store'>): Router {
     const id = pathParam(req.params, 'id');
     const key = await revokeStoredKey(ctx.store, id, res.locals.actor.name);
     if (!key) throw notFound(`API key "${id}" does not exist`, 'id');
+    ctx.keys.forget(); // the revoked key stops working now, not when its remembered lookup expires
     res.json(key);
   });
 

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '../http/auth.js';
 import { conflict } from '../http/errors.js';
 import { nowIso, timeAfter } from './clock.js';
 import type { DeploymentEvent } from './deployment-event.js';
 import type { EventDraft } from './deployment-plans.js';
 import { insertDeploymentEvent, laneEvents } from './deployment-queries.js';
+import { requireEnvironment } from './environment-service.js';
 import { deriveLaneState, type LaneState } from './environment-state.js';
 import { laneKey, locks } from './keyed-mutex.js';
+import { authorizeLaneChange } from './lane-authorization.js';
 import { publish, type RegistryDeps } from './registry-deps.js';
 
 /**
@@ -26,12 +29,19 @@ export function checkExpected(state: LaneState, expected: string | null | undefi
 export interface LaneDecision extends EventDraft {
   /** The new event's id; default a fresh UUID (a ramp's first step is named before it is written). */
   id?: string;
-  actor: string;
   reason: string;
   /** Effective time; default: now (after the lane's newest event). */
   time?: string;
-  requestId?: string | null;
   externalActor?: string | null;
+}
+
+/** The lane a write targets and on whose behalf. */
+export interface LaneTarget {
+  prompt: string;
+  environment: string;
+  actor: Actor;
+  /** The approved review request this write performs (set by request approval only). */
+  requestId?: string | null;
 }
 
 export interface LaneWrite {
@@ -42,15 +52,18 @@ export interface LaneWrite {
 
 /**
  * The one way deployment events are written: under the lane's lock, read the lane's events, let `decide` choose
- * the event from the current state (or `null`: nothing to do), append it and publish `deployment.created`.
+ * the event from the current state (or `null`: nothing to do), check that the change is authorized in the
+ * environment (lane-authorization.ts: a protected environment reviews what never served there), append it and
+ * publish `deployment.created`.
  */
 export async function writeLane(
   deps: RegistryDeps,
-  prompt: string,
-  environment: string,
+  target: LaneTarget,
   decide: (state: LaneState, events: readonly DeploymentEvent[]) => LaneDecision | null,
 ): Promise<LaneWrite> {
+  const { prompt, environment } = target;
   return locks.lane.run(laneKey(prompt, environment), async () => {
+    const env = await requireEnvironment(deps.store, environment);
     const events = await laneEvents(deps.store, prompt, environment);
     const state = deriveLaneState(events);
     const decision = decide(state, events);
@@ -58,22 +71,31 @@ export async function writeLane(
       if (!state.latest) throw new Error('a lane with nothing deployed cannot be already satisfied');
       return { event: state.latest, created: false };
     }
+    const { reason, time, externalActor, id, ...draft } = decision;
+    const authorization = authorizeLaneChange(state, {
+      prompt,
+      environment: env,
+      actor: target.actor,
+      requestId: target.requestId,
+      draft,
+    });
     const event: DeploymentEvent = {
-      id: decision.id ?? randomUUID(),
-      time: decision.time ?? timeAfter(state.latest?.time),
+      id: id ?? randomUUID(),
+      time: time ?? timeAfter(state.latest?.time),
       prompt,
       environment,
-      kind: decision.kind,
-      version: decision.version,
-      previousVersion: decision.previousVersion,
-      canaryPercent: decision.canaryPercent,
-      actor: decision.actor,
-      reason: decision.reason,
-      requestId: decision.requestId ?? null,
-      externalActor: decision.externalActor ?? null,
-      rampId: decision.ramp?.id ?? null,
-      rampStep: decision.ramp?.step ?? null,
-      strategy: decision.ramp?.strategy ?? null,
+      kind: draft.kind,
+      version: draft.version,
+      previousVersion: draft.previousVersion,
+      canaryPercent: draft.canaryPercent,
+      actor: target.actor.name,
+      reason,
+      requestId: target.requestId ?? null,
+      externalActor: externalActor ?? null,
+      authorization,
+      rampId: draft.ramp?.id ?? null,
+      rampStep: draft.ramp?.step ?? null,
+      strategy: draft.ramp?.strategy ?? null,
       recordedAt: nowIso(),
     };
     await insertDeploymentEvent(deps.store, event);

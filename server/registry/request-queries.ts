@@ -3,16 +3,23 @@ import type { Store } from '../store/store.js';
 
 export const REQUEST_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+/** What an approval performs: a deploy (or canary), or the recording of an external deployment. */
+export const REQUEST_KINDS = ['deploy', 'external'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 /** A review request for a deployment to a protected environment. */
 export interface DeploymentRequest {
   id: string;
+  kind: RequestKind;
   prompt: string;
   environment: string;
   version: number;
   canaryPercent: number | null;
   /** The ramp its approval starts (server/ramps/), or null for a deploy or a canary. */
   strategy: Strategy | null;
+  /** For `external`: when it happened, and who deployed as the caller reported it. */
+  externalTime: string | null;
+  externalActor: string | null;
   reason: string;
   status: RequestStatus;
   requestedBy: string;
@@ -27,11 +34,14 @@ export interface DeploymentRequest {
 
 interface RequestRow {
   id: string;
+  kind: string;
   prompt: string;
   environment: string;
   version: number;
   canary_percent: number | null;
   strategy: string;
+  external_time: string | null;
+  external_actor: string;
   reason: string;
   status: string;
   requested_by: string;
@@ -43,16 +53,19 @@ interface RequestRow {
   updated_at: string;
 }
 
-const COLUMNS = `id, prompt, environment, version, canary_percent, strategy, reason, status, requested_by, requested_at,
-  reviewed_by, review_comment, reviewed_at, deployment_id, updated_at`;
+const COLUMNS = `id, kind, prompt, environment, version, canary_percent, strategy, external_time, external_actor, reason,
+  status, requested_by, requested_at, reviewed_by, review_comment, reviewed_at, deployment_id, updated_at`;
 
 const fromRow = (row: RequestRow): DeploymentRequest => ({
   id: row.id,
+  kind: row.kind as RequestKind,
   prompt: row.prompt,
   environment: row.environment,
   version: row.version,
   canaryPercent: row.canary_percent,
   strategy: strategyFromJson(row.strategy),
+  externalTime: row.external_time,
+  externalActor: row.external_actor === '' ? null : row.external_actor,
   reason: row.reason,
   status: row.status as RequestStatus,
   requestedBy: row.requested_by,
@@ -66,11 +79,14 @@ const fromRow = (row: RequestRow): DeploymentRequest => ({
 
 const toRow = (r: DeploymentRequest): RequestRow => ({
   id: r.id,
+  kind: r.kind,
   prompt: r.prompt,
   environment: r.environment,
   version: r.version,
   canary_percent: r.canaryPercent,
   strategy: r.strategy ? JSON.stringify(r.strategy) : '',
+  external_time: r.externalTime,
+  external_actor: r.externalActor ?? '',
   reason: r.reason,
   status: r.status,
   requested_by: r.requestedBy,

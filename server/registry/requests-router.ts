@@ -30,7 +30,7 @@ export function requestsRouter(deps: RegistryDeps): Router {
   router.post('/deployments/requests', requireRole('deployer'), async (req, res) => {
     const { strategy: asked, ...body } = parseBody(deployBody, req.body);
     const strategy = await chooseStrategy(deps.store, { ...body, strategy: asked });
-    const input = { ...body, ...(strategy ? { strategy } : {}), actor: res.locals.actor.name };
+    const input = { ...body, ...(strategy ? { strategy } : {}), actor: res.locals.actor };
     res.status(201).json(await createRequest(deps, input));
   });
 
@@ -43,12 +43,12 @@ export function requestsRouter(deps: RegistryDeps): Router {
 
   router.post('/deployments/requests/:id/approve', requireRole('deployer'), async (req, res) => {
     const { comment } = parseBody(reviewBody, req.body ?? {});
-    res.json(await approveRequest(deps, { id: pathParam(req.params, 'id'), comment, actor: res.locals.actor.name }));
+    res.json(await approveRequest(deps, { id: pathParam(req.params, 'id'), comment, actor: res.locals.actor }));
   });
 
   router.post('/deployments/requests/:id/reject', requireRole('deployer'), async (req, res) => {
     const { comment } = parseBody(reviewBody, req.body ?? {});
-    res.json(await rejectRequest(deps, { id: pathParam(req.params, 'id'), comment, actor: res.locals.actor.name }));
+    res.json(await rejectRequest(deps, { id: pathParam(req.params, 'id'), comment, actor: res.locals.actor }));
   });
 
   return router;

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import {
   ROOT_CONTEXT,
   SpanKind,
@@ -13,11 +13,6 @@ import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 
-/** Something the start-up code can listen with: an Express app, or the same app wrapped in tracing. */
-export interface Listenable {
-  listen(port: number, host: string): Server;
-}
-
 /**
  * Self-observability: when SELF_TRACES_OTLP_ENDPOINT is set, every request Tracelane serves (API and collector)
  * becomes an OpenTelemetry SERVER span (HTTP semantic conventions, `{method} {route}`), continuing the caller's
@@ -25,7 +20,8 @@ export interface Listenable {
  * not the process-global one, so an application embedding Tracelane keeps its instrumentation to itself.
  */
 export interface SelfTracing {
-  instrument(app: RequestListener & Listenable, component: 'api' | 'collector'): Listenable;
+  /** The request handler itself when self-tracing is off; otherwise it wrapped in a span per request. */
+  instrument(app: RequestListener, component: 'api' | 'collector'): RequestListener;
   /** Exports what is pending and stops. */
   shutdown(): Promise<void>;
 }
@@ -46,9 +42,7 @@ export function startSelfTracing(config: Config, log: Logger): SelfTracing {
   const tracer = provider.getTracer('tracelane');
   log.info('self-tracing on: request spans are exported', { endpoint: config.SELF_TRACES_OTLP_ENDPOINT });
   return {
-    instrument: (app, component) => ({
-      listen: (port, host) => createServer(traced(tracer, app, component)).listen(port, host),
-    }),
+    instrument: (app, component) => traced(tracer, app, component),
     shutdown: () => provider.shutdown(),
   };
 }

@@ -5,7 +5,12 @@ import { timeParam } from '../http/validation.js';
 import { decodeCursor, type TraceCursor } from './cursor.js';
 
 const label = z.string().min(1).max(256);
-const durationMs = z.coerce.number().nonnegative();
+/** Up to 30 days: longer is no span duration, and its nanoseconds would leave the exact range of a double. */
+const MAX_DURATION_MS = 30 * 86_400_000;
+const durationMs = z.coerce
+  .number('must be a number of milliseconds')
+  .nonnegative('must not be negative')
+  .max(MAX_DURATION_MS, `must be at most ${MAX_DURATION_MS} (30 days)`);
 
 const schema = z.strictObject({
   environment: label.optional(),

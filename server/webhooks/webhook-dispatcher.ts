@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { EventBus, ProductEvent } from '../events/event-bus.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
+import { AddressPolicy } from '../outbound/address-policy.js';
 import { retryDelayMs } from './backoff.js';
 import { recordAttempt, type DeliveryAttempt, type DeliveryResult } from './delivery-log.js';
 import { DeliveryQueue, type PendingDelivery } from './delivery-queue.js';
@@ -17,6 +18,7 @@ export type DispatcherConfig = Pick<
   | 'WEBHOOK_TIMEOUT_MS'
   | 'WEBHOOK_QUEUE_PER_ENDPOINT'
   | 'WEBHOOK_QUEUE_TOTAL'
+  | 'OUTBOUND_ALLOWED_NETWORKS'
 >;
 
 export interface DispatcherOptions {
@@ -50,12 +52,14 @@ export interface WebhookDispatcher {
 
 /**
  * Delivers bus events to the webhooks subscribed to them, in the background: the publisher never waits. Each
- * attempt is a signed POST; failures are retried with exponential backoff up to WEBHOOK_MAX_ATTEMPTS; every
+ * attempt is a signed POST through the outbound guard (a receiver resolving to a forbidden address is refused and
+ * not retried); failures are retried with exponential backoff up to WEBHOOK_MAX_ATTEMPTS; every
  * attempt and every drop is written to the delivery log. Pending deliveries live in memory only (bounded): a
  * restart loses them, the log keeps what happened.
  */
 export function startWebhookDispatcher({ config, store, log, bus }: DispatcherOptions): WebhookDispatcher {
   const queue = new DeliveryQueue(config.WEBHOOK_QUEUE_PER_ENDPOINT, config.WEBHOOK_QUEUE_TOTAL);
+  const policy = new AddressPolicy(config.OUTBOUND_ALLOWED_NETWORKS);
   const retryPolicy = { baseMs: config.WEBHOOK_RETRY_BASE_MS, maxMs: config.WEBHOOK_RETRY_MAX_MS };
   const totals = { delivered: 0, failed: 0, dropped: 0 };
   const shutdown = new AbortController();
@@ -72,7 +76,7 @@ export function startWebhookDispatcher({ config, store, log, bus }: DispatcherOp
   const record = (
     d: PendingDelivery,
     result: DeliveryResult,
-    outcome: Omit<AttemptOutcome, 'ok'>,
+    outcome: Omit<AttemptOutcome, 'ok' | 'refused'>,
     startedAt = new Date(),
     nextRetryAt?: number,
   ) => {
@@ -123,9 +127,10 @@ export function startWebhookDispatcher({ config, store, log, bus }: DispatcherOp
     const body = JSON.stringify(d.event);
     const request = { url: webhook.url, secret: webhook.secret, body, eventType: d.event.type, deliveryId: d.id };
     const startedAt = new Date();
-    const { ok, ...outcome } = await sendWebhook(request, config.WEBHOOK_TIMEOUT_MS, shutdown.signal);
+    const options = { timeoutMs: config.WEBHOOK_TIMEOUT_MS, signal: shutdown.signal, policy };
+    const { ok, refused, ...outcome } = await sendWebhook(request, options);
     d.sending = false;
-    if (ok || d.attempts >= config.WEBHOOK_MAX_ATTEMPTS || shutdown.signal.aborted) {
+    if (ok || refused || d.attempts >= config.WEBHOOK_MAX_ATTEMPTS || shutdown.signal.aborted) {
       queue.remove(d);
       totals[ok ? 'delivered' : 'failed']++;
       record(d, ok ? 'delivered' : 'failed', outcome, startedAt);

@@ -3,31 +3,50 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { ApiContext } from '../app.js';
 import { requireRole } from '../http/auth.js';
-import { notFound } from '../http/errors.js';
+import { badRequest, conflict, notFound } from '../http/errors.js';
 import { intParam, parseBody, parseQuery } from '../http/validation.js';
+import { AddressPolicy } from '../outbound/address-policy.js';
+import {
+  checkResolvedHost,
+  checkTargetUrl,
+  OutboundRefusedError,
+  systemResolver,
+} from '../outbound/outbound-target.js';
+import { KeyedMutex } from '../registry/keyed-mutex.js';
 import { listDeliveries } from './delivery-log.js';
 import { webhookInput } from './webhook-input.js';
 import { deleteWebhook, findWebhook, insertWebhook, listWebhooks, publicWebhook } from './webhook-table.js';
 
 const deliveriesQuery = z.object({ limit: intParam(1, 1000, 100) });
+/** Webhook creations run one at a time, so concurrent ones cannot pass the count cap together. */
+const creating = new KeyedMutex();
 
 /**
  * Webhook subscriptions and their delivery logs. Every route needs the admin role: receiver URLs often embed
  * credentials (chat incoming-webhook URLs do), so even listing them is an admin matter.
  */
-export function createWebhooksRouter({ store, webhooks }: ApiContext): Router {
+export function createWebhooksRouter({ store, config, webhooks }: ApiContext): Router {
   const router = express.Router();
+  const policy = new AddressPolicy(config.OUTBOUND_ALLOWED_NETWORKS);
   router.use('/webhooks', requireRole('admin'));
 
   router.post('/webhooks', async (req, res) => {
     const input = parseBody(webhookInput, req.body);
-    const webhook = {
-      id: `wh_${randomUUID()}`,
-      ...input,
-      createdAt: new Date().toISOString(),
-      createdBy: res.locals.actor.name,
-    };
-    await insertWebhook(store, webhook);
+    await checkReceiver(input.url, policy);
+    const webhook = await creating.run('webhooks', async () => {
+      const live = (await listWebhooks(store)).length;
+      if (live >= config.WEBHOOK_MAX_COUNT) {
+        throw conflict(`at most ${config.WEBHOOK_MAX_COUNT} webhooks (WEBHOOK_MAX_COUNT); delete one first`);
+      }
+      const created = {
+        id: `wh_${randomUUID()}`,
+        ...input,
+        createdAt: new Date().toISOString(),
+        createdBy: res.locals.actor.name,
+      };
+      await insertWebhook(store, created);
+      return created;
+    });
     res.status(201).json(webhook);
   });
 
@@ -56,4 +75,24 @@ export function createWebhooksRouter({ store, webhooks }: ApiContext): Router {
   });
 
   return router;
+}
+
+/** How long creation waits for DNS before accepting the URL anyway (every delivery checks the addresses again). */
+const RESOLVE_TIMEOUT_MS = 2000;
+
+/**
+ * A receiver URL is refused at creation (400 naming `url`) when it has credentials, or when its host is, or resolves
+ * to, an address the outbound policy forbids. A host that does not resolve from here is accepted: DNS may differ
+ * between now and a delivery, and each delivery checks again before it connects.
+ */
+async function checkReceiver(url: string, policy: AddressPolicy): Promise<void> {
+  try {
+    const parsed = checkTargetUrl(url, policy);
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('DNS timeout')), RESOLVE_TIMEOUT_MS).unref(),
+    );
+    await Promise.race([checkResolvedHost(parsed.hostname, policy, systemResolver), timeout]);
+  } catch (err) {
+    if (err instanceof OutboundRefusedError) throw badRequest(`url: ${err.message}`, 'url');
+  }
 }

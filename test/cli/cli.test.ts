@@ -104,10 +104,13 @@ describe('tracelane CLI against a running server', () => {
     const back = await tracelane(['rollback', prompt, 'production', '--reason', 'answers got worse']);
     expect(back.code).toBe(0);
     expect(back.stdout).toContain(`rolled back ${prompt} in production to v1 (was v2)`);
-    const to3 = await tracelane(['rollback', prompt, 'production', '--to', '3', '--json']);
-    expect(json<Deployment>(to3)).toMatchObject({ kind: 'rollback', version: 3, previousVersion: 1 });
+    const to3 = await tracelane(['rollback', prompt, 'production', '--to', '3']);
+    expect(to3.code).toBe(2); // version 3 was never live here: a rollback only restores
+    expect(to3.stderr).toContain('never been live');
+    const to2 = await tracelane(['rollback', prompt, 'production', '--to', '2', '--json']);
+    expect(json<Deployment>(to2)).toMatchObject({ kind: 'rollback', version: 2, previousVersion: 1 });
     expect((await tracelane(['resolve', prompt, 'production'])).stdout).toContain(
-      `${prompt} in production: v3 (arm stable)`,
+      `${prompt} in production: v2 (arm stable)`,
     );
   });
 

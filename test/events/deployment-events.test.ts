@@ -11,7 +11,7 @@ let t: TestTracelane;
 let api: Client;
 let hung: Receiver;
 beforeAll(async () => {
-  t = await startTestTracelane({ WEBHOOK_TIMEOUT_MS: '60000' });
+  t = await startTestTracelane({ WEBHOOK_TIMEOUT_MS: '60000', OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1' });
   api = client(t.apiUrl);
   hung = await Receiver.start(['hang']);
 });

@@ -1,5 +1,7 @@
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authThrottleFor } from '../../server/http/auth-throttle.js';
+import { ConnectionMetrics } from '../../server/http/connection-metrics.js';
 import { createCollector } from '../../collector/collector.js';
 import { createApiApp } from '../../server/app.js';
 import { parseApiKeys, staticKeyRing } from '../../server/http/auth.js';
@@ -36,10 +38,20 @@ beforeAll(async () => {
   doc = (await res.json()) as Document;
 
   // the two Express apps exactly as Tracelane builds them
-  const collector = createCollector({ config: t.config, store: t.store, log: silentLogger });
+  const connections = new ConnectionMetrics();
+  const authThrottle = authThrottleFor(t.config);
+  const collector = createCollector({ config: t.config, store: t.store, log: silentLogger, connections, authThrottle });
   const keys = staticKeyRing(parseApiKeys(t.config.API_KEYS));
   const collectorAddress = { address: '127.0.0.1', port: 4318 };
-  const api = createApiApp({ ...t, log: silentLogger, keys, metrics: collector.metrics, collectorAddress });
+  const api = createApiApp({
+    ...t,
+    log: silentLogger,
+    keys,
+    metrics: collector.metrics,
+    connections,
+    authThrottle,
+    collectorAddress,
+  });
   registered = [...new Set([...routesOf(api), ...routesOf(collector.app)])]; // GET /metrics is on both ports
   close = () => collector.close();
 });

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterDdlRenderer, ddlRendererFor, localName } from '../../server/store/cluster-ddl.js';
 import { applyRetention, loadMigrations, migrate } from '../../server/store/migrate.js';
 import type { Store } from '../../server/store/store.js';
+import { silentLogger } from '../../server/log.js';
+import { repairMinuteRollups } from '../../server/store/rollup-repair.js';
 import { tempDataDir } from '../helpers/tracelane.js';
+import { damageRollups, rollupTotals } from '../store/crash-scenario.js';
 import { openChdbClusterStore, TEST_CLUSTER } from './chdb-cluster-store.js';
 
 const render = clusterDdlRenderer({ cluster: 'prod', replicated: true });
@@ -190,6 +193,18 @@ describe('cluster layout executed on chDB (one shard, without replication)', () 
       "SELECT count() AS n FROM otel_traces_trace_id_ts WHERE TraceId = 'trace-3'",
     );
     expect(lookup?.n).toBe(1);
+  });
+});
+
+describe('rollup repair on the cluster layout', () => {
+  it('recomputes damaged minutes: the delete goes to the local tables, the rebuild through the Distributed ones', async () => {
+    const minute = Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000; // inside the 7-day retention
+    await damageRollups(store, 'cluster-repair', minute);
+    expect(await rollupTotals(store, 'cluster-repair')).toEqual({ spans: 20, requests: 10, scores: 5, scored: 2 });
+    const local = clusterDdlRenderer({ cluster: TEST_CLUSTER, replicated: false });
+    const repaired = await repairMinuteRollups(store, silentLogger, { hours: 24, settleMs: 0, render: local });
+    expect(repaired).toEqual({ llm_metrics_1m: 2, llm_scores_1m: 1 });
+    expect(await rollupTotals(store, 'cluster-repair')).toEqual({ spans: 20, requests: 20, scores: 5, scored: 5 });
   });
 });
 

@@ -30,6 +30,7 @@ function event(kind: DeploymentEvent['kind'], minute: number, fields: Partial<De
     reason: '',
     requestId: null,
     externalActor: null,
+    authorization: null,
     rampId: null,
     rampStep: null,
     strategy: null,

@@ -54,7 +54,7 @@ describe('registry on the ClickHouse client backend', () => {
       environment: 'production',
       version: 3,
       reason: 'service',
-      actor: 'svc',
+      actor: { name: 'svc', role: 'deployer' as const },
     });
     expect(auto.event).toMatchObject({ kind: 'deploy', version: 3, previousVersion: 1, actor: 'svc' });
     expect((await registry.laneState(prompt, 'production')).history).toEqual([1, 3]);

@@ -86,7 +86,12 @@ describe('racing writers', () => {
     const prompt = await promptWithVersions(api, 6);
     for (const version of [1, 2]) await api.post('/api/v1/deployments', { prompt, environment: 'production', version });
     const registry = createRegistry({ store: tl.store, bus: tl.bus, log: silentLogger });
-    const auto = { prompt, environment: 'production', reason: 'regression detected', actor: 'tracelane-auto-rollback' };
+    const auto = {
+      prompt,
+      environment: 'production',
+      reason: 'regression detected',
+      actor: { name: 'tracelane-auto-rollback', role: 'deployer' as const },
+    };
     await Promise.all([
       ...[3, 4, 5, 6].map((version) => api.post('/api/v1/deployments', { prompt, environment: 'production', version })),
       registry.rollback(auto).catch(() => undefined),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentEvent } from '../../server/registry/deployment-event.js';
 import { planDeploy, planPromote, planRollback, type EventDraft } from '../../server/registry/deployment-plans.js';
-import { applyEvent, EMPTY_LANE, rollbackTarget, type LaneState } from '../../server/registry/environment-state.js';
+import { applyEvent, EMPTY_LANE, type LaneState } from '../../server/registry/environment-state.js';
 import { AppError } from '../../server/http/errors.js';
 
 /** Records a planned event the way the lane writer does (an id and a time per step) and applies it. */
@@ -17,6 +17,7 @@ function record(state: LaneState, draft: EventDraft | null, n: number): LaneStat
     reason: '',
     requestId: null,
     externalActor: null,
+    authorization: null,
     rampId: draft.ramp?.id ?? null,
     rampStep: draft.ramp?.step ?? null,
     strategy: draft.ramp?.strategy ?? null,
@@ -73,18 +74,25 @@ describe('lane state and plans', () => {
     expect(state.history).toEqual([1]);
   });
 
-  it('a rollback to an explicit version truncates history to it, or pushes a version never live', () => {
+  it('a rollback to an explicit version truncates history to it, and refuses a version never live (409)', () => {
     expect(
       run([['deploy', 1], ['deploy', 2], ['deploy', 3], ['deploy', 4], ['rollbackTo', 2], ['rollback']]).state
         .stableVersion,
     ).toBe(1);
-    const pushed = run([
+    const skipped = run([
       ['deploy', 1],
       ['deploy', 3],
-      ['rollbackTo', 2],
     ]).state;
-    expect(pushed.history).toEqual([1, 3, 2]);
-    expect(rollbackTarget(pushed)).toBe(3);
+    expect(skipped.liveVersions).toEqual([1, 3]);
+    expect(conflictOf(() => planRollback(skipped, 2))).toBe(409);
+    const afterRollback = run([
+      ['deploy', 1],
+      ['deploy', 2],
+      ['deploy', 3],
+      ['rollbackTo', 1],
+      ['rollbackTo', 3],
+    ]);
+    expect(afterRollback.stables.at(-1)).toBe(3); // 3 was live before the first rollback: it may come back
   });
 
   it('deploying or rolling back to what is live records nothing', () => {

@@ -73,6 +73,7 @@ describe('review before release', () => {
       actor: 'bob',
       reason: 'new tone',
       requestId: asked.body.id,
+      authorization: 'review',
     });
     expect(published.some((e) => e.type === 'deployment_request.approved' && e.data['id'] === asked.body.id)).toBe(
       true,
@@ -119,7 +120,8 @@ describe('review before release', () => {
       reason: 'errors',
     });
     expect(back.status).toBe(201);
-    expect(back.body).toMatchObject({ kind: 'rollback', version: 1, actor: 'alice' });
+    expect(back.body).toMatchObject({ kind: 'rollback', version: 1, actor: 'alice', authorization: 'restore' });
+    expect((await trail(prompt)).find((e) => e.id === direct.body.id)?.authorization).toBe('admin');
   });
 
   it('validates a request like a deploy: unknown version → 404, nothing requested', async () => {
@@ -130,5 +132,120 @@ describe('review before release', () => {
       `/api/v1/deployments/requests?prompt=${enc(prompt)}`,
     );
     expect(list.body.requests).toEqual([]);
+  });
+});
+
+describe('no way around the review', () => {
+  const approve = (id: string) => bob.post<DeploymentRequest>(`/api/v1/deployments/requests/${id}/approve`, {});
+
+  it('refuses a rollback to a version that was never live in the lane (409 saying so), in any environment', async () => {
+    const prompt = await liveAtV1();
+    const sneak = await alice.post('/api/v1/deployments/rollback', {
+      prompt,
+      environment: 'production',
+      toVersion: 2,
+      reason: 'not a rollback at all',
+    });
+    expect([sneak.status, sneak.error?.field]).toEqual([409, 'toVersion']);
+    expect(sneak.error?.message).toContain('never been live');
+    expect(await live(prompt)).toBe(1);
+    expect(await trail(prompt)).toHaveLength(1);
+    // Also where nothing is protected, and also for an admin: a rollback restores, it never deploys.
+    await admin.post('/api/v1/deployments', { prompt, environment: 'staging', version: 1 });
+    const staging = await admin.post('/api/v1/deployments/rollback', { prompt, environment: 'staging', toVersion: 2 });
+    expect([staging.status, staging.error?.field]).toEqual([409, 'toVersion']);
+  });
+
+  it('turns a deployer’s external deployment into a review request; its approval records it, at its own time', async () => {
+    const prompt = await liveAtV1();
+    const at = new Date(Date.now() - 60_000).toISOString();
+    const body = { prompt, environment: 'production', version: 2, timestamp: at, actor: 'ci', reason: 'CI 4.2' };
+    const asked = await alice.post<DeploymentRequest>('/api/v1/deployments/external', body);
+    expect(asked.status).toBe(202);
+    expect(asked.body).toMatchObject({ kind: 'external', version: 2, externalTime: at, externalActor: 'ci' });
+    expect(await live(prompt)).toBe(1);
+    expect(await trail(prompt)).toHaveLength(1);
+
+    const approved = await approve(asked.body.id);
+    expect(approved.body.status).toBe('approved');
+    const [external] = (await trail(prompt)).filter((e) => e.kind === 'external');
+    expect(external).toMatchObject({
+      id: approved.body.deploymentId,
+      version: 2,
+      time: at,
+      actor: 'bob',
+      externalActor: 'ci',
+      requestId: asked.body.id,
+      authorization: 'review',
+    });
+  });
+
+  it('lets an admin record an external deployment directly, recorded as an admin’s', async () => {
+    const prompt = await liveAtV1();
+    const res = await admin.post<DeploymentEvent>('/api/v1/deployments/external', {
+      prompt,
+      environment: 'production',
+      version: 2,
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ kind: 'external', actor: 'admin', authorization: 'admin', requestId: null });
+    expect(await live(prompt)).toBe(2);
+  });
+
+  it('lets a deployer bring back a version that served here before, without review', async () => {
+    const prompt = await liveAtV1();
+    await admin.post('/api/v1/deployments', { prompt, environment: 'production', version: 2 });
+    const again = await alice.post<DeploymentEvent>('/api/v1/deployments', {
+      prompt,
+      environment: 'production',
+      version: 1,
+    });
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ kind: 'deploy', version: 1, authorization: 'restore' });
+  });
+
+  it('reviews a canary once: its re-weights and its promotion by a deployer follow without another review', async () => {
+    const prompt = await liveAtV1();
+    const asked = await alice.post<DeploymentRequest>('/api/v1/deployments', {
+      prompt,
+      environment: 'production',
+      version: 2,
+      canaryPercent: 10,
+    });
+    expect(asked.status).toBe(202);
+    const start = (await approve(asked.body.id)).body.deploymentId!;
+    const wider = await alice.post<DeploymentEvent>('/api/v1/deployments', {
+      prompt,
+      environment: 'production',
+      version: 2,
+      canaryPercent: 50,
+    });
+    expect([wider.status, wider.body.authorization]).toEqual([201, 'reviewed_canary']);
+    const promoted = await alice.post<DeploymentEvent>(`/api/v1/deployments/${start}/promote`, {});
+    expect(promoted.status).toBe(201);
+    expect(promoted.body).toMatchObject({ kind: 'canary_promote', version: 2, authorization: 'reviewed_canary' });
+  });
+
+  it('turns the promotion of a canary never reviewed (started before protection) into a review request', async () => {
+    const environment = `lane-${Math.random().toString(36).slice(2, 8)}`;
+    expect((await admin.post('/api/v1/environments', { name: environment })).status).toBe(201);
+    const prompt = await promptWithVersions(admin, 2);
+    await alice.post('/api/v1/deployments', { prompt, environment, version: 1 });
+    const canary = await alice.post<DeploymentEvent>('/api/v1/deployments', {
+      prompt,
+      environment,
+      version: 2,
+      canaryPercent: 10,
+    });
+    expect([canary.status, canary.body.authorization]).toEqual([201, 'unprotected']);
+    await admin.patch(`/api/v1/environments/${environment}`, { protected: true });
+
+    const promote = await alice.post<DeploymentRequest>(`/api/v1/deployments/${canary.body.id}/promote`, {});
+    expect(promote.status).toBe(202);
+    expect(promote.body).toMatchObject({ kind: 'deploy', version: 2, canaryPercent: null, status: 'pending' });
+    const lane = (await viewer.get<PromptOverview>(`/api/v1/prompts/${enc(prompt)}`)).body.deployments[0];
+    expect(lane).toMatchObject({ version: 1, canary: { version: 2, reviewed: false } });
+    const reweight = await alice.post('/api/v1/deployments', { prompt, environment, version: 2, canaryPercent: 60 });
+    expect(reweight.status).toBe(202);
   });
 });

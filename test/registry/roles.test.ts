@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredKey } from '../../server/http/stored-keys.js';
 import type { DeploymentEvent } from '../../server/registry/deployment-event.js';
 import type { DeploymentRequest } from '../../server/registry/request-queries.js';
+import { staticKeyRing } from '../../server/http/auth.js';
 import { silentLogger } from '../../server/log.js';
 import { keysRouter } from '../../server/registry/keys-router.js';
 import { registryRouter } from '../../server/registry/registry-router.js';
@@ -179,7 +180,7 @@ const routesOf = (stack: Layer[]): string[] =>
 
 describe('role enforcement', () => {
   it('covers every mutating route the registry and keys routers declare', () => {
-    const ctx = { config: tl.config, store: tl.store, bus: tl.bus, log: silentLogger };
+    const ctx = { config: tl.config, store: tl.store, bus: tl.bus, log: silentLogger, keys: staticKeyRing([]) };
     const declared = [registryRouter(ctx), keysRouter(ctx)].flatMap((router) =>
       routesOf((router as unknown as { stack: Layer[] }).stack),
     );

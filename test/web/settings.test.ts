@@ -34,7 +34,10 @@ async function signIn(key: string): Promise<void> {
 
 beforeAll(async () => {
   await ensureWebBuilt();
-  tl = await startTestTracelane({ API_KEYS: `ops:admin:${KEYS.ops},view:viewer:${KEYS.view}` });
+  tl = await startTestTracelane({
+    API_KEYS: `ops:admin:${KEYS.ops},view:viewer:${KEYS.view}`,
+    OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1', // the test receiver listens on loopback
+  });
   receiver = await Receiver.start([200]);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -6,7 +6,7 @@ import { waitFor } from './seed.js';
 
 /**
  * The UI on a server with API keys: signing in, what each role is offered, live updates over the event stream
- * (EventSource with `?key=`), and the empty install's first-trace instructions.
+ * (EventSource with a short-lived `?token=`, never the key), and the empty install's first-trace instructions.
  */
 const VIEWER = 'viewer-secret-1';
 const DEPLOYER = 'deployer-secret-2';
@@ -16,6 +16,8 @@ let tl: TestTracelane;
 let browser: Browser;
 let page: Page;
 let errors: string[];
+/** Every URL the browser requested: no API key may appear in one. */
+const urls: string[] = [];
 
 async function asDeployer(method: string, path: string, body: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(tl.apiUrl + path, {
@@ -39,6 +41,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   errors = watchErrors(page);
+  page.on('request', (request) => urls.push(request.url()));
 }, 120_000);
 
 afterAll(async () => {
@@ -58,7 +61,7 @@ describe('signing in', () => {
     // The collector's real address (here loopback on a free port), not a guess from the UI's host name.
     expect(await page.getByText('/v1/traces').first().innerText()).toBe(`${tl.otlpUrl}/v1/traces`);
     await page.getByText('ann · viewer').waitFor();
-    await page.getByText('Live', { exact: true }).waitFor(); // the event stream authenticated with ?key=
+    await page.getByText('Live', { exact: true }).waitFor(); // the event stream authenticated with ?token=
     await screenshot(page, 'first-trace');
   });
 
@@ -104,5 +107,9 @@ describe('signing in', () => {
     await page.getByRole('cell', { name: 'deployed by CI while the page is open' }).waitFor();
     await screenshot(page, 'deployments-live');
     expect(errors.filter((e) => !e.includes('401'))).toEqual([]);
+    const streams = urls.filter((url) => url.includes('/api/v1/events?'));
+    expect(streams.length).toBeGreaterThan(0);
+    expect(streams.every((url) => /[?&]token=st_/.test(url))).toBe(true);
+    expect(urls.filter((url) => url.includes(VIEWER) || url.includes(DEPLOYER) || url.includes('key='))).toEqual([]);
   });
 });

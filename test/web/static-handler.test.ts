@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorMiddleware } from '../../server/http/errors.js';
+import { silentLogger } from '../../server/log.js';
 import { otlpEndpoint } from '../../server/web/me-router.js';
 import { createWebHandler } from '../../server/web/static-handler.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
@@ -18,6 +20,7 @@ let tl: TestTracelane;
 function serve(dir: string): Promise<Server> {
   const app = express();
   app.use(createWebHandler(dir));
+  app.use(errorMiddleware(silentLogger)); // as server/app.ts mounts them
   return new Promise((resolve) => {
     const server = app.listen(0, '127.0.0.1', () => resolve(server));
   });
@@ -56,6 +59,19 @@ describe('the web UI handler', () => {
     expect(asset.headers.get('content-type')).toContain('javascript');
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect((await fetch(`${base(built)}/assets/app-missing.js`)).status).toBe(404);
+  });
+
+  it('never shows where Tracelane is installed in a 404 or 400', async () => {
+    for (const path of ['/assets/app-missing.js', '/assets/', '/assets/x%00.js', '/assets/%E0.js']) {
+      const res = await fetch(`${base(built)}${path}`);
+      const text = await res.text();
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+      expect(text, path).not.toContain(dist);
+      expect(text, path).not.toMatch(/ENOENT|stat '/);
+      expect(JSON.parse(text), path).toHaveProperty('error.message');
+    }
+    const missingAsset = await fetch(`${base(built)}/assets/app-missing.js`);
+    expect(await missingAsset.json()).toEqual({ error: { code: 'not_found', message: 'not found' } });
   });
 
   it('explains how to build the UI when web/dist is missing', async () => {

@@ -11,6 +11,7 @@ beforeAll(async () => {
     WEBHOOK_RETRY_MAX_MS: '100',
     WEBHOOK_MAX_ATTEMPTS: '4',
     WEBHOOK_TIMEOUT_MS: '300',
+    OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1', // the receivers listen on loopback
   });
 });
 afterAll(async () => {

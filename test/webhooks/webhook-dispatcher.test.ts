@@ -11,7 +11,7 @@ import { Receiver, type Reply } from './receiver.js';
 let t: TestTracelane;
 const receivers: Receiver[] = [];
 beforeAll(async () => {
-  t = await startTestTracelane();
+  t = await startTestTracelane({ OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1' }); // the receivers listen on loopback
 });
 afterAll(async () => {
   await t.close();
@@ -25,6 +25,7 @@ const config: DispatcherConfig = {
   WEBHOOK_TIMEOUT_MS: 60_000,
   WEBHOOK_QUEUE_PER_ENDPOINT: 5,
   WEBHOOK_QUEUE_TOTAL: 8,
+  OUTBOUND_ALLOWED_NETWORKS: ['127.0.0.1'],
 };
 
 function capturingLogger() {

@@ -7,6 +7,7 @@ let t: TestTracelane;
 beforeAll(async () => {
   t = await startTestTracelane({
     API_KEYS: 'ops:admin:admin-secret-123,ci:deployer:deployer-secret-123,dash:viewer:viewer-secret-123',
+    OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1', // the test receivers listen on loopback
   });
 });
 afterAll(() => t.close());
@@ -50,7 +51,7 @@ describe('webhook subscriptions API', () => {
 
   it('keeps a secret given by the caller', async () => {
     const created = await call('POST', '/webhooks', {
-      url: 'http://127.0.0.1:9/x',
+      url: 'https://hooks.example.com/x',
       events: ['*'],
       secret: 's'.repeat(32),
     });

@@ -94,9 +94,12 @@ export async function requestBlob(path: string, options: RequestOptions): Promis
   return (await send('GET', path, options)).blob();
 }
 
-/** The live event stream's URL; EventSource cannot send headers, so the key goes in `?key=`. */
-export function eventsUrl(): string {
-  return API_BASE + '/events' + queryString({ key: currentKey() });
+/**
+ * The live event stream's URL. EventSource cannot send headers, so a short-lived, read-only stream token goes in the
+ * URL (`api.streamToken()`, obtained with the key in a header) — never the key itself, which proxies would log.
+ */
+export function eventsUrl(token: string, lastEventId?: string): string {
+  return API_BASE + '/events' + queryString({ token, lastEventId });
 }
 
 // ---- Typed endpoints ---------------------------------------------------------------------------------------
@@ -180,8 +183,12 @@ export const api = {
   rollback: (body: { prompt: string; environment: string; toVersion?: number; reason: string }) =>
     request<DeploymentEvent>('POST', '/deployments/rollback', { body }),
 
+  /** A stream token for the live event stream (see eventsUrl). */
+  streamToken: () => request<{ token: string; expiresAt: string }>('POST', '/events/token'),
+
+  /** The promotion, or a review request when a protected environment has not reviewed the canary. */
   promote: (id: string, reason: string) =>
-    request<DeploymentEvent>('POST', `/deployments/${enc(id)}/promote`, { body: { reason } }),
+    request<DeploymentEvent | DeploymentRequest>('POST', `/deployments/${enc(id)}/promote`, { body: { reason } }),
 
   analysis: (id: string, signal?: AbortSignal) =>
     request<DeploymentAnalysis>('GET', `/deployments/${enc(id)}/analysis`, { signal }),

@@ -1,9 +1,12 @@
-import { eventsUrl } from './api.js';
+import { api, eventsUrl } from './api.js';
 
 /**
  * The live event stream (`GET /api/v1/events`, server-sent events). One EventSource for the whole app; pages
- * subscribe to the event types they show and reload their data when one arrives. EventSource reconnects by itself
- * (and replays missed events by Last-Event-ID); `stream.reset` means events were missed and everything reloads.
+ * subscribe to the event types they show and reload their data when one arrives. It opens with a short-lived
+ * stream token. EventSource reconnects by itself after a network error (and replays missed events by
+ * Last-Event-ID); when the server refuses it (the token expired, the server restarted) it gives up, so a new token
+ * is fetched and the stream reopened from the last event seen. `stream.reset` means events were missed and
+ * everything reloads.
  */
 export const LIVE_TYPES = [
   'deployment.created',
@@ -26,27 +29,64 @@ export interface LiveEvent {
 
 type Listener = (event: LiveEvent) => void;
 
+/** Wait before asking for a new token after the stream was refused or the token request failed. */
+const RETRY_MS = 3000;
+
 class Live {
   connected = $state(false);
   private source: EventSource | undefined;
+  private retry: ReturnType<typeof setTimeout> | undefined;
+  private lastEventId: string | undefined;
+  /** Bumped by connect() and disconnect(), so an older connection attempt still under way gives up. */
+  private generation = 0;
   private readonly listeners = new Set<Listener>();
 
   /** Opens the stream (again, e.g. after signing in with another key). */
   connect(): void {
-    this.source?.close();
-    const source = new EventSource(eventsUrl());
+    this.close();
+    this.lastEventId = undefined;
+    void this.open(++this.generation);
+  }
+
+  disconnect(): void {
+    this.generation++;
+    this.close();
+    this.connected = false;
+  }
+
+  private async open(generation: number): Promise<void> {
+    let token: string;
+    try {
+      token = (await api.streamToken()).token;
+    } catch {
+      return this.reopenLater(generation);
+    }
+    if (generation !== this.generation) return;
+    const source = new EventSource(eventsUrl(token, this.lastEventId));
     source.onopen = () => (this.connected = true);
-    source.onerror = () => (this.connected = source.readyState === EventSource.OPEN);
+    source.onerror = () => {
+      this.connected = source.readyState === EventSource.OPEN;
+      if (source.readyState === EventSource.CLOSED) this.reopenLater(generation);
+    };
     for (const type of LIVE_TYPES) {
-      source.addEventListener(type, (message) => this.dispatch(type, String(message.data)));
+      source.addEventListener(type, (message) => {
+        if (message.lastEventId) this.lastEventId = message.lastEventId;
+        this.dispatch(type, String(message.data));
+      });
     }
     this.source = source;
   }
 
-  disconnect(): void {
+  private reopenLater(generation: number): void {
+    if (generation !== this.generation) return;
+    this.close();
+    this.retry = setTimeout(() => void this.open(generation), RETRY_MS);
+  }
+
+  private close(): void {
+    clearTimeout(this.retry);
     this.source?.close();
     this.source = undefined;
-    this.connected = false;
   }
 
   private dispatch(type: LiveType, text: string): void {

@@ -15,6 +15,7 @@ export function deploymentEvent(overrides: Partial<DeploymentEvent> = {}): Deplo
     reason: '',
     requestId: null,
     externalActor: null,
+    authorization: null,
     rampId: null,
     rampStep: null,
     strategy: null,

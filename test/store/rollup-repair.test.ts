@@ -1,0 +1,151 @@
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Timeseries } from '../../server/analysis/timeseries-query.js';
+import { loadConfig } from '../../server/config.js';
+import { silentLogger, type Logger } from '../../server/log.js';
+import { ChdbStore } from '../../server/store/chdb-store.js';
+import { startTracelane, type Tracelane } from '../../server/tracelane.js';
+import { jsonRequest, jsonSpan, newTraceId, postTraces } from '../collector/otlp-request.js';
+import { tempDataDir } from '../helpers/tracelane.js';
+
+/**
+ * A crash between the span insert and the rollup insert, simulated: the rollups' materialized views are detached
+ * while spans and scores are written (the raw rows land, their rollup rows do not), then the server dies without a
+ * clean stop. At the next start the rollups are compared with the raw rows and the minutes that differ are
+ * recomputed, so the charts (read from the rollups) count every request again.
+ */
+const dataDir = tempDataDir('tracelane-rollup-repair-');
+const warnings: string[] = [];
+const log: Logger = {
+  ...silentLogger,
+  warn: (message, fields) => warnings.push(`${message} ${JSON.stringify(fields)}`),
+};
+const start = () => startTracelane(loadConfig({ PORT: '0', OTLP_PORT: '0', DATA_DIR: dataDir }), log);
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const PROMPT = 'repair/triage';
+const minuteStart = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
+
+/** `n` generation spans of PROMPT in production, in the minute starting at `minute` (epoch ms), one trace each. */
+async function sendSpans(tl: Tracelane, minute: number, n: number): Promise<string[]> {
+  const traceIds = Array.from({ length: n }, () => newTraceId());
+  const spans = traceIds.map((traceId, i) =>
+    jsonSpan(
+      {
+        name: 'chat gpt-4o-mini',
+        kind: 3,
+        startTimeUnixNano: String(BigInt(minute + i * 100) * 1_000_000n),
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.request.model': 'gpt-4o-mini',
+          'gen_ai.prompt.name': PROMPT,
+          'gen_ai.prompt.version': '1',
+        },
+      },
+      traceId,
+    ),
+  );
+  const res = await postTraces(tl.otlpUrl, jsonRequest({ 'deployment.environment.name': 'production' }, spans));
+  expect(res.status).toBe(200);
+  return traceIds;
+}
+
+async function sendScores(tl: Tracelane, traceIds: readonly string[]): Promise<void> {
+  for (const traceId of traceIds) {
+    const res = await fetch(`${tl.apiUrl}/api/v1/scores`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ traceId, name: 'accuracy', value: 1, source: 'evaluator' }),
+    });
+    expect(res.status).toBe(201);
+  }
+}
+
+/** Per minute: raw generation spans and scores of PROMPT, and what the two rollups count. */
+async function counts(tl: Tracelane) {
+  const perMinute = async (sql: string) =>
+    Object.fromEntries(
+      (await tl.store.query<{ m: string; n: number }>(sql, { prompt: PROMPT })).map((r) => [r.m, r.n] as const),
+    );
+  return {
+    spans: await perMinute(`SELECT toString(toStartOfMinute(Timestamp)) AS m, count() AS n FROM otel_traces
+       WHERE PromptName = {prompt:String} AND IsGeneration = 1 GROUP BY m`),
+    requests: await perMinute(`SELECT toString(Minute) AS m, toUInt64(sum(Requests)) AS n FROM llm_metrics_1m
+       WHERE PromptName = {prompt:String} GROUP BY m`),
+    scores: await perMinute(`SELECT toString(toStartOfMinute(span_time)) AS m, count() AS n FROM scores
+       WHERE prompt = {prompt:String} GROUP BY m`),
+    scored: await perMinute(`SELECT toString(Minute) AS m, toUInt64(sum(ScoreCount)) AS n FROM llm_scores_1m
+       WHERE PromptName = {prompt:String} GROUP BY m`),
+  };
+}
+
+/** The row a run that was killed leaves in server_runs: started, never stopped. */
+async function recordCrashedRun(): Promise<void> {
+  const store = new ChdbStore(dataDir);
+  try {
+    const now = new Date().toISOString();
+    await store.insert('server_runs', [{ id: 'crashed', started_at: now, stopped_at: null, updated_at: now }]);
+  } finally {
+    await store.close();
+  }
+}
+
+async function chartedRequests(tl: Tracelane): Promise<number> {
+  const query = new URLSearchParams({
+    environment: 'production',
+    prompt: PROMPT,
+    from: String(minuteStart - 60_000),
+    to: String(minuteStart + 5 * 60_000),
+    step: '1m',
+  });
+  const res = await fetch(`${tl.apiUrl}/api/v1/metrics/timeseries?${query.toString()}`);
+  const body = (await res.json()) as Timeseries;
+  return body.series.flatMap((s) => s.points).reduce((n, p) => n + p.requests, 0);
+}
+
+describe('rollups after a crash', () => {
+  it('finds the minutes whose rollup missed raw rows at start-up and recomputes them from the raw rows', async () => {
+    const first = await start();
+    try {
+      const rolledUp = await sendSpans(first, minuteStart, 20);
+      await sendScores(first, rolledUp.slice(0, 5));
+      // The crash window: the raw rows are written, the views that roll them up do not run.
+      await first.store.exec('DETACH TABLE llm_metrics_1m_mv');
+      await first.store.exec('DETACH TABLE llm_scores_1m_mv');
+      const lost = [...(await sendSpans(first, minuteStart, 15)), ...(await sendSpans(first, minuteStart + 60_000, 8))];
+      await sendScores(first, lost.slice(0, 4));
+      await first.store.exec('ATTACH TABLE llm_metrics_1m_mv');
+      await first.store.exec('ATTACH TABLE llm_scores_1m_mv');
+      const damaged = await counts(first);
+      expect(damaged.requests).not.toEqual(damaged.spans);
+      expect(damaged.scored).not.toEqual(damaged.scores);
+      expect(await chartedRequests(first)).toBe(20);
+    } finally {
+      await first.close();
+    }
+    await recordCrashedRun(); // the process died instead of stopping: its run never recorded a clean stop
+
+    const second = await start();
+    try {
+      const repaired = await counts(second);
+      expect(Object.values(repaired.spans).reduce((a, b) => a + b, 0)).toBe(43);
+      expect(repaired.requests).toEqual(repaired.spans);
+      expect(repaired.scored).toEqual(repaired.scores);
+      expect(await chartedRequests(second)).toBe(43);
+      expect(warnings.some((w) => w.startsWith('rollup repaired') && w.includes('"rollup":"llm_metrics_1m"'))).toBe(
+        true,
+      );
+    } finally {
+      await second.close();
+    }
+
+    warnings.length = 0;
+    const third = await start(); // after a clean stop nothing is checked
+    try {
+      expect(warnings.filter((w) => /previous run|rollup repaired/.test(w))).toEqual([]);
+      expect(await chartedRequests(third)).toBe(43);
+    } finally {
+      await third.close();
+    }
+  }, 120_000);
+});
