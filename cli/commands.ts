@@ -1,4 +1,6 @@
-import { UsageError } from './exit-codes.js';
+import type { ClientSettings } from './api-client.js';
+import { evalRun } from './eval-run.js';
+import { UsageError, type ExitCode } from './exit-codes.js';
 
 /** An API call a command makes, and how its answer reads for a person. */
 export interface Plan {
@@ -14,7 +16,19 @@ export interface Command {
   positionals: string[];
   /** Options that take a value (`--reason text`); `--json` and `--help` are accepted by every command. */
   options: Record<string, string>;
-  plan(args: Record<string, string>, options: Record<string, string | undefined>): Plan;
+  /** Options without a value (`--wait`). */
+  flags?: string[];
+  /** One API call, described for a person… */
+  plan?(args: Record<string, string>, options: Record<string, string | undefined>): Plan;
+  /** …or a command that makes several calls and chooses its own exit code. */
+  execute?(run: {
+    settings: ClientSettings;
+    args: Record<string, string>;
+    options: Record<string, string | undefined>;
+    flags: Record<string, boolean>;
+    json: boolean;
+    out: { stdout(text: string): void; stderr(text: string): void };
+  }): Promise<ExitCode>;
 }
 
 /**
@@ -79,6 +93,15 @@ function describeDeploy(status: number, b: Answer): string {
   return `deployed ${v(b.version)} to ${lane(b)} (was ${v(b.previousVersion)}) ${dep(b)}`;
 }
 
+function names(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (list.length === 0) throw new UsageError('--evaluators must name at least one evaluator');
+  return list;
+}
 /** What a review request would deploy, for the approve / reject messages. */
 const requested = (b: Answer) => `${b.prompt} ${v(b.version)} to ${b.environment}`;
 
@@ -201,5 +224,33 @@ export const COMMANDS: Record<string, Command> = {
       }),
       describe: (_s, b) => `recorded external deployment: ${lane(b)} ${v(b.version)} at ${b.time} ${dep(b)}`,
     }),
+  },
+  'eval run': {
+    usage:
+      'eval run <prompt> --version <n> --dataset <name> [--baseline <n>] [--connection <name>] [--evaluators <a,b>] [--model <model>] [--wait]',
+    summary:
+      'run a version over a dataset (against a baseline version); with --wait print the per-category table and exit 2 if a category regressed',
+    positionals: ['prompt'],
+    options: { version: 'n', dataset: 'name', baseline: 'n', connection: 'name', evaluators: 'names', model: 'model' },
+    flags: ['wait'],
+    execute: ({ settings, args, options, flags, json, out }) => {
+      if (options.version === undefined) throw new UsageError('--version is required');
+      if (options.dataset === undefined) throw new UsageError('--dataset is required');
+      return evalRun(
+        settings,
+        {
+          prompt: args.prompt!,
+          version: wholeNumber(options.version, '--version'),
+          dataset: options.dataset,
+          baseline: options.baseline === undefined ? undefined : wholeNumber(options.baseline, '--baseline'),
+          connection: options.connection,
+          evaluators: names(options.evaluators),
+          model: options.model,
+          wait: flags.wait === true,
+          json,
+        },
+        out,
+      );
+    },
   },
 };

@@ -12,7 +12,11 @@ export interface Output {
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, out: Output): Promise<ExitCode> {
   const json = argv.includes('--json');
   try {
-    const [name, ...rest] = argv;
+    const [first, ...afterFirst] = argv;
+    // two-word commands (`eval run`) are looked up by both words
+    const twoWords = first !== undefined && afterFirst[0] !== undefined && COMMANDS[`${first} ${afterFirst[0]}`];
+    const name = twoWords ? `${first} ${afterFirst[0]}` : first;
+    const rest = twoWords ? afterFirst.slice(1) : afterFirst;
     if (name === undefined) {
       out.stderr(overview());
       return EXIT.usage;
@@ -29,6 +33,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, out: Output
       strict: true,
       options: {
         ...Object.fromEntries(Object.keys(command.options).map((o) => [o, { type: 'string' as const }])),
+        ...Object.fromEntries((command.flags ?? []).map((f) => [f, { type: 'boolean' as const }])),
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -47,7 +52,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, out: Output
     const options = Object.fromEntries(
       Object.keys(command.options).map((o) => [o, typeof given[o] === 'string' ? given[o] : undefined]),
     );
-    const plan = command.plan(args, options);
+    if (command.execute) {
+      const flags = Object.fromEntries((command.flags ?? []).map((f) => [f, given[f] === true]));
+      return await command.execute({ settings: settingsFrom(env), args, options, flags, json, out });
+    }
+    const plan = command.plan!(args, options);
     const response = await callApi(settingsFrom(env), plan.method, plan.path, plan.body);
     const answer = (response.body ?? {}) as Answer;
     out.stdout(json ? JSON.stringify(response.body, null, 2) : plan.describe(response.status, answer));
@@ -84,6 +93,6 @@ function overview(): string {
     '',
     "options: --json prints the API response as JSON; --help shows a command's usage",
     'environment: TRACELANE_URL (default http://127.0.0.1:8080), TRACELANE_API_KEY, TRACELANE_TIMEOUT_MS (default 30000)',
-    'exit codes: 0 ok, 1 usage error, 2 rejected by the API (4xx), 3 server or network error',
+    'exit codes: 0 ok, 1 usage error, 2 rejected by the API (4xx) or, for eval run, a category regressed, 3 server or network error (or a run that did not complete)',
   ].join('\n');
 }

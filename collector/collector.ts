@@ -26,6 +26,11 @@ export interface Collector {
   app: Express;
   /** Counters of received, accepted, rejected and buffered spans (shown at /metrics and in the health API). */
   metrics: CollectorMetrics;
+  /**
+   * Ingests an OTLP/JSON export request produced inside this process (Tracelane's own model-call spans) through
+   * the same path as a request on /v1/traces; resolves when its spans are stored.
+   */
+  ingestJson(exportRequest: object): Promise<void>;
   /** Flushes what is buffered and stops accepting spans. */
   close(): Promise<void>;
 }
@@ -125,6 +130,10 @@ export function createCollector({ config, store, log, connections, authThrottle 
   return {
     app,
     metrics,
+    ingestJson: async (exportRequest) => {
+      const result = await ingest(Buffer.from(JSON.stringify(exportRequest)), 'json');
+      if (result.errorMessage) log.warn('own spans partly rejected', { message: result.errorMessage });
+    },
     close: async () => {
       await buffer.close();
       await pool?.close();

@@ -1,6 +1,12 @@
 import express, { type Express } from 'express';
 import type { CollectorMetrics } from '../collector/metrics.js';
 import { createAnalysisRouter } from './analysis/analysis-api.js';
+import { connectionsRouter } from './connections/connections-router.js';
+import { datasetsRouter } from './datasets/datasets-router.js';
+import { evaluatorsRouter } from './evaluators/evaluators-router.js';
+import type { Experiments } from './experiments/experiments.js';
+import { experimentsRouter } from './experiments/experiments-router.js';
+import type { ModelClient } from './models/model-client.js';
 import type { Config } from './config.js';
 import type { EventBus } from './events/event-bus.js';
 import type { ConnectionMetrics } from './http/connection-metrics.js';
@@ -42,6 +48,10 @@ export interface ApiContext {
   authThrottle: AuthThrottle;
   /** Where the collector listens (`address` 0.0.0.0 or :: on every interface), for the UI's first-trace help. */
   collectorAddress: { address: string; port: number };
+  /** The one model call site (experiments, judges, connection tests). */
+  models: ModelClient;
+  /** Experiment runs executing in this process. */
+  experiments: Experiments;
 }
 
 /** The API and web UI application (on PORT). Each feature contributes one router under /api/v1. */
@@ -62,6 +72,8 @@ export function createApiApp(ctx: ApiContext): Express {
   api.use(createMeRouter(ctx));
   api.use(createAnalysisRouter(ctx));
   api.use(createTracesRouter(ctx));
+  api.use(connectionsRouter(ctx, ctx.models), datasetsRouter(ctx), evaluatorsRouter(ctx));
+  api.use(experimentsRouter(ctx, ctx.experiments));
   api.use(draftsRouter(ctx.store), workbenchRouter(ctx.store));
   api.use(rampsRouter(ctx), targetingRouter(ctx), abTestsRouter(ctx));
   app.use('/api/v1', api);

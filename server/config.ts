@@ -125,7 +125,26 @@ export const configSchema = z.object({
   /** Webhooks: deliveries held in memory per endpoint and in total; beyond either the oldest is dropped and logged. */
   WEBHOOK_QUEUE_PER_ENDPOINT: z.coerce.number().int().min(1).default(1000),
   WEBHOOK_QUEUE_TOTAL: z.coerce.number().int().min(1).default(10_000),
+  /**
+   * Model connections: the key that encrypts secrets stored with a connection (AES-256-GCM), 32 bytes as 64 hex
+   * digits or base64. Empty: connections can only name an environment variable holding their secret.
+   */
+  CONNECTION_SECRET_KEY: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || secretKeyBytes(v) !== undefined, 'must be 32 bytes as 64 hex digits or base64'),
+  /** Model calls: first retry delay when the provider sends no Retry-After; doubles per retry up to the max. */
+  MODEL_RETRY_BASE_MS: z.coerce.number().int().min(0).default(500),
+  MODEL_RETRY_MAX_MS: z.coerce.number().int().min(0).default(8000),
+  /** Model calls: the longest Retry-After honoured; a provider asking for longer fails the call (retryable later). */
+  MODEL_RETRY_AFTER_MAX_MS: z.coerce.number().int().min(0).default(60_000),
 });
+
+/** The 32 bytes of CONNECTION_SECRET_KEY (64 hex digits or base64), or undefined when it is not that. */
+export function secretKeyBytes(text: string): Buffer | undefined {
+  const bytes = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  return bytes.length === 32 ? bytes : undefined;
+}
 
 export type Config = z.infer<typeof configSchema>;
 

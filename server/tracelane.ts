@@ -2,9 +2,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCollector } from '../collector/collector.js';
 import { startAnalysisLoop } from './analysis/analysis-loop.js';
+import { loadPriceTable } from '../collector/pricing/price-table.js';
 import { createApiApp } from './app.js';
 import type { Config } from './config.js';
 import { EventBus } from './events/event-bus.js';
+import { createExperiments, type Experiments } from './experiments/experiments.js';
+import { createModelClient, type ModelClient } from './models/model-client.js';
 import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { parseApiKeys } from './http/auth.js';
 import { authThrottleFor } from './http/auth-throttle.js';
@@ -27,6 +30,8 @@ export interface Tracelane {
   otlpUrl: string;
   store: Store;
   bus: EventBus;
+  experiments: Experiments;
+  models: ModelClient;
   /** Delivers events to webhooks (and test events on request). */
   webhooks: WebhookDispatcher;
   /** Stops accepting connections, flushes the write buffer (answering the requests waiting for it), closes the store. */
@@ -63,6 +68,9 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const collector = createCollector({ config, store, log, connections, authThrottle });
   const webhooks = startWebhookDispatcher({ config, store, log, bus });
   const analysis = startAnalysisLoop({ config, store, log, bus });
+  const spans = (request: object) => collector.ingestJson(request); // Tracelane's own model calls enter otel_traces through the collector
+  const models = createModelClient({ config, prices: loadPriceTable(config.PRICES_FILE), spans, log });
+  const experiments = createExperiments({ store, models, spans, bus, log });
 
   const apiHost = keys.enabled() ? config.HOST : LOOPBACK;
   if (!keys.enabled()) log.warn('no API_KEYS configured: the API listens on loopback only, without authentication');
@@ -90,16 +98,22 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
     connections,
     authThrottle,
     collectorAddress,
+    models,
+    experiments,
   });
   const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost, limits('api'));
+  await experiments.resumeUnfinished();
   return {
     apiUrl: urlOf(apiServer),
     otlpUrl: urlOf(otlpServer),
     store,
     bus,
+    experiments,
+    models,
     webhooks,
     close: async () => {
       bus.close(); // ends the open event streams, which would otherwise keep the server from closing
+      await experiments.stop(); // runs stay `running` and resume at the next start
       await webhooks.stop();
       await analysis.stop();
       // Stop accepting connections, then flush the write buffer so that requests waiting for it are answered, and

@@ -9,6 +9,9 @@ export const EVENT_TYPES = [
   'deployment_request.rejected',
   'regression.detected',
   'analysis.updated',
+  'experiment.started',
+  'experiment.progress',
+  'experiment.finished',
   'targeting.updated',
   'ab_test.updated',
 ] as const;

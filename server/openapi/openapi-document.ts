@@ -1,5 +1,8 @@
 import { abTestsFeature } from './ab-tests-paths.js';
 import { analysisFeature } from './analysis-paths.js';
+import { connectionsFeature } from './connections-paths.js';
+import { datasetsFeature } from './datasets-paths.js';
+import { evaluatorsFeature, experimentsFeature } from './experiments-paths.js';
 import { deploymentsFeature } from './deployments-paths.js';
 import { draftsFeature } from './drafts-paths.js';
 import { environmentsFeature } from './environments-paths.js';
@@ -26,6 +29,10 @@ export const FEATURES: readonly Feature[] = [
   abTestsFeature,
   environmentsFeature,
   analysisFeature,
+  datasetsFeature,
+  evaluatorsFeature,
+  experimentsFeature,
+  connectionsFeature,
   eventsFeature,
   webhooksFeature,
   keysFeature,

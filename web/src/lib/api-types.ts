@@ -77,3 +77,14 @@ export type DeploymentAnalysis = WithJudgements<AnalysisResponse>;
 
 /** A deployment whose latest verdict is warn or fail; its failing and warning metrics come worst first. */
 export type Regression = WithJudgements<RegressionEntry>;
+
+export type { Dataset, DatasetVersion } from '../../../server/datasets/dataset-queries.js';
+export type { DatasetItem } from '../../../server/datasets/dataset-item.js';
+export type { ImportLineError } from '../../../server/datasets/import-parse.js';
+export type { PublicConnection as ModelConnection } from '../../../server/connections/public-connection.js';
+export type { StoredEvaluator } from '../../../server/evaluators/evaluator-table.js';
+export type { Evaluation } from '../../../server/evaluators/evaluation.js';
+export type { RunSummary } from '../../../server/experiments/run-summary.js';
+export type { ItemResult } from '../../../server/experiments/run-results.js';
+export type { RunComparison, ScoreComparison } from '../../../server/experiments/compare-runs.js';
+export type { PairedRow } from '../../../server/stats/paired-comparison.js';

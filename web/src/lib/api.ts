@@ -53,6 +53,8 @@ export function currentKey(): string | undefined {
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** A text body sent as it is (a JSONL or CSV file), instead of a JSON body. */
+  text?: string;
   accept?: string;
   signal?: AbortSignal;
 }
@@ -62,12 +64,13 @@ async function send(method: string, path: string, options: RequestOptions): Prom
   const key = currentKey();
   if (key) headers.Authorization = `Bearer ${key}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.text !== undefined) headers['Content-Type'] = 'text/plain; charset=utf-8';
   let response: Response;
   try {
     response = await fetch(API_BASE + path + queryString(options.query), {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.text ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       signal: options.signal,
     });
   } catch (cause) {

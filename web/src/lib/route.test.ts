@@ -12,6 +12,11 @@ describe('routes', () => {
       { page: 'deployments' },
       { page: 'traces' },
       { page: 'trace', traceId: '0af7651916cd43dd8448eb211c80319c' },
+      { page: 'datasets' },
+      { page: 'dataset', name: 'support/tickets' },
+      { page: 'experiments' },
+      { page: 'experiment', runId: 'run_0af76519' },
+      { page: 'connections' },
       { page: 'draft', prompt: 'support/answer' },
       { page: 'prompt-compare', prompt: 'support/answer' },
       { page: 'reviews' },
@@ -25,6 +30,7 @@ describe('routes', () => {
     expect(parseRoute('/nope')).toEqual({ page: 'not-found', path: '/nope' });
     expect(parseRoute('/prompts/%E0%A4%A/versions').page).toBe('not-found');
     expect(parseRoute('/traces/a/b').page).toBe('not-found');
+    expect(parseRoute('/settings/keys').page).toBe('not-found');
   });
 
   it('drops empty query parameters', () => {

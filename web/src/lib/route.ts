@@ -12,6 +12,9 @@
  *   /deployments?prompt=&environment=&kind=       audit trail
  *   /traces?environment=&prompt=&version=&model=&status=&minMs=&range=   trace list
  *   /traces/{traceId}                             one trace
+ *   /datasets, /datasets/{name}                   labelled datasets, one dataset's items
+ *   /experiments, /experiments/{runId}            experiment runs, one run with its per-category table
+ *   /settings/connections                         model connections (admin)
  *   /reviews?status=&request=                     review requests and their evidence
  *   /settings?tab=environments|webhooks|keys      settings (admins)
  */
@@ -26,6 +29,11 @@ export type Route =
   | { page: 'deployments' }
   | { page: 'traces' }
   | { page: 'trace'; traceId: string }
+  | { page: 'datasets' }
+  | { page: 'dataset'; name: string }
+  | { page: 'experiments' }
+  | { page: 'experiment'; runId: string }
+  | { page: 'connections' }
   | { page: 'reviews' }
   | { page: 'settings' }
   | { page: 'not-found'; path: string };
@@ -65,6 +73,11 @@ export function parseRoute(pathname: string): Route {
   if (first === 'reviews' && parts.length === 1) return { page: 'reviews' };
   if (first === 'settings' && parts.length === 1) return { page: 'settings' };
   if (first === 'traces' && second && parts.length === 2) return { page: 'trace', traceId: second };
+  if (first === 'datasets' && parts.length === 1) return { page: 'datasets' };
+  if (first === 'datasets' && second && parts.length === 2) return { page: 'dataset', name: second };
+  if (first === 'experiments' && parts.length === 1) return { page: 'experiments' };
+  if (first === 'experiments' && second && parts.length === 2) return { page: 'experiment', runId: second };
+  if (first === 'settings' && second === 'connections' && parts.length === 2) return { page: 'connections' };
   return notFound;
 }
 
@@ -92,6 +105,15 @@ export function routePath(route: Route): string {
       return `/${route.page}`;
     case 'trace':
       return `/traces/${enc(route.traceId)}`;
+    case 'datasets':
+    case 'experiments':
+      return `/${route.page}`;
+    case 'dataset':
+      return `/datasets/${enc(route.name)}`;
+    case 'experiment':
+      return `/experiments/${enc(route.runId)}`;
+    case 'connections':
+      return '/settings/connections';
     case 'not-found':
       return route.path;
   }
