@@ -5,6 +5,7 @@ import {
   formatClock,
   formatCount,
   formatMs,
+  formatNumber,
   formatPValue,
   formatPercent,
   formatUsd,
@@ -34,6 +35,9 @@ describe('formatters', () => {
   it('renders counts, rates, changes and p-values', () => {
     expect(formatCount(12345)).toBe('12,345');
     expect(formatCount(12.34)).toBe('12.3');
+    expect(formatNumber(0.052345)).toBe('0.0523');
+    expect(formatNumber(1240.4)).toBe('1,240');
+    expect(formatNumber(null)).toBe(NONE);
     expect(formatPercent(0.025)).toBe('2.50%');
     expect(formatChange(100, 132)).toBe('+32.0%');
     expect(formatChange(100, 91.5)).toBe('−8.5%');

@@ -87,3 +87,9 @@ export function formatAgo(ms: number, now: number): string {
   if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
   return `${Math.round(s / 86_400)} d ago`;
 }
+
+/** A statistic of any metric with three significant digits: `0.0523`, `1,240`, `12.5`. */
+export function formatNumber(v: number | null | undefined): string {
+  if (!isNum(v)) return NONE;
+  return Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : String(Number(v.toPrecision(3)));
+}

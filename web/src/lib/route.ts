@@ -8,6 +8,7 @@
  *   /prompts/{prompt}/draft                       the signed-in author's draft (the editor)
  *   /prompts/{prompt}/compare?from=&to=&window=   compare two sides (versions, environments, a draft, last pass)
  *   /prompts/{prompt}/environments/{environment}  the on-call view (?range= | ?from=&to=, &deployment=, &split=version, &latency=log)
+ *   /prompts/{prompt}/environments/{environment}/delivery   ramps, targeting rules and A/B tests of a lane
  *   /compare?prompt=&environment=&model=&range=   version comparison
  *   /deployments?prompt=&environment=&kind=       audit trail
  *   /traces?environment=&prompt=&version=&model=&status=&minMs=&range=   trace list
@@ -25,6 +26,7 @@ export type Route =
   | { page: 'draft'; prompt: string }
   | { page: 'prompt-compare'; prompt: string }
   | { page: 'oncall'; prompt: string; environment: string }
+  | { page: 'delivery'; prompt: string; environment: string }
   | { page: 'compare' }
   | { page: 'deployments' }
   | { page: 'traces' }
@@ -67,6 +69,8 @@ export function parseRoute(pathname: string): Route {
   if (first === 'prompts' && second && third === 'environments' && fourth && parts.length === 4 && !fifth) {
     return { page: 'oncall', prompt: second, environment: fourth };
   }
+  if (first === 'prompts' && second && third === 'environments' && fourth && fifth === 'delivery' && parts.length === 5)
+    return { page: 'delivery', prompt: second, environment: fourth };
   if (first === 'compare' && parts.length === 1) return { page: 'compare' };
   if (first === 'deployments' && parts.length === 1) return { page: 'deployments' };
   if (first === 'traces' && parts.length === 1) return { page: 'traces' };
@@ -97,6 +101,8 @@ export function routePath(route: Route): string {
       return `/prompts/${enc(route.prompt)}/compare`;
     case 'oncall':
       return `/prompts/${enc(route.prompt)}/environments/${enc(route.environment)}`;
+    case 'delivery':
+      return `/prompts/${enc(route.prompt)}/environments/${enc(route.environment)}/delivery`;
     case 'compare':
     case 'deployments':
     case 'traces':
