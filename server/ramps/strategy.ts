@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatStrategyText } from './strategy-text.js';
 
 /**
  * A rollout strategy: the steps a new version walks through, each a share of traffic held for a minimum time
@@ -62,9 +63,7 @@ export const strategySchema = z
   }));
 
 /** `5% 15m → 25% 30m → 100%`. */
-export function describeStrategy(strategy: Strategy): string {
-  return [...strategy.steps.map((s) => `${s.percent}% ${s.minutes}m`), '100%'].join(' → ');
-}
+export const describeStrategy = formatStrategyText;
 
 /** Total minimum duration of a ramp, in minutes. */
 export const strategyMinutes = (strategy: Strategy): number => strategy.steps.reduce((sum, s) => sum + s.minutes, 0);

@@ -8,6 +8,7 @@ import {
   formatNumber,
   formatPValue,
   formatPercent,
+  formatTimeLeft,
   formatUsd,
   NONE,
 } from './format.js';
@@ -58,5 +59,11 @@ describe('formatters', () => {
     expect(formatAgo(now - 5 * 60_000, now)).toBe('5 min ago');
     expect(formatAgo(now - 3 * 3_600_000, now)).toBe('3 h ago');
     expect(formatAgo(now - 2 * 86_400_000, now)).toBe('2 d ago');
+  });
+
+  it('says how long is left', () => {
+    expect(formatTimeLeft(40_000)).toBe('40 s');
+    expect(formatTimeLeft(14 * 60_000 - 500)).toBe('14 min');
+    expect(formatTimeLeft(65 * 60_000)).toBe('1 h 05 min');
   });
 });

@@ -1,16 +1,17 @@
-import type { Strategy } from './api-types.js';
+import type { Strategy } from './strategy.js';
 
 /**
- * A rollout strategy as people type and read it: `5% 15m → 25% 30m → 50% 30m → 100%` (steps separated by `→`,
- * `->` or `,`; a final 100 % is implied). The server validates the steps again and names the field of any error.
+ * A rollout strategy as people type and read it — in the deploy form, `tracelane deploy --strategy` and messages:
+ * `5% 15m → 25% 30m → 50% 30m → 100%` (steps separated by `→`, `->` or `,`; a final 100 % is implied). Pure and
+ * dependency-free, so the UI and the CLI use it too; the server validates the steps again (strategy.ts).
  */
-export function formatStrategy(strategy: Strategy): string {
+export function formatStrategyText(strategy: Strategy): string {
   return [...strategy.steps.map((s) => `${s.percent}% ${s.minutes}m`), '100%'].join(' → ');
 }
 
 const STEP = /^(\d+(?:\.\d+)?)\s*%\s*(?:(\d+)\s*(?:m|min|minutes?))?$/;
 
-export function parseStrategy(text: string): { strategy: Strategy } | { error: string } {
+export function parseStrategyText(text: string): { strategy: Strategy } | { error: string } {
   const parts = text
     .split(/→|->|,/)
     .map((p) => p.trim())
@@ -27,13 +28,4 @@ export function parseStrategy(text: string): { strategy: Strategy } | { error: s
   }
   if (steps.length === 0) return { error: 'a ramp needs a step below 100%' };
   return { strategy: { steps } };
-}
-
-/** `14 min`, `1 h 05 min`, `40 s`: how long until a step may end. */
-export function formatTimeLeft(ms: number): string {
-  const s = Math.ceil(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const min = Math.ceil(s / 60);
-  if (min < 60) return `${min} min`;
-  return `${Math.floor(min / 60)} h ${String(min % 60).padStart(2, '0')} min`;
 }
