@@ -163,6 +163,26 @@ describe('progressive delivery in the UI', () => {
     await runAbTests({ store: tl.store, bus: tl.bus, log: silentLogger }, Date.now() + 2000);
 
     await page.goto(`${tl.apiUrl}/prompts/${enc(prompt)}/environments/staging/delivery`);
+    // A targeting rule, created in the form and saved as revision 1, decides resolve for its segment.
+    await page.getByRole('button', { name: 'New rule' }).click();
+    const rule = page.getByRole('form', { name: 'New rule' });
+    await rule.getByLabel('Name').fill('internal-users');
+    await rule.getByLabel('Version').selectOption('2');
+    await rule.getByLabel('Condition 1 subject').fill('plan');
+    await rule.getByLabel('Condition 1 operator').selectOption('in');
+    await rule.getByLabel('Condition 1 value').fill('internal, staff');
+    await rule.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByRole('button', { name: 'Save rules…' }).click();
+    const save = page.getByRole('dialog', { name: 'Save the targeting rules?' });
+    await save.getByLabel('Reason (required)').fill('staff first');
+    await save.getByRole('button', { name: 'Save revision 1' }).click();
+    await page.getByText('Revision 1 by ops').waitFor();
+    expect(await page.getByRole('table', { name: 'Rules' }).innerText()).toContain('plan is one of internal, staff');
+    const staff = await ops.get<{ version: number; arm: string }>(
+      `/api/v1/prompts/${enc(prompt)}/resolve?environment=staging&key=u1&attr.plan=staff`,
+    );
+    expect(staff.body).toMatchObject({ version: 2, arm: 'rule:internal-users' });
+
     const result = page.getByRole('status', { name: 'Result of shorter' });
     await result.getByText('winner', { exact: true }).waitFor();
     expect(await result.innerText()).toMatch(
