@@ -51,6 +51,7 @@ export async function listTraces(store: Store, q: TraceListQuery): Promise<Trace
   addFilter(q.prompt, 'PromptName', 'prompt');
   addFilter(q.version, 'PromptVersion', 'version');
   addFilter(q.model, 'Model', 'model');
+  addFilter(q.arm, 'PromptArm', 'arm');
 
   const having: string[] = [];
   if (q.status) having.push(q.status === 'error' ? 'hasError = 1' : 'hasError = 0');

@@ -212,5 +212,10 @@ describe('targeting rules', () => {
       { arm: 'rule:internal-users', n: 1 },
       { arm: 'stable', n: 1 },
     ]);
+    const listed = await viewer.get<{ traces: unknown[] }>(
+      `/api/v1/traces?prompt=${enc(prompt)}&arm=${enc('rule:internal-users')}`,
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body.traces).toHaveLength(1);
   });
 });

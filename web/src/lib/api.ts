@@ -128,6 +128,7 @@ export interface TraceFilter extends WindowQuery {
   prompt?: string;
   version?: string;
   model?: string;
+  arm?: string;
   status?: 'ok' | 'error';
   minDurationMs?: number;
   maxDurationMs?: number;
