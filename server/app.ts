@@ -20,6 +20,7 @@ import { keysRouter } from './registry/keys-router.js';
 import { registryRouter } from './registry/registry-router.js';
 import type { Logger } from './log.js';
 import { createOpenApiRouter } from './openapi/openapi-router.js';
+import { overviewRouter } from './overview/overview-router.js';
 import type { Store } from './store/store.js';
 import { createTracesRouter } from './traces/traces-router.js';
 import { createWebhooksRouter } from './webhooks/webhooks-router.js';
@@ -72,6 +73,7 @@ export function createApiApp(ctx: ApiContext): Express {
   api.use(createMeRouter(ctx));
   api.use(createAnalysisRouter(ctx));
   api.use(createTracesRouter(ctx));
+  api.use(overviewRouter(ctx));
   api.use(connectionsRouter(ctx, ctx.models), datasetsRouter(ctx), evaluatorsRouter(ctx));
   api.use(experimentsRouter(ctx, ctx.experiments));
   api.use(draftsRouter(ctx.store), workbenchRouter(ctx.store));

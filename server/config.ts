@@ -44,7 +44,7 @@ export const configSchema = z.object({
     .max(24 * 400)
     .default(24),
   /**
-   * API keys with roles: comma-separated `name:role:secret`, role one of viewer, deployer, admin.
+   * API keys with roles: comma-separated `name:role:secret`, role one of viewer, scorer, deployer, admin.
    * Empty: no authentication, and the server listens on loopback only.
    */
   API_KEYS: list.default([]),
@@ -101,8 +101,14 @@ export const configSchema = z.object({
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
   /** Evaluation results received as OTLP logs: milliseconds between attempts to score the spans they belong to. */
   EVALUATION_LINK_INTERVAL_MS: z.coerce.number().int().min(10).default(2000),
-  /** Analysis: milliseconds between re-evaluations of the deployments still inside their bake window. */
-  ANALYSIS_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * Analysis: milliseconds between runs of the analysis loop. A run re-evaluates only deployments whose lane received
+   * data (every run while young, at most once a minute later on), whose window closed, or whose rollback is pending.
+   */
+  ANALYSIS_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Trace search (`GET /api/v1/traces`): longest a query may run, and most span rows it may read, before a 400. */
+  TRACE_SEARCH_MAX_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  TRACE_SEARCH_MAX_ROWS: z.coerce.number().int().min(1000).default(200_000_000),
   /** Self-observability: OTLP/HTTP endpoint (…/v1/traces) receiving a span per request Tracelane serves. Empty: off. */
   SELF_TRACES_OTLP_ENDPOINT: z.union([z.literal(''), z.url()]).default(''),
   /** Self-observability: the `service.name` of those spans. */

@@ -21,7 +21,8 @@ import { CollectorMetrics } from '../collector/metrics.js';
 import { ddlRendererFor } from './store/cluster-ddl.js';
 import { applyRetention, loadMigrations, migrate } from './store/migrate.js';
 import { openStore } from './store/open-store.js';
-import { repairMinuteRollups } from './store/rollup-repair.js';
+import { repairRollups } from './store/rollup-repair.js';
+import { backfillRollupTiers } from './store/rollup-tiers.js';
 import { startRun } from './store/server-runs.js';
 import { startEvaluationLinker } from './span-events/evaluation-linker.js';
 import { startSelfTracing } from './telemetry/self-tracing.js';
@@ -54,11 +55,12 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const applied = await migrate(store, loadMigrations(), renderDdl);
   if (applied.length > 0) log.info('migrations applied', { migrations: applied });
   await applyRetention(store, config.RETENTION_DAYS, config.ROLLUP_RETENTION_DAYS, renderDdl);
+  await backfillRollupTiers(store, log); // before the repair: it compares the tiers with the per-minute rollup
   const run = await startRun(store);
   if (run.previousUnclean) {
     // Before anything is ingested. With a ClickHouse server, standalone collectors may be writing the newest minutes.
-    log.warn('the previous run did not stop cleanly: checking the per-minute rollups against the raw rows');
-    await repairMinuteRollups(store, log, {
+    log.warn('the previous run did not stop cleanly: checking the rollups against the raw rows');
+    await repairRollups(store, log, {
       hours: config.ROLLUP_REPAIR_HOURS,
       settleMs: config.CLICKHOUSE_URL === '' ? 0 : ROLLUP_SETTLE_MS,
       ...(renderDdl ? { render: renderDdl } : {}),

@@ -20,23 +20,39 @@ export interface AnalysisLoopDeps {
   log: Logger;
 }
 
+/** A/B tests end at a declared minute or sample size: checking them once a minute is enough. */
+const AB_TEST_CHECK_MS = 60_000;
+
 /**
- * Re-evaluates deployments every ANALYSIS_INTERVAL_MS, the next run starting that long after the previous one ended;
- * after each evaluation the running ramps take their next step (server/ramps/) and A/B tests that reached their
- * declared time or size end (server/ab-tests/).
+ * Runs the evaluator every ANALYSIS_INTERVAL_MS, the next run starting that long after the previous one ended. A run
+ * re-evaluates only the deployments that are due (new data, a closed window, a pending rollback), so a short interval
+ * costs little when nothing happens and lets large regressions be caught within seconds. After each run the running
+ * ramps take their next step (server/ramps/, a few small queries) and, at most once a minute, A/B tests that reached
+ * their declared time or size end (server/ab-tests/: each check reads the test's spans).
  */
 export function startAnalysisLoop(deps: AnalysisLoopDeps): AnalysisLoop {
-  const evaluator = createEvaluator({ ...deps, registry: createRegistry(deps) });
+  const evaluator = createEvaluator({
+    ...deps,
+    registry: createRegistry(deps),
+    minIntervalMs: deps.config.ANALYSIS_INTERVAL_MS,
+  });
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let current: Promise<unknown> = Promise.resolve();
+  let abTestsCheckedAt = 0;
+  const checkAbTests = async () => {
+    const now = Date.now();
+    if (now - abTestsCheckedAt < AB_TEST_CHECK_MS) return;
+    abTestsCheckedAt = now;
+    await runAbTests(deps, now);
+  };
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {
       current = evaluator
         .evaluateNow()
         .then(() => runRamps(deps, Date.now()))
-        .then(() => runAbTests(deps, Date.now()))
+        .then(checkAbTests)
         .catch((err: unknown) => deps.log.error('analysis loop failed', { error: String(err) }))
         .finally(schedule);
     }, deps.config.ANALYSIS_INTERVAL_MS);

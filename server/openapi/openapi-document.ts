@@ -8,6 +8,7 @@ import { draftsFeature } from './drafts-paths.js';
 import { environmentsFeature } from './environments-paths.js';
 import { eventsFeature } from './events-paths.js';
 import { keysFeature } from './keys-paths.js';
+import { overviewFeature } from './overview-paths.js';
 import { errorResponses, object, string, type Feature, type PathItem, type Schema } from './openapi-helpers.js';
 import { promptsFeature } from './prompts-paths.js';
 import { rampsFeature } from './ramps-paths.js';
@@ -29,6 +30,7 @@ export const FEATURES: readonly Feature[] = [
   abTestsFeature,
   environmentsFeature,
   analysisFeature,
+  overviewFeature,
   datasetsFeature,
   evaluatorsFeature,
   experimentsFeature,
@@ -43,7 +45,7 @@ const errorSchema: Schema = object({
   error: object(
     {
       code: string(
-        'Machine-readable code: bad_request, unauthorized, forbidden, not_found, conflict, too_large, store_unavailable, internal.',
+        'Machine-readable code: bad_request, search_too_broad, unauthorized, forbidden, not_found, conflict, too_large, store_unavailable, internal.',
       ),
       message: string('What is wrong, naming the field.'),
       field: string('The offending field or parameter, when one is to blame.'),

@@ -11,6 +11,7 @@ export * from './drift.js';
 export * from './measure-metric.js';
 export * from './judge-metric.js';
 export * from './judge-deployment.js';
+export * from './early-stop.js';
 export * from './mcnemar.js';
 export * from './wilcoxon.js';
 export * from './holm.js';

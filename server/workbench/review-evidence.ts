@@ -1,6 +1,6 @@
 import { AppError } from '../http/errors.js';
 import { latestAnalysis } from '../analysis/analyses-store.js';
-import type { Verdict } from '../stats/index.js';
+import type { OverallVerdict } from '../stats/index.js';
 import { listDeploymentEvents } from '../registry/deployment-queries.js';
 import { listEnvironments } from '../registry/environment-queries.js';
 import type { DeploymentRequest } from '../registry/request-queries.js';
@@ -19,7 +19,7 @@ export interface PreviousVerdict {
   deploymentId: string | null;
   deployedAt: string | null;
   /** Its latest evaluation, or null while none is stored. */
-  verdict: Verdict | null;
+  verdict: OverallVerdict | null;
   final: boolean;
   reason: string | null;
   evaluatedAt: string | null;

@@ -46,5 +46,8 @@ export async function rollupTotals(store: Store, prompt: string) {
     requests: await total('SELECT toUInt64(sum(Requests)) AS n FROM llm_metrics_1m WHERE PromptName = {prompt:String}'),
     scores: await total('SELECT count() AS n FROM scores WHERE prompt = {prompt:String}'),
     scored: await total('SELECT toUInt64(sum(ScoreCount)) AS n FROM llm_scores_1m WHERE PromptName = {prompt:String}'),
+    // The overview's tiers, filled from llm_metrics_1m.
+    tier10m: await total('SELECT toUInt64(sum(Requests)) AS n FROM llm_metrics_10m WHERE PromptName = {prompt:String}'),
+    tier1h: await total('SELECT toUInt64(sum(Requests)) AS n FROM llm_metrics_1h WHERE PromptName = {prompt:String}'),
   };
 }

@@ -20,7 +20,8 @@ const log: Logger = {
   ...silentLogger,
   warn: (message, fields) => warnings.push(`${message} ${JSON.stringify(fields)}`),
 };
-const start = () => startTracelane(loadConfig({ PORT: '0', OTLP_PORT: '0', DATA_DIR: dataDir }), log);
+const start = () =>
+  startTracelane(loadConfig({ PORT: '0', OTLP_PORT: '0', OTLP_GRPC_PORT: '0', DATA_DIR: dataDir }), log);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const PROMPT = 'repair/triage';
@@ -94,6 +95,18 @@ async function recordCrashedRun(): Promise<void> {
   }
 }
 
+/** Requests of PROMPT in the overview's tiers (filled from llm_metrics_1m). */
+async function tierRequests(tl: Tracelane) {
+  const total = async (table: string) =>
+    (
+      await tl.store.query<{ n: number }>(
+        `SELECT toUInt64(sum(Requests)) AS n FROM ${table} WHERE PromptName = {prompt:String}`,
+        { prompt: PROMPT },
+      )
+    )[0]?.n;
+  return { tier10m: await total('llm_metrics_10m'), tier1h: await total('llm_metrics_1h') };
+}
+
 async function chartedRequests(tl: Tracelane): Promise<number> {
   const query = new URLSearchParams({
     environment: 'production',
@@ -108,7 +121,7 @@ async function chartedRequests(tl: Tracelane): Promise<number> {
 }
 
 describe('rollups after a crash', () => {
-  it('finds the minutes whose rollup missed raw rows at start-up and recomputes them from the raw rows', async () => {
+  it('finds the minutes whose rollup missed raw rows at start-up and recomputes them and the overview tiers', async () => {
     const first = await start();
     try {
       const rolledUp = await sendSpans(first, minuteStart, 20);
@@ -128,6 +141,7 @@ describe('rollups after a crash', () => {
       expect(damaged.scored).not.toEqual(damaged.scores);
       expect(damaged.embeddings).not.toEqual(damaged.embeddingSpans);
       expect(await chartedRequests(first)).toBe(20);
+      expect(await tierRequests(first)).toEqual({ tier10m: 20, tier1h: 20 });
     } finally {
       await first.close();
     }
@@ -142,6 +156,7 @@ describe('rollups after a crash', () => {
       expect(Object.values(repaired.embeddingSpans)).toEqual([6]);
       expect(repaired.embeddings).toEqual(repaired.embeddingSpans);
       expect(await chartedRequests(second)).toBe(43);
+      expect(await tierRequests(second)).toEqual({ tier10m: 43, tier1h: 43 });
       expect(warnings.some((w) => w.startsWith('rollup repaired') && w.includes('"rollup":"llm_metrics_1m"'))).toBe(
         true,
       );
@@ -157,5 +172,5 @@ describe('rollups after a crash', () => {
     } finally {
       await third.close();
     }
-  }, 120_000);
+  }, 240_000);
 });

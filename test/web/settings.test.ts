@@ -131,6 +131,11 @@ describe('Settings', () => {
     await page.getByRole('link', { name: 'API keys' }).click();
     const create = page.getByRole('form', { name: 'New API key' });
     await create.getByLabel('Name').fill('ci-bot');
+    const roles = await create
+      .getByLabel('Role')
+      .locator('option')
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(roles).toEqual(['viewer', 'scorer', 'deployer', 'admin']); // the server's ROLES
     await create.getByLabel('Role').selectOption('deployer');
     await create.getByRole('button', { name: 'Create key' }).click();
     const secret = await page.getByLabel('API key ci-bot').innerText();

@@ -10,6 +10,9 @@ import type { TracePage as TraceListPage } from '../../../server/traces/list-tra
 
 export type { Role } from '../../../server/http/auth.js';
 export type { Verdict } from '../../../server/stats/judge-metric.js';
+export type { OverallVerdict } from '../../../server/stats/judge-deployment.js';
+export type { AnalysisSummary } from '../../../server/analysis/analyses-store.js';
+export type { Overview, OverviewLane } from '../../../server/overview/overview.js';
 export type { MetricName } from '../../../server/stats/thresholds.js';
 export type { DeploymentEvent, DeploymentKind } from '../../../server/registry/deployment-event.js';
 export type { MetricValues } from '../../../server/analysis/metric-values.js';
