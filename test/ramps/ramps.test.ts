@@ -81,9 +81,12 @@ describe('a ramp', () => {
     for (const [index, percent] of [5, 25, 50].entries()) {
       const view = await rampOf(id);
       expect(view).toMatchObject({ status: 'running', stepIndex: index, percent });
-      await insertTraffic(tl, lane, [{ version: 2 }, { version: 1 }], stepStart, 10, 400, 100 + index);
+      // Traffic arrives as the step runs: the analysis loop re-evaluates a deployment when new data comes in.
+      const arms = [{ version: 2 }, { version: 1 }];
+      await insertTraffic(tl, lane, arms, stepStart, 6, 240, 100 + index);
       const early = await ramps.tick(stepStart + 6 * MIN);
       expect(early.find((o) => o.ramp.id === id)?.decision).toMatchObject({ action: 'wait' });
+      await insertTraffic(tl, lane, arms, stepStart + 6 * MIN, 4, 160, 200 + index);
       const [outcome] = (await ramps.tick(stepStart + 10 * MIN + 1000)).filter((o) => o.ramp.id === id);
       expect(outcome?.decision.action, outcome?.decision.reason).toBe(index === 2 ? 'complete' : 'advance');
       expect(outcome?.event).toMatchObject({ actor: 'ramp', rampId: id, rampStep: index + 1 });
