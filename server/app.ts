@@ -1,6 +1,9 @@
 import express, { type Express } from 'express';
 import type { CollectorMetrics } from '../collector/metrics.js';
+import { createAlertingRouter } from './alerts/alerts-api.js';
+import type { AlertsRuntime } from './alerts/alerts-runtime.js';
 import { createAnalysisRouter } from './analysis/analysis-api.js';
+import { createChangesRouter } from './changes/changes-router.js';
 import { connectionsRouter } from './connections/connections-router.js';
 import { datasetsRouter } from './datasets/datasets-router.js';
 import { evaluatorsRouter } from './evaluators/evaluators-router.js';
@@ -49,6 +52,7 @@ export interface ApiContext {
   authThrottle: AuthThrottle;
   /** Where the collector listens (`address` 0.0.0.0 or :: on every interface), for the UI's first-trace help. */
   collectorAddress: { address: string; port: number };
+  alerts: AlertsRuntime;
   /** The one model call site (experiments, judges, connection tests). */
   models: ModelClient;
   /** Experiment runs executing in this process. */
@@ -78,6 +82,8 @@ export function createApiApp(ctx: ApiContext): Express {
   api.use(experimentsRouter(ctx, ctx.experiments));
   api.use(draftsRouter(ctx.store), workbenchRouter(ctx.store));
   api.use(rampsRouter(ctx), targetingRouter(ctx), abTestsRouter(ctx));
+  api.use(createAlertingRouter(ctx));
+  api.use(createChangesRouter(ctx));
   app.use('/api/v1', api);
   app.use('/api', (_req, _res, next) => next(notFound('no such API route')));
   app.use(createWebHandler());

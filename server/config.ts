@@ -159,6 +159,34 @@ export const configSchema = z.object({
   /** Webhooks: deliveries held in memory per endpoint and in total; beyond either the oldest is dropped and logged. */
   WEBHOOK_QUEUE_PER_ENDPOINT: z.coerce.number().int().min(1).default(1000),
   WEBHOOK_QUEUE_TOTAL: z.coerce.number().int().min(1).default(10_000),
+  /** Base URL of the UI as people reach it, for links in alert messages. Empty: the API's own address. */
+  PUBLIC_URL: z.union([z.literal(''), z.url()]).default(''),
+  /** Alerts: milliseconds between evaluations of the monitors (and checks of deployment verdicts). */
+  ALERTS_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Alert notifications: attempts per channel and alert step, the first included, before it is given up. */
+  ALERT_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /** Alert notifications: delay before the first retry; it doubles per attempt (with jitter) up to …_MAX_MS. */
+  ALERT_DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2000),
+  ALERT_DELIVERY_RETRY_MAX_MS: z.coerce.number().int().min(1).default(300_000),
+  /** Alert notifications: time allowed for one attempt (Slack, PagerDuty, webhook request; SMTP session). */
+  ALERT_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  /** Email channel: SMTP server. Empty: email channels cannot send (their deliveries fail, saying so). */
+  SMTP_HOST: z.string().default(''),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  /**
+   * `starttls`: upgrade with STARTTLS when the server offers it; `require-starttls`: refuse to send without it;
+   * `implicit`: TLS from the first byte (usually port 465); `none`: plain text (a local relay).
+   */
+  SMTP_TLS: z.enum(['starttls', 'require-starttls', 'implicit', 'none']).default('starttls'),
+  /** SMTP credentials; empty user: no authentication. Never logged or returned by the API. */
+  SMTP_USER: z.string().default(''),
+  SMTP_PASSWORD: z.string().default(''),
+  /** Sender of alert emails. */
+  SMTP_FROM: z.string().min(3).default('Tracelane <tracelane@localhost>'),
+  /** Unannounced changes: milliseconds between scans for model snapshot switches and prompt text drift. */
+  CHANGES_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Unannounced changes: spans are scanned this long after their time, so that late spans are not missed. */
+  CHANGES_SCAN_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
   /**
    * Model connections: the key that encrypts secrets stored with a connection (AES-256-GCM), 32 bytes as 64 hex
    * digits or base64. Empty: connections can only name an environment variable holding their secret.

@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCollector } from '../collector/collector.js';
-import { startGrpcReceiver } from '../collector/receiver/grpc-server.js';
+import { startAlerts, type AlertsRuntime } from './alerts/alerts-runtime.js';
 import { startAnalysisLoop } from './analysis/analysis-loop.js';
+import { startChangeDetection, type ChangeDetection } from './changes/change-detection.js';
+import { startGrpcReceiver } from '../collector/receiver/grpc-server.js';
 import { loadPriceTable } from '../collector/pricing/price-table.js';
 import { createApiApp } from './app.js';
 import type { Config } from './config.js';
@@ -40,6 +42,8 @@ export interface Tracelane {
   models: ModelClient;
   /** Delivers events to webhooks (and test events on request). */
   webhooks: WebhookDispatcher;
+  alerts: AlertsRuntime;
+  changes: ChangeDetection;
   /** Stops accepting connections, flushes the write buffer (answering the requests waiting for it), closes the store. */
   close(): Promise<void>;
 }
@@ -78,6 +82,9 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const collector = createCollector({ config, store, log, connections, authThrottle, metrics, onEvaluations });
   const webhooks = startWebhookDispatcher({ config, store, log, bus });
   const analysis = startAnalysisLoop({ config, store, log, bus });
+  let publicUrl = config.PUBLIC_URL; // the API's own address once it listens, when not configured
+  const alerts = await startAlerts({ config, store, log, bus, publicUrl: () => publicUrl });
+  const changes = startChangeDetection({ config, store, bus, log });
   const spans = (request: object) => collector.ingestJson(request); // Tracelane's own model calls enter otel_traces through the collector
   const models = createModelClient({ config, prices: loadPriceTable(config.PRICES_FILE), spans, log });
   const experiments = createExperiments({ store, models, spans, bus, log });
@@ -114,10 +121,12 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
     connections,
     authThrottle,
     collectorAddress,
+    alerts,
     models,
     experiments,
   });
   const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost, limits('api'));
+  publicUrl ||= urlOf(apiServer);
   await experiments.resumeUnfinished();
   return {
     apiUrl: urlOf(apiServer),
@@ -128,11 +137,15 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
     experiments,
     models,
     webhooks,
+    alerts,
+    changes,
     close: async () => {
       bus.close(); // ends the open event streams, which would otherwise keep the server from closing
       await experiments.stop(); // runs stay `running` and resume at the next start
       await webhooks.stop();
       await analysis.stop();
+      await alerts.stop();
+      await changes.stop();
       // Stop accepting connections, then flush the write buffer so that requests waiting for it are answered, and
       // only then wait for the open requests to end.
       const closing = Promise.all([stop(apiServer), stop(otlpServer), grpc.close()]);

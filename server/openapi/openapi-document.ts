@@ -1,5 +1,7 @@
 import { abTestsFeature } from './ab-tests-paths.js';
+import { alertsFeature } from './alerts-paths.js';
 import { analysisFeature } from './analysis-paths.js';
+import { changesFeature } from './changes-paths.js';
 import { connectionsFeature } from './connections-paths.js';
 import { datasetsFeature } from './datasets-paths.js';
 import { evaluatorsFeature, experimentsFeature } from './experiments-paths.js';
@@ -30,6 +32,8 @@ export const FEATURES: readonly Feature[] = [
   abTestsFeature,
   environmentsFeature,
   analysisFeature,
+  alertsFeature,
+  changesFeature,
   overviewFeature,
   datasetsFeature,
   evaluatorsFeature,

@@ -17,6 +17,8 @@ export interface OutboundResponse {
   status: number;
   /** The start of the response body (at most `excerptBytes`); the rest is never read. */
   excerpt: string;
+  /** The receiver's `Retry-After` header (429, 503), as sent. */
+  retryAfter: string | undefined;
 }
 
 /**
@@ -60,7 +62,8 @@ export async function postGuarded(
       req.once('error', reject);
       req.end(post.body);
     });
-    return { status: response.statusCode ?? 0, excerpt: await readExcerpt(response, excerptBytes) };
+    const retryAfter = response.headers['retry-after'];
+    return { status: response.statusCode ?? 0, excerpt: await readExcerpt(response, excerptBytes), retryAfter };
   } catch (err) {
     throw signal.aborted ? signal.reason : err;
   } finally {

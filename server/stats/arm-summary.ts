@@ -34,6 +34,11 @@ export interface LatencySummary {
    * Needed for latency_p50 (Mann-Whitney); also used for p95 / p99 when the counts below are absent.
    */
   samples?: ArrayLike<number>;
+  /**
+   * Requests of this arm strictly above the pooled median of both arms: used for latency_p50 (Mood's median test)
+   * only when there are no `samples` (e.g. arms read from per-minute rollups).
+   */
+  aboveP50Pooled?: number;
   /** Requests of this arm strictly above the pooled p95 of both arms: countIf(latency_ms > pooled_p95). */
   aboveP95Pooled?: number;
   /** Requests of this arm strictly above the pooled p99 of both arms. */

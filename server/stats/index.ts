@@ -16,5 +16,13 @@ export * from './mcnemar.js';
 export * from './wilcoxon.js';
 export * from './holm.js';
 export * from './paired-comparison.js';
-export { METRIC_LABELS, formatNumber, formatValue } from './format.js';
+export {
+  METRIC_LABELS,
+  formatChange,
+  formatNumber,
+  formatPValue,
+  formatRatio,
+  formatThreshold,
+  formatValue,
+} from './format.js';
 export * from './ab-test.js';

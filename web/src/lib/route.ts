@@ -18,6 +18,7 @@
  *   /settings/connections                         model connections (admin)
  *   /reviews?status=&request=                     review requests and their evidence
  *   /settings?tab=environments|webhooks|keys      settings (admins)
+ *   /alerts?tab=alerts|monitors|channels|changes&status=&alert=&change=   alerts, monitors, channels, changes
  */
 export type Route =
   | { page: 'overview' }
@@ -38,6 +39,7 @@ export type Route =
   | { page: 'connections' }
   | { page: 'reviews' }
   | { page: 'settings' }
+  | { page: 'alerts' }
   | { page: 'not-found'; path: string };
 
 /** Query parameters; an array repeats the parameter (`attr=a&attr=b`). */
@@ -78,6 +80,7 @@ export function parseRoute(pathname: string): Route {
   if (first === 'reviews' && parts.length === 1) return { page: 'reviews' };
   if (first === 'settings' && parts.length === 1) return { page: 'settings' };
   if (first === 'traces' && second && parts.length === 2) return { page: 'trace', traceId: second };
+  if (first === 'alerts' && parts.length === 1) return { page: 'alerts' };
   if (first === 'datasets' && parts.length === 1) return { page: 'datasets' };
   if (first === 'datasets' && second && parts.length === 2) return { page: 'dataset', name: second };
   if (first === 'experiments' && parts.length === 1) return { page: 'experiments' };
@@ -109,6 +112,7 @@ export function routePath(route: Route): string {
     case 'traces':
     case 'reviews':
     case 'settings':
+    case 'alerts':
       return `/${route.page}`;
     case 'trace':
       return `/traces/${enc(route.traceId)}`;
