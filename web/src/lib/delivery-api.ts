@@ -39,14 +39,6 @@ export const deliveryApi = {
   targeting: (prompt: string, environment: string, signal?: AbortSignal) =>
     request<RuleRevision>('GET', `/prompts/${enc(prompt)}/targeting`, { query: { environment }, signal }),
 
-  targetingHistory: async (prompt: string, environment: string, signal?: AbortSignal) =>
-    (
-      await request<{ revisions: RuleRevision[] }>('GET', `/prompts/${enc(prompt)}/targeting/history`, {
-        query: { environment, limit: 20 },
-        signal,
-      })
-    ).revisions,
-
   setTargeting: (
     prompt: string,
     body: { environment: string; rules: TargetingRule[]; reason: string; expectedRevision: number },
