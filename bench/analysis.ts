@@ -68,6 +68,9 @@ try {
     requestId: null,
     externalActor: null,
     authorization: null,
+    rampId: null,
+    rampStep: null,
+    strategy: null,
     recordedAt: new Date(time).toISOString(),
   });
   const v1 = deployment(traffic.start - 3_600_000, 1, null, 'bench-v1');

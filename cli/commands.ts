@@ -1,6 +1,7 @@
 import type { ClientSettings } from './api-client.js';
 import { evalRun } from './eval-run.js';
 import { UsageError, type ExitCode } from './exit-codes.js';
+import { describeRampStart, RAMP_COMMANDS, strategyOption } from './ramp-commands.js';
 
 /** An API call a command makes, and how its answer reads for a person. */
 export interface Plan {
@@ -44,6 +45,10 @@ export interface Answer {
   version?: number;
   previousVersion?: number | null;
   canaryPercent?: number | null;
+  /** A ramp's step: the ramp (its first step's id), the step index and the strategy. */
+  rampId?: string | null;
+  rampStep?: number | null;
+  strategy?: { steps: { percent: number; minutes: number }[] } | null;
   arm?: string;
   deploymentId?: string;
   stableVersion?: number;
@@ -87,6 +92,7 @@ function describeDeploy(status: number, b: Answer): string {
     return `review requested: ${b.environment} is protected, so deploying ${b.prompt} ${v(b.version)} waits for another key to approve request ${b.id}`;
   }
   if (status === 200) return unchanged(b);
+  if (b.kind === 'canary_start' && b.rampId) return describeRampStart(b);
   if (b.kind === 'canary_start') {
     return `canary started: ${lane(b)} sends ${b.canaryPercent}% of traffic to ${v(b.version)}, the rest to ${v(b.previousVersion)} ${dep(b)}`;
   }
@@ -107,10 +113,12 @@ const requested = (b: Answer) => `${b.prompt} ${v(b.version)} to ${b.environment
 
 export const COMMANDS: Record<string, Command> = {
   deploy: {
-    usage: 'deploy <prompt> <environment> <version> [--reason <text>] [--canary <percent>] [--expect <deploymentId>]',
-    summary: 'deploy a version (or start a canary with --canary); --expect fails with 409 if the lane moved meanwhile',
+    usage:
+      'deploy <prompt> <environment> <version> [--reason <text>] [--canary <percent> | --strategy <steps|none>] [--expect <deploymentId>]',
+    summary:
+      'deploy a version: a ramp by the environment\'s default strategy if it has one, or by --strategy "5% 15m → 25% 30m" (none: at once), or a canary with --canary; --expect fails with 409 if the lane moved meanwhile',
     positionals: ['prompt', 'environment', 'version'],
-    options: { reason: 'text', canary: 'percent', expect: 'deploymentId' },
+    options: { reason: 'text', canary: 'percent', strategy: 'steps', expect: 'deploymentId' },
     plan: (a, o) => ({
       method: 'POST',
       path: '/deployments',
@@ -120,6 +128,7 @@ export const COMMANDS: Record<string, Command> = {
         version: wholeNumber(a.version!, 'version'),
         reason: o.reason,
         canaryPercent: o.canary === undefined ? undefined : percent(o.canary),
+        strategy: strategyOption(o.strategy),
         expectedDeploymentId: o.expect,
       }),
       describe: describeDeploy,
@@ -225,6 +234,7 @@ export const COMMANDS: Record<string, Command> = {
       describe: (_s, b) => `recorded external deployment: ${lane(b)} ${v(b.version)} at ${b.time} ${dep(b)}`,
     }),
   },
+  ...RAMP_COMMANDS,
   'eval run': {
     usage:
       'eval run <prompt> --version <n> --dataset <name> [--baseline <n>] [--connection <name>] [--evaluators <a,b>] [--model <model>] [--wait]',

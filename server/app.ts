@@ -32,6 +32,9 @@ import type { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { createMeRouter } from './web/me-router.js';
 import { createWebHandler } from './web/static-handler.js';
 import { draftsRouter } from './drafts/drafts-router.js';
+import { abTestsRouter } from './ab-tests/ab-tests-router.js';
+import { rampsRouter } from './ramps/ramps-router.js';
+import { targetingRouter } from './targeting/targeting-router.js';
 import { workbenchRouter } from './workbench/workbench-router.js';
 
 /** What the API's routers are given: the shared services of one running Tracelane. */
@@ -80,6 +83,7 @@ export function createApiApp(ctx: ApiContext): Express {
   api.use(experimentsRouter(ctx, ctx.experiments));
   api.use(onlineEvaluationsRouter(ctx));
   api.use(draftsRouter(ctx), workbenchRouter(ctx.store));
+  api.use(rampsRouter(ctx), targetingRouter(ctx), abTestsRouter(ctx));
   api.use(createAlertingRouter(ctx));
   api.use(createChangesRouter(ctx));
   app.use('/api/v1', api);

@@ -1,6 +1,8 @@
 import type { Config } from '../config.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../log.js';
+import { runAbTests } from '../ab-tests/ab-test-controller.js';
+import { runRamps } from '../ramps/ramp-controller.js';
 import { createRegistry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 import { createEvaluator, type Evaluator } from './evaluator.js';
@@ -18,10 +20,15 @@ export interface AnalysisLoopDeps {
   log: Logger;
 }
 
+/** A/B tests end at a declared minute or sample size: checking them once a minute is enough. */
+const AB_TEST_CHECK_MS = 60_000;
+
 /**
  * Runs the evaluator every ANALYSIS_INTERVAL_MS, the next run starting that long after the previous one ended. A run
  * re-evaluates only the deployments that are due (new data, a closed window, a pending rollback), so a short interval
- * costs little when nothing happens and lets large regressions be caught within seconds.
+ * costs little when nothing happens and lets large regressions be caught within seconds. After each run the running
+ * ramps take their next step (server/ramps/, a few small queries) and, at most once a minute, A/B tests that reached
+ * their declared time or size end (server/ab-tests/: each check reads the test's spans).
  */
 export function startAnalysisLoop(deps: AnalysisLoopDeps): AnalysisLoop {
   const evaluator = createEvaluator({
@@ -32,11 +39,20 @@ export function startAnalysisLoop(deps: AnalysisLoopDeps): AnalysisLoop {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let current: Promise<unknown> = Promise.resolve();
+  let abTestsCheckedAt = 0;
+  const checkAbTests = async () => {
+    const now = Date.now();
+    if (now - abTestsCheckedAt < AB_TEST_CHECK_MS) return;
+    abTestsCheckedAt = now;
+    await runAbTests(deps, now);
+  };
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {
       current = evaluator
         .evaluateNow()
+        .then(() => runRamps(deps, Date.now()))
+        .then(checkAbTests)
         .catch((err: unknown) => deps.log.error('analysis loop failed', { error: String(err) }))
         .finally(schedule);
     }, deps.config.ANALYSIS_INTERVAL_MS);

@@ -45,7 +45,7 @@ export type AutoAction = { action: 'rollback' | 'promote'; event: DeploymentEven
  *   failure). Target: the last known good version of the lane when there is one, else the version live before; a
  *   canary is aborted instead. Late data re-opening a closed window can trigger it too.
  * - promotion of a canary when `policies.autoPromote` is on, its bake window has ended and its verdict is a
- *   complete `pass`.
+ *   complete `pass` — not of a ramp's step: the ramp itself moves on (server/ramps/ramp-controller.ts).
  */
 export async function applyAutoActions(deps: AutoActionDeps, input: AutoActionInput): Promise<AutoAction> {
   const { deployment, environment, analysis } = input;
@@ -76,6 +76,7 @@ export async function applyAutoActions(deps: AutoActionDeps, input: AutoActionIn
   }
   if (
     canary &&
+    deployment.rampId === null &&
     environment.policies.autoPromote &&
     analysis.bakeEnded &&
     analysis.verdict === 'pass' &&

@@ -51,16 +51,31 @@ export interface AnalysisPlan {
 const MIN = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The first later event that ends the deployment (for a canary, re-weighting the same candidate does not). */
+/**
+ * The first later event that ends the deployment. For a canary, re-weighting the same candidate does not; a ramp's
+ * step is judged on its own, so the ramp's next step ends it, while pausing and resuming the ramp do not.
+ */
 export function endingEvent(deployment: DeploymentEvent, later: readonly DeploymentEvent[]): DeploymentEvent | null {
-  const reweights = (e: DeploymentEvent) =>
-    deployment.kind === 'canary_start' && e.kind === 'canary_start' && e.version === deployment.version;
-  return later.find((e) => e.id !== deployment.id && !reweights(e)) ?? null;
+  const continues = (e: DeploymentEvent) =>
+    deployment.rampId !== null
+      ? e.rampId === deployment.rampId && (e.kind === 'ramp_pause' || e.kind === 'ramp_resume')
+      : deployment.kind === 'canary_start' && e.kind === 'canary_start' && e.version === deployment.version;
+  return later.find((e) => e.id !== deployment.id && !continues(e)) ?? null;
+}
+
+/** A ramp's step stays open until the ramp moves on (it may wait paused for samples), up to this long. */
+export const RAMP_STEP_MAX_MINUTES = 7 * 1440;
+
+/** A ramp step's minimum duration (its bake), or null for other deployments. */
+export function rampStepMinutes(deployment: DeploymentEvent): number | null {
+  if (deployment.rampStep === null || deployment.strategy === null) return null;
+  return deployment.strategy.steps[deployment.rampStep]?.minutes ?? null;
 }
 
 /**
  * @param later the lane's events after the deployment, in replay order
- * @param bakeMinutes the bake window (the canary policy's for canaries, else the detector's)
+ * @param bakeMinutes the bake window (the canary policy's for canaries, else the detector's); a ramp step's is its
+ *   minutes, and its window stays open until the ramp's next step (at most RAMP_STEP_MAX_MINUTES)
  */
 export function planAnalysis(
   deployment: DeploymentEvent,
@@ -71,8 +86,10 @@ export function planAnalysis(
 ): AnalysisPlan {
   const switchAt = Date.parse(deployment.time);
   const endedBy = endingEvent(deployment, later);
-  const bakeEnd = switchAt + bakeMinutes * MIN;
-  const windowEnd = Math.min(bakeEnd, endedBy ? Date.parse(endedBy.time) : Infinity);
+  const step = rampStepMinutes(deployment);
+  const bakeEnd = switchAt + (step ?? bakeMinutes) * MIN;
+  const open = step === null ? bakeEnd : switchAt + RAMP_STEP_MAX_MINUTES * MIN;
+  const windowEnd = Math.min(open, endedBy ? Date.parse(endedBy.time) : Infinity);
   const from = switchAt + config.skipMinutesAfterSwitch * MIN;
   const earlyTo = Math.max(switchAt, Math.min(now, windowEnd));
   const to = Math.max(from, earlyTo);

@@ -58,11 +58,14 @@ export function reevaluationInterval(ageMs: number, minIntervalMs: number): numb
   return Math.min(MAX_INTERVAL_MS, Math.max(minIntervalMs, ageMs / 10));
 }
 
-/** A `canary_start` that only re-weights the canary already running belongs to the first one. */
+/** A `canary_start` that only re-weights the canary already running belongs to the first one (a ramp's steps do not). */
 function isReweight(deployment: DeploymentEvent, lane: readonly DeploymentEvent[], index: number): boolean {
   const previous = lane[index - 1];
   return (
-    deployment.kind === 'canary_start' && previous?.kind === 'canary_start' && previous.version === deployment.version
+    deployment.kind === 'canary_start' &&
+    deployment.rampId === null &&
+    previous?.kind === 'canary_start' &&
+    previous.version === deployment.version
   );
 }
 

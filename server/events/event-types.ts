@@ -19,6 +19,8 @@ export const EVENT_TYPES = [
   'draft.saved',
   'draft.discarded',
   'draft.published',
+  'targeting.updated',
+  'ab_test.updated',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -42,6 +42,11 @@ const deployInput = input(
     version: versionNumberSchema,
     reason: reasonSchema,
     canaryPercent: canaryPercentSchema,
+    strategy: {
+      anyOf: [ref('Strategy'), { type: 'null' }],
+      description:
+        'A ramp: the version walks through these steps. `null`: deploy at once. Absent: the environment’s `policies.defaultStrategy` when something else is live and no canary runs. Not with `canaryPercent`.',
+    },
     expectedDeploymentId: { anyOf: [expectedDeploymentId, { type: 'null' }] },
   },
   ['prompt', 'environment', 'version'],
@@ -60,7 +65,7 @@ export const deploymentsFeature: Feature = {
       post: op({
         id: 'deploy',
         role: 'deployer',
-        summary: 'Deploy a version, or start a canary with `canaryPercent`',
+        summary: 'Deploy a version, start a canary with `canaryPercent`, or a ramp with `strategy`',
         description:
           'In a protected environment a `deployer`’s deploy of a version that never served there becomes a review request (202, `Location` of the request); an admin deploys directly (recorded with `authorization: admin`).',
         body: jsonBody(deployInput),

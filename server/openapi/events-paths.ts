@@ -31,6 +31,7 @@ export const eventsFeature: Feature = {
             'The object the event is about, as the API returns it: a deployment event for `deployment.created`, a review request for `deployment_request.*`, the verdict and worst metric for `regression.detected`.',
             "`analysis.updated` is published whenever a deployment's stored verdict changes (its first verdict included) or becomes final, regressions or not (inconclusive → pass, fail → pass): `{deploymentId, prompt, environment, version, verdict, previousVerdict (null for the first), evaluatedAt, final}`.",
             '`experiment.started`, `experiment.progress` (at most once a second per run) and `experiment.finished` carry the run as `GET /api/v1/experiments/{id}` returns it (state, progress with items done, failures, spend and ETA).',
+            '`targeting.updated`: a lane’s targeting rules changed, `{prompt, environment, revision, rules (their number), actor, reason}`. `ab_test.updated`: an A/B test started, ended, was stopped or shipped, `{id, name, prompt, environment, kind, decision?, summary?}`. Runtimes re-resolve the lane on both.',
           ].join('\n\n'),
         ),
       },

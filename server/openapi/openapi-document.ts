@@ -1,3 +1,4 @@
+import { abTestsFeature } from './ab-tests-paths.js';
 import { alertsFeature } from './alerts-paths.js';
 import { analysisFeature } from './analysis-paths.js';
 import { changesFeature } from './changes-paths.js';
@@ -13,7 +14,9 @@ import { onlineEvaluationsFeature } from './online-evaluations-paths.js';
 import { overviewFeature } from './overview-paths.js';
 import { errorResponses, object, string, type Feature, type PathItem, type Schema } from './openapi-helpers.js';
 import { promptsFeature } from './prompts-paths.js';
+import { rampsFeature } from './ramps-paths.js';
 import { systemFeature } from './system-paths.js';
+import { targetingFeature } from './targeting-paths.js';
 import { tracesFeature } from './traces-paths.js';
 import { webhooksFeature } from './webhooks-paths.js';
 import { workbenchFeature } from './workbench-paths.js';
@@ -25,6 +28,9 @@ export const FEATURES: readonly Feature[] = [
   draftsFeature,
   workbenchFeature,
   deploymentsFeature,
+  rampsFeature,
+  targetingFeature,
+  abTestsFeature,
   environmentsFeature,
   analysisFeature,
   alertsFeature,

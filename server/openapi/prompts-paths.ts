@@ -127,13 +127,17 @@ export const promptsFeature: Feature = {
     '/api/v1/prompts/{name}/resolve': {
       get: op({
         id: 'resolvePrompt',
-        summary: 'What a runtime calls: the deployed version and its full snapshot',
+        summary: 'What a runtime calls: the version this caller gets, why, and its full snapshot',
         description:
-          'With a canary in progress, `key` gives a sticky assignment (same key → same arm; the share of keys on the candidate matches the percentage). Answers with an `ETag` and `Cache-Control: no-cache`; a matching `If-None-Match` gets 304.',
+          'In order: the first targeting rule matching `key` and the `attr.<name>` attributes; a running A/B test (by key); a canary or ramp (by key: same key → same arm, the share of keys on the candidate matches the percentage); the stable version. Without a key, shares are drawn at random. Answers with an `ETag` and `Cache-Control: no-cache`; a matching `If-None-Match` gets 304.',
         params: [
           name,
           query('environment', 'Environment name.', { type: 'string' }, true),
           query('key', 'Sticky assignment key (user, session or tenant id), at most 256 characters.'),
+          query(
+            'attr.<name>',
+            'An attribute for targeting rules, e.g. `attr.plan=pro`: at most 20, names of letters, digits, `_ . -` (at most 64), values at most 256 characters, each once; otherwise 400 naming the parameter.',
+          ),
           { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } },
         ],
         responses: {

@@ -171,13 +171,31 @@ export const registrySchemas: Record<string, Schema> = {
   Resolution: object({
     prompt: string(),
     environment: string(),
-    arm: string('`canary` only while a canary is in progress and this key was assigned to it.', {
-      enum: ['stable', 'canary'],
-    }),
+    arm: string(
+      'Where this caller’s version comes from: `stable`, `canary` (a canary or ramp step in progress), `rule:<name>` (a targeting rule), `test:<name>` (an A/B test). Runtime clients tag their spans with it (`tracelane.prompt.arm`).',
+    ),
+    why: string(
+      'Why this caller gets this version, in words (the rule and its conditions, the test, the canary share).',
+    ),
     version: integer('The version to use.'),
-    deploymentId: string('The deployment event that put this version live for this arm.'),
+    deploymentId: string(
+      'The deployment event, targeting revision or A/B test that put this version here for this arm.',
+    ),
     stableVersion: integer(),
     canary: nullable(object({ version: integer(), percent: number(), deploymentId: string() })),
+    targeting: nullable(object({ revision: integer(), rules: integer() }, [], 'Targeting rules in effect.')),
+    test: nullable(
+      object(
+        { id: string(), name: string(), versions: arrayOf(integer()), percent: number() },
+        [],
+        'The A/B test running.',
+      ),
+    ),
+    variesBy: object(
+      { key: boolean(), attributes: arrayOf(string()) },
+      [],
+      'What answers depend on: the key, and these `attr.` attributes. Clients ask again per distinct caller.',
+    ),
     snapshot: ref('PromptVersion'),
   }),
   Policies: object({
@@ -185,6 +203,7 @@ export const registrySchemas: Record<string, Schema> = {
     autoPromote: boolean('Promote a canary that passes its bake window automatically.'),
     canary: object({ percent: canaryPercentSchema, bakeMinutes: integer('', { minimum: 1, maximum: 10080 }) }),
     detector: freeObject('Regression-detector overrides (see the analysis documentation).'),
+    defaultStrategy: nullable(ref('Strategy')),
   }),
   Environment: object({
     id: string(),
@@ -219,6 +238,9 @@ export const registrySchemas: Record<string, Schema> = {
         { enum: AUTHORIZATIONS },
       ),
     ),
+    rampId: nullable(string('The ramp this event belongs to: the id of its first step.')),
+    rampStep: nullable(integer('The ramp step (0-based) the event starts or belongs to.')),
+    strategy: nullable(ref('Strategy')),
     recordedAt: time('When Tracelane recorded the event.'),
   }),
   DeploymentRequest: object({
@@ -232,6 +254,7 @@ export const registrySchemas: Record<string, Schema> = {
     canaryPercent: nullable(number()),
     externalTime: nullable(time('For `external`: when it happened.')),
     externalActor: nullable(string('For `external`: who deployed, as reported.')),
+    strategy: nullable(ref('Strategy')),
     reason: string(),
     status: string('', { enum: REQUEST_STATUSES }),
     requestedBy: string(),

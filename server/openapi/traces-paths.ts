@@ -131,6 +131,7 @@ export const tracesFeature: Feature = {
           query('prompt', 'Only traces with a span of this prompt.'),
           query('version', 'Only traces with a span of this prompt version.'),
           query('model', 'Only traces with a span using this model.'),
+          query('arm', 'Only traces with a span served from this arm: stable, canary, rule:<name>, test:<name>.'),
           query('status', '`ok` or `error`.', { type: 'string', enum: ['ok', 'error'] }),
           ...windowParams('1 hour'),
           query('limit', 'Page size, 1–500 (default 50).', { type: 'integer', minimum: 1, maximum: 500 }),

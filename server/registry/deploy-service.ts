@@ -1,5 +1,7 @@
 import type { Actor } from '../http/auth.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
+import { planRampStart } from '../ramps/ramp-plans.js';
+import type { Strategy } from '../ramps/strategy.js';
 import { deriveLaneState } from './environment-state.js';
 import { requireEnvironment } from './environment-service.js';
 import { findDeploymentEvent } from './deployment-queries.js';
@@ -15,6 +17,8 @@ export interface DeployInput {
   reason: string;
   /** With a percentage in (0, 100): a canary of `version` beside the stable version (`canary_start`). */
   canaryPercent?: number;
+  /** A ramp: the version walks through these steps (server/ramps/); not with canaryPercent. */
+  strategy?: Strategy;
   /** The id of the lane's newest event the caller saw (`null`: nothing deployed yet); stale → 409. */
   expectedDeploymentId?: string | null;
   actor: Actor;
@@ -31,15 +35,18 @@ export async function requireTarget(deps: RegistryDeps, prompt: string, environm
 }
 
 /**
- * Deploys a version (or starts / re-weights a canary of it). Deploying what is already live records nothing and
- * returns the current deployment (`created: false`). In a protected environment a version that never served there
- * throws ReviewRequiredError unless an admin deploys it or a review request's approval does (lane-authorization.ts).
+ * Deploys a version (or starts / re-weights a canary of it, or starts a ramp of it). Deploying what is already live
+ * records nothing and returns the current deployment (`created: false`). In a protected environment a version that
+ * never served there throws ReviewRequiredError unless an admin deploys it or a review request's approval does
+ * (lane-authorization.ts).
  */
 export async function deploy(deps: RegistryDeps, input: DeployInput): Promise<LaneWrite> {
   await requireTarget(deps, input.prompt, input.environment, input.version);
   return writeLane(deps, input, (state) => {
     checkExpected(state, input.expectedDeploymentId);
-    const draft = planDeploy(state, input.version, input.canaryPercent);
+    const draft = input.strategy
+      ? planRampStart(state, input.version, input.strategy)
+      : planDeploy(state, input.version, input.canaryPercent);
     return draft && { ...draft, reason: input.reason };
   });
 }

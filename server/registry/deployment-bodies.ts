@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strategySchema } from '../ramps/strategy.js';
 import { DEPLOYMENT_KINDS } from './deployment-event.js';
 import { canaryPercent, environmentName, promptName, reason, versionNumber } from './names.js';
 import { epochMs, timeParam } from '../http/validation.js';
@@ -14,6 +15,8 @@ export const deployBody = z.strictObject({
   version: versionNumber,
   reason,
   canaryPercent: canaryPercent.optional(),
+  /** A ramp's steps; null: at once; absent: the environment's default strategy (server/ramps/choose-strategy.ts). */
+  strategy: strategySchema.nullable().optional(),
   expectedDeploymentId,
 });
 

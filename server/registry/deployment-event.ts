@@ -1,10 +1,15 @@
 import type { Authorization } from './lane-authorization.js';
+import { strategyFromJson, type Strategy } from '../ramps/strategy.js';
 
 /**
  * A deployment event as the API returns it (`GET /api/v1/deployments/{id}`) and as the event bus publishes it.
  * `version` is the version live (stable) after the event, except for `canary_start`, where it is the candidate
  * receiving `canaryPercent` of traffic while `previousVersion` stays stable. For `canary_abort`, `version` is the
  * stable version that keeps all traffic and `previousVersion` the withdrawn candidate.
+ *
+ * Ramps (server/ramps/): every event of a ramp names it (`rampId`, the id of its first `canary_start`) and its step;
+ * steps are `canary_start` events, `ramp_pause` / `ramp_resume` leave the traffic as it is (`version` is the
+ * candidate, `canaryPercent` its share), the ramp ends with `canary_promote` or `canary_abort`.
  */
 export const DEPLOYMENT_KINDS = [
   'deploy',
@@ -13,6 +18,8 @@ export const DEPLOYMENT_KINDS = [
   'canary_promote',
   'canary_abort',
   'external',
+  'ramp_pause',
+  'ramp_resume',
 ] as const;
 export type DeploymentKind = (typeof DEPLOYMENT_KINDS)[number];
 
@@ -35,6 +42,10 @@ export interface DeploymentEvent {
   externalActor: string | null;
   /** What allowed the change (see lane-authorization.ts); null for events recorded before it was kept. */
   authorization: Authorization | null;
+  /** The ramp this event belongs to (the id of its first step), its step index and its strategy. */
+  rampId: string | null;
+  rampStep: number | null;
+  strategy: Strategy | null;
   /** When Tracelane recorded the event. */
   recordedAt: string;
 }
@@ -53,11 +64,14 @@ export interface DeploymentEventRow {
   request_id: string;
   external_actor: string;
   authorization: string;
+  ramp_id: string;
+  ramp_step: number | null;
+  strategy: string;
   recorded_at: string;
 }
 
 export const DEPLOYMENT_EVENT_COLUMNS =
-  'id, time, prompt, environment, kind, version, previous_version, canary_percent, actor, reason, request_id, external_actor, authorization, recorded_at';
+  'id, time, prompt, environment, kind, version, previous_version, canary_percent, actor, reason, request_id, external_actor, authorization, ramp_id, ramp_step, strategy, recorded_at';
 
 export function eventFromRow(row: DeploymentEventRow): DeploymentEvent {
   return {
@@ -74,6 +88,9 @@ export function eventFromRow(row: DeploymentEventRow): DeploymentEvent {
     requestId: row.request_id === '' ? null : row.request_id,
     externalActor: row.external_actor === '' ? null : row.external_actor,
     authorization: row.authorization === '' ? null : (row.authorization as Authorization),
+    rampId: row.ramp_id === '' ? null : row.ramp_id,
+    rampStep: row.ramp_step,
+    strategy: strategyFromJson(row.strategy),
     recordedAt: row.recorded_at,
   };
 }
@@ -93,6 +110,9 @@ export function rowFromEvent(event: DeploymentEvent): DeploymentEventRow {
     request_id: event.requestId ?? '',
     external_actor: event.externalActor ?? '',
     authorization: event.authorization ?? '',
+    ramp_id: event.rampId ?? '',
+    ramp_step: event.rampStep,
+    strategy: event.strategy ? JSON.stringify(event.strategy) : '',
     recorded_at: event.recordedAt,
   };
 }

@@ -1,6 +1,6 @@
 import { conflict } from '../http/errors.js';
 import type { DeploymentKind } from './deployment-event.js';
-import { rollbackTarget, type LaneState } from './environment-state.js';
+import { rollbackTarget, type CanaryState, type LaneState } from './environment-state.js';
 
 /**
  * Pure decisions: given a lane's current state and a request, which event to record — or `null` when the request
@@ -11,6 +11,8 @@ export interface EventDraft {
   version: number;
   previousVersion: number | null;
   canaryPercent: number | null;
+  /** The ramp the event belongs to (server/ramps/). */
+  ramp?: CanaryState['ramp'];
 }
 
 /** A deploy: the full version, or with `canaryPercent` a canary of it beside the stable version. */
@@ -23,6 +25,12 @@ export function planDeploy(state: LaneState, version: number, canaryPercent?: nu
   if (stable === null) throw conflict('nothing is live yet: deploy a first version without canaryPercent');
   if (stable === version)
     throw conflict(`version ${version} is already the stable version; a canary needs another version`);
+  if (state.canary?.ramp) {
+    throw conflict(
+      `a ramp of version ${state.canary.version} is in progress (${state.canary.ramp.id}): pause, skip or abort it ` +
+        'instead of setting its traffic by hand',
+    );
+  }
   if (state.canary?.version === version && state.canary.percent === canaryPercent) return null;
   return { kind: 'canary_start', version, previousVersion: stable, canaryPercent };
 }
@@ -38,7 +46,8 @@ export function planRollback(state: LaneState, toVersion?: number): EventDraft |
   const stable = state.stableVersion;
   if (stable === null) throw conflict('nothing is deployed here, so there is nothing to roll back');
   if (state.canary !== null && (toVersion === undefined || toVersion === stable)) {
-    return { kind: 'canary_abort', version: stable, previousVersion: state.canary.version, canaryPercent: null };
+    const { version, ramp } = state.canary;
+    return { kind: 'canary_abort', version: stable, previousVersion: version, canaryPercent: null, ramp };
   }
   const target = toVersion ?? rollbackTarget(state);
   if (target === null)
@@ -59,5 +68,6 @@ export function planPromote(state: LaneState, candidate: number): EventDraft {
   if (state.canary?.version !== candidate) {
     throw conflict(`version ${candidate} is not the canary in progress, so it cannot be promoted`);
   }
-  return { kind: 'canary_promote', version: candidate, previousVersion: state.stableVersion, canaryPercent: 100 };
+  const { ramp } = state.canary;
+  return { kind: 'canary_promote', version: candidate, previousVersion: state.stableVersion, canaryPercent: 100, ramp };
 }

@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import { chooseStrategy } from '../ramps/choose-strategy.js';
 import { requireRole } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
 import { deployBody, deploymentsQuery, externalBody, promoteBody, rollbackBody } from './deployment-bodies.js';
@@ -38,7 +39,9 @@ export function deploymentsRouter(deps: RegistryDeps): Router {
   };
 
   router.post('/deployments', requireRole('deployer'), async (req, res) => {
-    const input = { ...parseBody(deployBody, req.body), actor: res.locals.actor };
+    const { strategy: asked, ...body } = parseBody(deployBody, req.body);
+    const strategy = await chooseStrategy(deps.store, { ...body, strategy: asked });
+    const input = { ...body, ...(strategy ? { strategy } : {}), actor: res.locals.actor };
     await writeOrRequest(
       res,
       () => deploy(deps, input),

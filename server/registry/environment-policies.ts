@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { strategySchema } from '../ramps/strategy.js';
 import { detectorOverridesSchema } from './detector-overrides.js';
 import { canaryPercent } from './names.js';
 
@@ -15,6 +16,7 @@ export const policiesSchema = z.strictObject({
     bakeMinutes: z.number().int().min(1).max(10_080),
   }),
   detector: z.record(z.string(), z.json()),
+  defaultStrategy: strategySchema.nullable(),
 });
 
 export type Policies = z.infer<typeof policiesSchema>;
@@ -30,6 +32,8 @@ export const policiesPatchSchema = z.strictObject({
     })
     .optional(),
   detector: detectorOverridesSchema.optional(),
+  /** Replaced whole; null removes it. */
+  defaultStrategy: strategySchema.nullable().optional(),
 });
 
 export type PoliciesPatch = z.infer<typeof policiesPatchSchema>;
@@ -39,6 +43,7 @@ export const DEFAULT_POLICIES: Policies = {
   autoPromote: false,
   canary: { percent: 10, bakeMinutes: 30 },
   detector: {},
+  defaultStrategy: null,
 };
 
 export function mergePolicies(base: Policies, patch: PoliciesPatch = {}): Policies {
@@ -47,6 +52,7 @@ export function mergePolicies(base: Policies, patch: PoliciesPatch = {}): Polici
     autoPromote: patch.autoPromote ?? base.autoPromote,
     canary: { ...base.canary, ...stripUndefined(patch.canary ?? {}) },
     detector: patch.detector ?? base.detector,
+    defaultStrategy: patch.defaultStrategy === undefined ? base.defaultStrategy : patch.defaultStrategy,
   };
 }
 

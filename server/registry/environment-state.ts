@@ -1,3 +1,4 @@
+import type { Strategy } from '../ramps/strategy.js';
 import type { DeploymentEvent } from './deployment-event.js';
 import type { Authorization } from './lane-authorization.js';
 
@@ -21,6 +22,8 @@ export interface CanaryState {
   startedAt: string;
   /** The canary was started through an approved review or by an admin (see lane-authorization.ts). */
   reviewed: boolean;
+  /** The ramp walking this canary through its steps (server/ramps/), or null for a canary set by hand. */
+  ramp: { id: string; step: number; strategy: Strategy } | null;
 }
 
 export interface LaneState {
@@ -63,8 +66,12 @@ export function applyEvent(state: LaneState, event: DeploymentEvent): LaneState 
           deploymentId: event.id,
           startedAt: event.time,
           reviewed: event.requestId !== null || REVIEWED.has(event.authorization),
+          ramp: rampOf(event),
         },
       };
+    case 'ramp_pause':
+    case 'ramp_resume':
+      return base; // the traffic stays as it is
     case 'canary_abort':
       return { ...base, canary: null };
     case 'rollback':
@@ -74,6 +81,11 @@ export function applyEvent(state: LaneState, event: DeploymentEvent): LaneState 
     case 'canary_promote':
       return { ...makeStable(base, event), history: push(state.history, event.version) };
   }
+}
+
+function rampOf(event: DeploymentEvent): CanaryState['ramp'] {
+  if (event.rampId === null || event.rampStep === null || event.strategy === null) return null;
+  return { id: event.rampId, step: event.rampStep, strategy: event.strategy };
 }
 
 /** The version a rollback without a target restores: the one live before the current stable version. */

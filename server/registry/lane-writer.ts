@@ -27,6 +27,8 @@ export function checkExpected(state: LaneState, expected: string | null | undefi
 }
 
 export interface LaneDecision extends EventDraft {
+  /** The new event's id; default a fresh UUID (a ramp's first step is named before it is written). */
+  id?: string;
   reason: string;
   /** Effective time; default: now (after the lane's newest event). */
   time?: string;
@@ -69,7 +71,7 @@ export async function writeLane(
       if (!state.latest) throw new Error('a lane with nothing deployed cannot be already satisfied');
       return { event: state.latest, created: false };
     }
-    const { reason, time, externalActor, ...draft } = decision;
+    const { reason, time, externalActor, id, ...draft } = decision;
     const authorization = authorizeLaneChange(state, {
       prompt,
       environment: env,
@@ -78,7 +80,7 @@ export async function writeLane(
       draft,
     });
     const event: DeploymentEvent = {
-      id: randomUUID(),
+      id: id ?? randomUUID(),
       time: time ?? timeAfter(state.latest?.time),
       prompt,
       environment,
@@ -91,6 +93,9 @@ export async function writeLane(
       requestId: target.requestId ?? null,
       externalActor: externalActor ?? null,
       authorization,
+      rampId: draft.ramp?.id ?? null,
+      rampStep: draft.ramp?.step ?? null,
+      strategy: draft.ramp?.strategy ?? null,
       recordedAt: nowIso(),
     };
     await insertDeploymentEvent(deps.store, event);

@@ -1,3 +1,4 @@
+import { strategyFromJson, type Strategy } from '../ramps/strategy.js';
 import type { Store } from '../store/store.js';
 
 export const REQUEST_STATUSES = ['pending', 'approved', 'rejected'] as const;
@@ -14,6 +15,8 @@ export interface DeploymentRequest {
   environment: string;
   version: number;
   canaryPercent: number | null;
+  /** The ramp its approval starts (server/ramps/), or null for a deploy or a canary. */
+  strategy: Strategy | null;
   /** For `external`: when it happened, and who deployed as the caller reported it. */
   externalTime: string | null;
   externalActor: string | null;
@@ -36,6 +39,7 @@ interface RequestRow {
   environment: string;
   version: number;
   canary_percent: number | null;
+  strategy: string;
   external_time: string | null;
   external_actor: string;
   reason: string;
@@ -49,8 +53,8 @@ interface RequestRow {
   updated_at: string;
 }
 
-const COLUMNS = `id, kind, prompt, environment, version, canary_percent, external_time, external_actor, reason, status,
-  requested_by, requested_at, reviewed_by, review_comment, reviewed_at, deployment_id, updated_at`;
+const COLUMNS = `id, kind, prompt, environment, version, canary_percent, strategy, external_time, external_actor, reason,
+  status, requested_by, requested_at, reviewed_by, review_comment, reviewed_at, deployment_id, updated_at`;
 
 const fromRow = (row: RequestRow): DeploymentRequest => ({
   id: row.id,
@@ -59,6 +63,7 @@ const fromRow = (row: RequestRow): DeploymentRequest => ({
   environment: row.environment,
   version: row.version,
   canaryPercent: row.canary_percent,
+  strategy: strategyFromJson(row.strategy),
   externalTime: row.external_time,
   externalActor: row.external_actor === '' ? null : row.external_actor,
   reason: row.reason,
@@ -79,6 +84,7 @@ const toRow = (r: DeploymentRequest): RequestRow => ({
   environment: r.environment,
   version: r.version,
   canary_percent: r.canaryPercent,
+  strategy: r.strategy ? JSON.stringify(r.strategy) : '',
   external_time: r.externalTime,
   external_actor: r.externalActor ?? '',
   reason: r.reason,

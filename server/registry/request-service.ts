@@ -39,6 +39,7 @@ export async function createRequest(deps: RegistryDeps, input: RequestInput): Pr
     environment: input.environment,
     version: input.version,
     canaryPercent: input.canaryPercent ?? null,
+    strategy: input.strategy ?? null,
     externalTime: time === undefined ? null : new Date(time).toISOString(),
     externalActor: input.external?.externalActor ?? null,
     reason: input.reason,
@@ -85,6 +86,7 @@ function perform(deps: RegistryDeps, request: DeploymentRequest, actor: Actor): 
     ...target,
     reason: request.reason,
     ...(request.canaryPercent === null ? {} : { canaryPercent: request.canaryPercent }),
+    ...(request.strategy === null ? {} : { strategy: request.strategy }),
     requestId: request.id,
   });
 }

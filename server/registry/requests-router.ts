@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { chooseStrategy } from '../ramps/choose-strategy.js';
 import { z } from 'zod';
 import { requireRole } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
@@ -27,8 +28,10 @@ export function requestsRouter(deps: RegistryDeps): Router {
   });
 
   router.post('/deployments/requests', requireRole('deployer'), async (req, res) => {
-    const body = parseBody(deployBody, req.body);
-    res.status(201).json(await createRequest(deps, { ...body, actor: res.locals.actor }));
+    const { strategy: asked, ...body } = parseBody(deployBody, req.body);
+    const strategy = await chooseStrategy(deps.store, { ...body, strategy: asked });
+    const input = { ...body, ...(strategy ? { strategy } : {}), actor: res.locals.actor };
+    res.status(201).json(await createRequest(deps, input));
   });
 
   router.get('/deployments/requests/:id', async (req, res) => {

@@ -1,5 +1,7 @@
+import { listAbTests, type AbTest } from '../ab-tests/ab-test-events.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Store } from '../store/store.js';
+import { currentRevision, type RuleRevision } from '../targeting/rule-revisions.js';
 import { laneEvents } from './deployment-queries.js';
 import { deriveLaneState, type LaneState } from './environment-state.js';
 import { laneKey } from './keyed-mutex.js';
@@ -10,13 +12,23 @@ export const LANE_MAX_AGE_MS = 1000;
 /** Versions kept in memory (they never change, so they are only evicted for space). */
 const MAX_VERSIONS = 500;
 
+/** What decides what a lane serves: its deployments, its targeting rules, its running A/B test. */
+export interface LaneServing {
+  state: LaneState;
+  rules: RuleRevision | null;
+  test: AbTest | null;
+}
+
+/** The events after which a lane serves differently. */
+const LANE_EVENTS = new Set(['deployment.created', 'targeting.updated', 'ab_test.updated']);
+
 /**
- * What `resolve` reads, kept in memory: lane states (dropped the moment this process publishes a deployment event
- * on the lane, and re-read after LANE_MAX_AGE_MS in any case) and versions (immutable). A runtime polling resolve
- * thus costs no store query while nothing changes.
+ * What `resolve` reads, kept in memory: what each lane serves (dropped the moment this process publishes a
+ * deployment, targeting or A/B test event on the lane, and re-read after LANE_MAX_AGE_MS in any case) and versions
+ * (immutable). A runtime polling resolve thus costs no store query while nothing changes.
  */
 export class ResolveCache {
-  private readonly lanes = new Map<string, { state: LaneState; readAt: number }>();
+  private readonly lanes = new Map<string, { serving: LaneServing; readAt: number }>();
   /** Bumped on every invalidation, so a read that raced a write does not store the state it read before it. */
   private readonly generations = new Map<string, number>();
   private readonly versions = new Map<string, PromptVersion>();
@@ -26,23 +38,32 @@ export class ResolveCache {
     bus: EventBus,
   ) {
     bus.subscribe((event) => {
-      if (event.type !== 'deployment.created') return;
+      if (!LANE_EVENTS.has(event.type)) return;
       const { prompt, environment } = event.data;
       if (typeof prompt === 'string' && typeof environment === 'string') this.invalidate(laneKey(prompt, environment));
     });
   }
 
-  async lane(prompt: string, environment: string): Promise<LaneState> {
+  async lane(prompt: string, environment: string): Promise<LaneServing> {
     const key = laneKey(prompt, environment);
     const cached = this.lanes.get(key);
-    if (cached && Date.now() - cached.readAt < LANE_MAX_AGE_MS) return cached.state;
+    if (cached && Date.now() - cached.readAt < LANE_MAX_AGE_MS) return cached.serving;
     const generation = this.generations.get(key) ?? 0;
     const readAt = Date.now();
-    const state = deriveLaneState(await laneEvents(this.store, prompt, environment));
+    const [events, rules, tests] = await Promise.all([
+      laneEvents(this.store, prompt, environment),
+      currentRevision(this.store, prompt, environment),
+      listAbTests(this.store, { prompt, environment }),
+    ]);
+    const serving = {
+      state: deriveLaneState(events),
+      rules: rules && rules.rules.length > 0 ? rules : null,
+      test: tests.find((t) => t.status === 'running') ?? null,
+    };
     // Empty lanes are not kept: resolving made-up names must not grow memory.
     const unchanged = (this.generations.get(key) ?? 0) === generation;
-    if (unchanged && state.latest !== null) this.lanes.set(key, { state, readAt });
-    return state;
+    if (unchanged && serving.state.latest !== null) this.lanes.set(key, { serving, readAt });
+    return serving;
   }
 
   async version(prompt: string, version: number): Promise<PromptVersion | undefined> {

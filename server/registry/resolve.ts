@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { notFound } from '../http/errors.js';
 import type { Store } from '../store/store.js';
-import { chooseArm, type Arm } from './canary-assignment.js';
+import type { Caller } from '../targeting/match-rules.js';
+import { chooseServing, variesBy, type Arm } from './arm-choice.js';
 import { requireEnvironment } from './environment-service.js';
 import { requirePrompt } from './prompt-service.js';
 import type { ResolveCache } from './resolve-cache.js';
@@ -11,14 +12,25 @@ import type { PromptVersion } from './version-queries.js';
 export interface Resolution {
   prompt: string;
   environment: string;
-  /** Which arm this caller was assigned: `canary` only while a canary is in progress. */
+  /**
+   * Where this caller's version comes from: `stable`, `canary` (a canary or ramp in progress), `rule:<name>` (a
+   * targeting rule) or `test:<name>` (an A/B test). Runtime clients tag their spans with it.
+   */
   arm: Arm;
+  /** Why this caller gets this version, in words. */
+  why: string;
   /** The version number to use. */
   version: number;
   /** The deployment event that put this version live for this arm. */
   deploymentId: string;
   stableVersion: number;
   canary: { version: number; percent: number; deploymentId: string } | null;
+  /** Targeting rules in effect (null: none): their revision. */
+  targeting: { revision: number; rules: number } | null;
+  /** The A/B test running in the lane (null: none). */
+  test: { id: string; name: string; versions: number[]; percent: number } | null;
+  /** What answers depend on: the key, and these request attributes. Clients ask again per distinct caller. */
+  variesBy: { key: boolean; attributes: string[] };
   /** The full version (snapshot fields, id, content hash, commit message, author, created time). */
   snapshot: PromptVersion;
 }
@@ -27,9 +39,10 @@ export interface Resolution {
 export async function resolvePrompt(
   store: Store,
   cache: ResolveCache,
-  input: { prompt: string; environment: string; key?: string },
+  input: { prompt: string; environment: string } & Caller,
 ): Promise<Resolution> {
-  const state = await cache.lane(input.prompt, input.environment);
+  const serving = await cache.lane(input.prompt, input.environment);
+  const { state, rules, test } = serving;
   if (state.stableVersion === null || state.stableDeploymentId === null) {
     await requirePrompt(store, input.prompt, 'name');
     await requireEnvironment(store, input.environment);
@@ -38,18 +51,28 @@ export async function resolvePrompt(
       'environment',
     );
   }
+  const live = {
+    state: { ...state, stableVersion: state.stableVersion, stableDeploymentId: state.stableDeploymentId },
+    rules,
+    test,
+  };
+  const choice = chooseServing(input, live, input);
   const canary = state.canary;
-  const arm = canary ? chooseArm(canary, input, input.key) : 'stable';
-  const version = arm === 'canary' && canary ? canary.version : state.stableVersion;
   return {
     prompt: input.prompt,
     environment: input.environment,
-    arm,
-    version,
-    deploymentId: arm === 'canary' && canary ? canary.deploymentId : state.stableDeploymentId,
+    ...choice,
     stableVersion: state.stableVersion,
     canary: canary && { version: canary.version, percent: canary.percent, deploymentId: canary.deploymentId },
-    snapshot: await versionOrFail(cache, input.prompt, version),
+    targeting: rules && { revision: rules.revision, rules: rules.rules.length },
+    test: test && {
+      id: test.id,
+      name: test.name,
+      versions: test.definition.versions,
+      percent: test.definition.percent,
+    },
+    variesBy: variesBy(live),
+    snapshot: await versionOrFail(cache, input.prompt, choice.version),
   };
 }
 

@@ -26,3 +26,4 @@ export {
   formatThreshold,
   formatValue,
 } from './format.js';
+export * from './ab-test.js';

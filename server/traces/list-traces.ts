@@ -58,6 +58,7 @@ function spanConditions(q: TraceListQuery, params: Params): string[] {
   equals(q.prompt, 'PromptName', 'prompt');
   equals(q.version, 'PromptVersion', 'version');
   equals(q.model, 'Model', 'model');
+  equals(q.arm, 'PromptArm', 'arm');
   q.attributes.forEach((filter, i) => conditions.push(attributeCondition(filter, i, params)));
   if (q.text !== undefined) {
     params.textPattern = likePattern(q.text);

@@ -21,6 +21,8 @@ const schema = z.strictObject({
   prompt: label.optional(),
   version: label.optional(),
   model: label.optional(),
+  /** The arm a runtime served from (`stable`, `canary`, `rule:<name>`, `test:<name>`), as its spans carry it. */
+  arm: label.optional(),
   status: z.enum(['ok', 'error']).optional(),
   from: timeParam.optional(),
   to: timeParam.optional(),
@@ -46,6 +48,7 @@ export interface TraceListQuery {
   prompt?: string;
   version?: string;
   model?: string;
+  arm?: string;
   status?: 'ok' | 'error';
   /** Epoch milliseconds; always set (default: the last hour). */
   from: number;

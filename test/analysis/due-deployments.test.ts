@@ -41,6 +41,9 @@ function event(
     requestId: null,
     externalActor: null,
     authorization: null,
+    rampId: null,
+    rampStep: null,
+    strategy: null,
     recordedAt: time,
   };
 }

@@ -47,6 +47,9 @@ describe.concurrent('tracelane CLI: usage errors exit 1 without calling the serv
     [['reject', 'req-1'], 'reject needs --reason'],
     [['reject', 'req-1', '--reason', '  '], 'reject needs --reason'],
     [['approve'], 'approve takes 1 arguments, got 0'],
+    [['deploy', 'p', 'production', '2', '--strategy', '5% soon'], '--strategy: step 1 ("5% soon")'],
+    [['ramp', 'pause', 'r-1'], 'ramp pause needs --reason'],
+    [['ramp', 'skip', 'r-1', '--reason', 'x', '--to', 'all'], '--to must be the percentage of a step'],
   ])('%j', async (args, message) => {
     const run = await tracelane(args, { TRACELANE_URL: 'http://127.0.0.1:9' });
     expect(run.code).toBe(1);
@@ -123,6 +126,31 @@ describe('tracelane CLI against a running server', () => {
       await tracelane(['resolve', prompt, 'staging', '--key', 'user-1', '--json']),
     );
     expect(after).toMatchObject({ version: 2, arm: 'stable', canary: null });
+  });
+
+  it('starts a ramp with --strategy, pauses, resumes and aborts it with reasons', async () => {
+    const prompt = await promptWithVersions(admin, 2, 'cli');
+    await tracelane(['deploy', prompt, 'staging', '1']);
+    const started = await tracelane(['deploy', prompt, 'staging', '2', '--strategy', '10% 30m → 50% 30m']);
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stdout).toContain(
+      `ramp started: ${prompt} in staging sends 10% of traffic to v2 (step 1 of 2: 10% 30m → 50% 30m → 100%)`,
+    );
+    const rampId = /ramp id (\S+)/.exec(started.stdout)?.[1] ?? '';
+    const paused = await tracelane(['ramp', 'pause', rampId, '--reason', 'waiting for the support team']);
+    expect(paused.stdout).toContain(`paused the ramp: ${prompt} in staging stays at 10% on v2`);
+    const resumed = await tracelane(['ramp', 'resume', rampId, '--reason', 'team is ready']);
+    expect(resumed.stdout).toContain('resumed the ramp of v2');
+    const aborted = await tracelane(['ramp', 'abort', rampId, '--reason', 'changed our minds']);
+    expect(aborted.stdout).toContain(`aborted the ramp: ${prompt} in staging serves v1 again`);
+    const events = await admin.get<{ deployments: (Deployment & { reason: string })[] }>(
+      `/api/v1/deployments?prompt=${encodeURIComponent(prompt)}&environment=staging`,
+    );
+    expect(events.body.deployments.slice(0, 3).map((e) => [e.kind, e.actor, e.reason])).toEqual([
+      ['canary_abort', 'ci-pipeline', 'changed our minds'],
+      ['ramp_resume', 'ci-pipeline', 'team is ready'],
+      ['ramp_pause', 'ci-pipeline', 'waiting for the support team'],
+    ]);
   });
 
   it('marks an external deployment at its own time', async () => {

@@ -143,6 +143,61 @@ describe('TypeScript client', () => {
     });
   });
 
+  it('sends the attributes targeting rules read, serves and tags the rule the server matched, and follows rule changes', async () => {
+    const prompt = await deployed(3, [{ version: 1 }]);
+    const rules = [{ name: 'internal', when: [{ attribute: 'team', op: 'equals', value: 'support' }], version: 3 }];
+    const put = (body: unknown) => admin.put(`/api/v1/prompts/${enc(prompt)}/targeting`, body);
+    expect((await put({ environment: 'production', rules })).status).toBe(201);
+    const { tracelane, requests } = connect({ refreshIntervalMs: 600_000 });
+    const ask = (key: string, attributes: Record<string, string>) =>
+      tracelane.getPrompt(prompt, { environment: 'production', key, attributes });
+    const internal = await ask('u1', { team: 'support', color: 'blue' });
+    expect([internal.arm, internal.version]).toEqual(['rule:internal', 3]);
+    expect((await ask('u2', { team: 'sales' })).arm).toBe('stable');
+    const resolves = () => requests.filter((r) => r.path.includes('/resolve'));
+    // Only the attribute the rules read is sent; each caller is asked once.
+    expect(resolves().some((r) => r.path.includes('attr.team=support') && !r.path.includes('color'))).toBe(true);
+    const before = resolves().length;
+    for (let i = 0; i < 20; i++) expect((await ask('u1', { team: 'support', color: 'red' })).version).toBe(3);
+    expect(resolves().length).toBe(before);
+
+    await waitFor('the event stream', () => (tracelane.stats().streaming ? true : undefined));
+    expect((await put({ environment: 'production', rules: [{ ...rules[0], version: 2 }] })).status).toBe(201);
+    await waitFor(
+      'the new rule to be served',
+      async () => ((await ask('u1', { team: 'support' })).version === 2 ? true : undefined),
+      2000,
+    );
+    await expect(
+      tracelane.getPrompt(prompt, { environment: 'production', attributes: { 'bad name': 'x' } }),
+    ).rejects.toThrow(TypeError);
+  });
+
+  it('keeps each key on its version of an A/B test', async () => {
+    const prompt = await deployed(2, [{ version: 1 }]);
+    const started = await admin.post('/api/v1/ab-tests', {
+      prompt,
+      environment: 'production',
+      name: 'copy',
+      versions: [1, 2],
+      primaryMetric: 'quality',
+      maxMinutes: 60,
+    });
+    expect(started.status).toBe(201);
+    const { tracelane } = connect();
+    const served = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => tracelane.getPrompt(prompt, { environment: 'production', key: `k${i}` })),
+    );
+    expect(new Set(served.map((p) => p.arm))).toEqual(new Set(['test:copy']));
+    expect(new Set(served.map((p) => p.version))).toEqual(new Set([1, 2]));
+    for (const [i, p] of served.entries()) {
+      const server = await admin.get<Resolution>(
+        `/api/v1/prompts/${enc(prompt)}/resolve?environment=production&key=k${i}`,
+      );
+      expect(p.version).toBe(server.body.version);
+    }
+  });
+
   it('serves the fallback snapshot when nothing was ever resolved, then the deployed version', async () => {
     const prompt = await promptWithVersions(admin, 1, 'client');
     const fallback = {

@@ -18,6 +18,9 @@ function record(state: LaneState, draft: EventDraft | null, n: number): LaneStat
     requestId: null,
     externalActor: null,
     authorization: null,
+    rampId: draft.ramp?.id ?? null,
+    rampStep: draft.ramp?.step ?? null,
+    strategy: draft.ramp?.strategy ?? null,
     recordedAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
   };
   return applyEvent(state, event);

@@ -189,6 +189,47 @@ class PromptsTest(ClientTestCase):
 
         wait_for("every key on version 2", promoted)
 
+    def test_sends_the_attributes_rules_read_serves_the_matched_rule_and_follows_rule_changes(self) -> None:
+        prompt = self.deployed(3, {"version": 1})
+        rules = [
+            {"name": "internal", "when": [{"attribute": "team", "op": "equals", "value": "support"}], "version": 3}
+        ]
+        path = f"/api/v1/prompts/{quote(prompt, safe='')}/targeting"
+        api.ok("PUT", path, {"environment": "production", "rules": rules})
+        client = self.connect(refresh_interval=600)
+        calls = self.record(client)
+
+        def ask(key: str, **attributes: str) -> Prompt:
+            return client.get_prompt(prompt, environment="production", key=key, attributes=attributes)
+
+        internal = ask("u1", team="support", color="blue")
+        self.assertEqual((internal.arm, internal.version), ("rule:internal", 3))
+        self.assertEqual(ask("u2", team="sales").arm, "stable")
+        resolves = [c[0] for c in calls if "/resolve" in c[0]]
+        self.assertTrue(any("attr.team=support" in p and "color" not in p for p in resolves), resolves)
+        before = len(calls)
+        for _ in range(20):
+            self.assertEqual(ask("u1", team="support", color="red").version, 3)
+        self.assertEqual(len(calls), before)  # each caller was asked once
+
+        self.wait_streaming(client)
+        api.ok("PUT", path, {"environment": "production", "rules": [{**rules[0], "version": 2}]})
+        wait_for("the new rule to be served", lambda: True if ask("u1", team="support").version == 2 else None)
+        with self.assertRaises(ValueError):
+            client.get_prompt(prompt, environment="production", attributes={"bad name": "x"})
+
+    def test_keeps_each_key_on_its_version_of_an_ab_test(self) -> None:
+        prompt = self.deployed(2, {"version": 1})
+        test = {"prompt": prompt, "environment": "production", "name": "copy", "versions": [1, 2]}
+        api.ok("POST", "/api/v1/ab-tests", {**test, "primaryMetric": "quality", "maxMinutes": 60})
+        client = self.connect()
+        served = [client.get_prompt(prompt, environment="production", key=f"k{i}") for i in range(40)]
+        self.assertEqual({p.arm for p in served}, {"test:copy"})
+        self.assertEqual({p.version for p in served}, {1, 2})
+        for i, p in enumerate(served):
+            answer = api.ok("GET", f"/api/v1/prompts/{quote(prompt, safe='')}/resolve?environment=production&key=k{i}")
+            self.assertEqual(p.version, answer["version"])
+
     def test_serves_the_fallback_when_nothing_was_ever_resolved_then_the_deployed_version(self) -> None:
         prompt = api.prompt_with_versions(1)
         fallback = {

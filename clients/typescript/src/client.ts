@@ -32,8 +32,13 @@ export interface TracelaneOptions {
 
 export interface GetPromptOptions {
   environment: string;
-  /** Sticky canary assignment: the same key (user, session, tenant) always gets the same arm. */
+  /** Sticky assignment (canaries, ramps, A/B tests, rule shares): the same key always gets the same arm. */
   key?: string;
+  /**
+   * What targeting rules may match on (`{ plan: 'pro', region: 'eu-west' }`): at most 20, names of letters, digits,
+   * `_ . -` (at most 64), string values of at most 256 characters. Only the attributes the rules read are sent.
+   */
+  attributes?: Readonly<Record<string, string>>;
   /** Served when the prompt was never resolved and Tracelane cannot be reached (or has nothing deployed). */
   fallback?: FallbackPrompt;
 }
@@ -44,7 +49,8 @@ export interface ClientStats {
   scores: ScoreStats;
 }
 
-const DEPLOYMENT_EVENTS = ['deployment.created'];
+/** The events after which a lane may serve differently: re-resolve it at once. */
+const DEPLOYMENT_EVENTS = ['deployment.created', 'targeting.updated', 'ab_test.updated'];
 
 /**
  * The runtime client: an explicit object, no global state. `getPrompt` answers from memory once a prompt was
@@ -83,13 +89,15 @@ export class Tracelane {
 
   /**
    * The version of `name` to use now in `options.environment`. The first call per prompt and environment asks
-   * Tracelane; later calls answer from memory (during a canary, a new `key` asks once for its arm). Once a prompt
-   * was resolved this never throws: an outage serves the last known version, marked `stale`.
+   * Tracelane; later calls answer from memory (during a canary, a new `key` asks once for its arm; while targeting
+   * rules or an A/B test are in effect, a new caller — key and the attributes the rules read — asks once). Once a
+   * prompt was resolved this never throws: an outage serves the last known version, marked `stale`.
    */
   async getPrompt(name: string, options: GetPromptOptions): Promise<Prompt> {
     checkName('name', name, 1000);
     checkName('environment', options.environment, 200);
     if (options.key !== undefined) checkName('key', options.key, 256);
+    if (options.attributes !== undefined) checkAttributes(options.attributes);
     if (this.closed.signal.aborted) throw new TracelaneError('the Tracelane client is closed');
     const lane = this.lane(name, options.environment);
     if (!lane.resolved) {
@@ -97,7 +105,7 @@ export class Tracelane {
       if (!lane.attempted || !options.fallback) await lane.load();
       else void lane.load();
     }
-    if (lane.resolved) return lane.serve(options.key);
+    if (lane.resolved) return lane.serve(options.key, options.attributes);
     if (!options.fallback) throw lane.error;
     const served = {
       name,
@@ -187,6 +195,22 @@ const laneId = (name: string, environment: string) => `${name}\u0000${environmen
 function checkName(field: string, value: unknown, max: number): void {
   if (typeof value !== 'string' || value === '' || value.length > max) {
     throw new TypeError(`${field}: must be a non-empty string of at most ${max} characters`);
+  }
+}
+
+const ATTRIBUTE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+
+function checkAttributes(attributes: unknown): void {
+  if (typeof attributes !== 'object' || attributes === null) throw new TypeError('attributes: must be an object');
+  const entries = Object.entries(attributes);
+  if (entries.length > 20) throw new TypeError('attributes: at most 20 may be sent');
+  for (const [name, value] of entries) {
+    if (!ATTRIBUTE_NAME.test(name)) {
+      throw new TypeError(`attributes.${name}: names are letters, digits, "_", "." and "-", at most 64`);
+    }
+    if (typeof value !== 'string' || value.length > 256) {
+      throw new TypeError(`attributes.${name}: must be a string of at most 256 characters`);
+    }
   }
 }
 

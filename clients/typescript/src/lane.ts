@@ -35,7 +35,7 @@ export interface LaneDeps {
   onError(error: TracelaneError): void;
 }
 
-/** Keys remembered per lane during a canary (the oldest is forgotten first). */
+/** Callers (keys, attribute sets) remembered per lane while answers depend on them (the oldest forgotten first). */
 const MAX_KEYS = 10_000;
 /** A lane that failed to resolve is tried again at most this often from the hot path. */
 const MIN_RETRY_MS = 1000;
@@ -44,7 +44,8 @@ const MIN_RETRY_MS = 1000;
  * One prompt in one environment: resolved with ETag revalidation, re-resolved on demand (an event, a timer),
  * persisted to the cache, and served from memory. During a canary a call without a key gets an arm at random with
  * the canary's share, as the server would pick; a call with a key gets the server's sticky assignment for that key,
- * asked once per key and canary.
+ * asked once per key and canary. While targeting rules or an A/B test are in effect the server decides per caller:
+ * each caller (its key, and the attributes the rules read) is asked once per change of the lane.
  */
 export class Lane {
   private state: CachedLane | null = null;
@@ -57,7 +58,7 @@ export class Lane {
   attempted = false;
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
-  private readonly keyed = new Map<string, { signature: string; arm: Arm; version: number }>();
+  private readonly keyed = new Map<string, { signature: string; arm: Arm; snapshot: PromptVersion }>();
   private readonly keyedInFlight = new Map<string, Promise<Resolution>>();
 
   constructor(
@@ -100,22 +101,27 @@ export class Lane {
   }
 
   /** The version to serve to one call (the lane must be resolved). */
-  async serve(key: string | undefined): Promise<Prompt> {
+  async serve(key: string | undefined, attributes: Readonly<Record<string, string>> = {}): Promise<Prompt> {
     const { resolution } = this.state as CachedLane;
     const canary = resolution.canary;
-    // Whether the answer depends on the caller is decided here (today: only during a canary, by key).
-    if (!canary) return this.servedVersion(resolution.stableVersion, 'stable');
-    if (key === undefined) {
+    // Whether the answer depends on the caller is decided here: targeting rules and A/B tests by the server for
+    // each caller; a canary by key (sticky, asked once) or at random with its share.
+    const targeted = Boolean(resolution.targeting ?? resolution.test);
+    if (!targeted && !canary) return this.servedVersion(resolution.stableVersion, 'stable');
+    if (!targeted && canary && key === undefined) {
       return Math.random() < canary.percent / 100
         ? this.servedVersion(canary.version, 'canary')
         : this.servedVersion(resolution.stableVersion, 'stable');
     }
-    const known = this.keyed.get(key);
-    if (known?.signature === signatureOf(resolution)) return this.servedVersion(known.version, known.arm);
-    // Tracelane did not answer the last refresh: a new key is not worth a wait on the hot path.
+    const read = targeted ? (resolution.variesBy?.attributes ?? []) : [];
+    const relevant = Object.fromEntries(read.flatMap((name) => (name in attributes ? [[name, attributes[name]]] : [])));
+    const caller = JSON.stringify([key ?? null, relevant]);
+    const known = this.keyed.get(caller);
+    if (known?.signature === signatureOf(resolution)) return servedPrompt(known.snapshot, this.served(known.arm));
+    // Tracelane did not answer the last refresh: a new caller is not worth a wait on the hot path.
     if (this.status === 'stale') return this.servedVersion(resolution.stableVersion, 'stable');
     try {
-      const answer = await this.resolveKey(key);
+      const answer = await this.resolveCaller(caller, key, relevant as Record<string, string>);
       return servedPrompt(answer.snapshot, this.served(answer.arm));
     } catch (error) {
       this.report(error);
@@ -133,23 +139,31 @@ export class Lane {
     return { environment: this.environment, arm, status, confirmedAt };
   }
 
-  private resolveKey(key: string): Promise<Resolution> {
-    let pending = this.keyedInFlight.get(key);
+  /** Asks Tracelane what one caller gets (its key and attributes), once per caller while the lane is unchanged. */
+  private resolveCaller(caller: string, key: string | undefined, attributes: Record<string, string>) {
+    let pending = this.keyedInFlight.get(caller);
     if (!pending) {
-      pending = this.request(`&key=${encodeURIComponent(key)}`, {}, 0)
+      const query = [
+        ...(key === undefined ? [] : [`&key=${encodeURIComponent(key)}`]),
+        ...Object.entries(attributes).map(
+          ([name, value]) => `&attr.${encodeURIComponent(name)}=${encodeURIComponent(value)}`,
+        ),
+      ].join('');
+      pending = this.request(query, {}, 0)
         .then(({ body }) => {
           const answer = body as Resolution;
           const current = this.state?.resolution;
           if (current && signatureOf(answer) !== signatureOf(current)) {
-            void this.refresh(); // the lane is behind: catch up, and remember this key once it has
-          } else if (this.state?.versions.some((v) => v.version === answer.version)) {
+            void this.refresh(); // the lane is behind: catch up, and remember this caller once it has
+          } else {
             if (this.keyed.size >= MAX_KEYS) this.keyed.delete(this.keyed.keys().next().value as string);
-            this.keyed.set(key, { signature: signatureOf(answer), arm: answer.arm, version: answer.version });
+            const snapshot = deepFreeze(answer.snapshot);
+            this.keyed.set(caller, { signature: signatureOf(answer), arm: answer.arm, snapshot });
           }
           return answer;
         })
-        .finally(() => this.keyedInFlight.delete(key));
-      this.keyedInFlight.set(key, pending);
+        .finally(() => this.keyedInFlight.delete(caller));
+      this.keyedInFlight.set(caller, pending);
     }
     return pending;
   }
@@ -235,10 +249,11 @@ export class Lane {
   }
 }
 
-/** What decides which version a caller gets: the same signature means every key keeps its arm. */
+/** What decides which version a caller gets: the same signature means every caller keeps its arm. */
 function signatureOf(resolution: Resolution): string {
-  const { canary } = resolution;
-  return `${resolution.stableVersion}:${canary ? `${canary.deploymentId}:${canary.percent}` : ''}`;
+  const { canary, targeting, test } = resolution;
+  const split = canary ? `${canary.deploymentId}:${canary.percent}` : '';
+  return `${resolution.stableVersion}:${split}:${targeting?.revision ?? ''}:${test?.id ?? ''}`;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -27,6 +27,7 @@ import type {
   Trace,
   TracePage,
   VersionDiff,
+  Strategy,
 } from './api-types.js';
 import { queryString, type Query } from './route.js';
 
@@ -129,6 +130,7 @@ export interface TraceFilter extends WindowQuery {
   prompt?: string;
   version?: string;
   model?: string;
+  arm?: string;
   status?: 'ok' | 'error';
   minDurationMs?: number;
   maxDurationMs?: number;
@@ -188,8 +190,15 @@ export const api = {
   deployment: (id: string, signal?: AbortSignal) =>
     request<DeploymentEvent>('GET', `/deployments/${enc(id)}`, { signal }),
 
-  deploy: (body: { prompt: string; environment: string; version: number; reason: string; canaryPercent?: number }) =>
-    request<DeploymentEvent | DeploymentRequest>('POST', '/deployments', { body }),
+  /** `strategy` absent: the environment's default strategy; null: at once; steps: a ramp (server/ramps/). */
+  deploy: (body: {
+    prompt: string;
+    environment: string;
+    version: number;
+    reason: string;
+    canaryPercent?: number;
+    strategy?: Strategy | null;
+  }) => request<DeploymentEvent | DeploymentRequest>('POST', '/deployments', { body }),
 
   rollback: (body: { prompt: string; environment: string; toVersion?: number; reason: string }) =>
     request<DeploymentEvent>('POST', '/deployments/rollback', { body }),

@@ -5,8 +5,10 @@ import {
   formatClock,
   formatCount,
   formatMs,
+  formatNumber,
   formatPValue,
   formatPercent,
+  formatTimeLeft,
   formatUsd,
   NONE,
 } from './format.js';
@@ -34,6 +36,9 @@ describe('formatters', () => {
   it('renders counts, rates, changes and p-values', () => {
     expect(formatCount(12345)).toBe('12,345');
     expect(formatCount(12.34)).toBe('12.3');
+    expect(formatNumber(0.052345)).toBe('0.0523');
+    expect(formatNumber(1240.4)).toBe('1,240');
+    expect(formatNumber(null)).toBe(NONE);
     expect(formatPercent(0.025)).toBe('2.50%');
     expect(formatChange(100, 132)).toBe('+32.0%');
     expect(formatChange(100, 91.5)).toBe('−8.5%');
@@ -54,5 +59,11 @@ describe('formatters', () => {
     expect(formatAgo(now - 5 * 60_000, now)).toBe('5 min ago');
     expect(formatAgo(now - 3 * 3_600_000, now)).toBe('3 h ago');
     expect(formatAgo(now - 2 * 86_400_000, now)).toBe('2 d ago');
+  });
+
+  it('says how long is left', () => {
+    expect(formatTimeLeft(40_000)).toBe('40 s');
+    expect(formatTimeLeft(14 * 60_000 - 500)).toBe('14 min');
+    expect(formatTimeLeft(65 * 60_000)).toBe('1 h 05 min');
   });
 });

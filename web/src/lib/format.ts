@@ -87,3 +87,18 @@ export function formatAgo(ms: number, now: number): string {
   if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
   return `${Math.round(s / 86_400)} d ago`;
 }
+
+/** A statistic of any metric with three significant digits: `0.0523`, `1,240`, `12.5`. */
+export function formatNumber(v: number | null | undefined): string {
+  if (!isNum(v)) return NONE;
+  return Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : String(Number(v.toPrecision(3)));
+}
+
+/** `14 min`, `1 h 05 min`, `40 s`: how long until a step may end. */
+export function formatTimeLeft(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.ceil(s / 60);
+  if (min < 60) return `${min} min`;
+  return `${Math.floor(min / 60)} h ${String(min % 60).padStart(2, '0')} min`;
+}

@@ -26,6 +26,8 @@ export const LIVE_TYPES = [
   'draft.saved',
   'draft.discarded',
   'draft.published',
+  'targeting.updated',
+  'ab_test.updated',
   'stream.reset',
 ] as const;
 

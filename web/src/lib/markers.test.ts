@@ -26,6 +26,29 @@ describe('deployment markers', () => {
     );
   });
 
+  it('draws and labels the steps, pauses, resumes and ends of a ramp', () => {
+    const ramp = {
+      rampId: 'r1',
+      strategy: {
+        steps: [
+          { percent: 5, minutes: 10 },
+          { percent: 25, minutes: 10 },
+        ],
+      },
+    };
+    const step = event('r2', 0, { ...ramp, kind: 'canary_start', canaryPercent: 25, rampStep: 1 });
+    expect([markerStyle(step), markerLabel(step)]).toEqual(['canary', 'v2 · ramp 25% (step 2/2) · alice']);
+    const pause = event('p', 1, { ...ramp, kind: 'ramp_pause' });
+    expect([markerStyle(pause), markerLabel(pause)]).toEqual(['pause', 'v2 · ramp paused · alice']);
+    const resume = event('q', 2, { ...ramp, kind: 'ramp_resume' });
+    expect([markerStyle(resume), markerLabel(resume)]).toEqual(['resume', 'v2 · ramp resumed · alice']);
+    const rolledBack = event('x', 3, { ...ramp, kind: 'canary_abort', actor: 'auto-rollback' });
+    expect([markerStyle(rolledBack), markerLabel(rolledBack)]).toEqual([
+      'auto-rollback',
+      'v2 · ramp auto-rollback · auto-rollback',
+    ]);
+  });
+
   it('shades a failing deployment until the next event, or the end of the view', () => {
     const events = [event('d2', 10), event('d1', 0), event('r1', 30, { kind: 'rollback' }), event('d3', 40)];
     const verdicts = new Map<string, Verdict>([

@@ -2,14 +2,18 @@ import type { DeploymentEvent, OverallVerdict } from './api-types.js';
 
 /**
  * How a deployment event looks on a chart. Deploys are solid lines, rollbacks dashed, automatic rollbacks dashed
- * and red, canary moves dotted, external deployments grey; the line takes the colour of the version it brings.
+ * and red, canary and ramp moves dotted, ramp pauses and resumes sparse dots, external deployments grey; the line
+ * takes the colour of the version it brings.
  */
-export type MarkerStyle = 'deploy' | 'rollback' | 'auto-rollback' | 'canary' | 'external';
+export type MarkerStyle = 'deploy' | 'rollback' | 'auto-rollback' | 'canary' | 'external' | 'pause' | 'resume';
 
 export const AUTO_ROLLBACK_ACTOR = 'auto-rollback';
 
 export function markerStyle(event: Pick<DeploymentEvent, 'kind' | 'actor'>): MarkerStyle {
   if (event.kind === 'rollback') return event.actor === AUTO_ROLLBACK_ACTOR ? 'auto-rollback' : 'rollback';
+  if (event.kind === 'canary_abort' && event.actor === AUTO_ROLLBACK_ACTOR) return 'auto-rollback';
+  if (event.kind === 'ramp_pause') return 'pause';
+  if (event.kind === 'ramp_resume') return 'resume';
   if (event.kind === 'canary_start' || event.kind === 'canary_promote' || event.kind === 'canary_abort')
     return 'canary';
   if (event.kind === 'external') return 'external';
@@ -22,6 +26,8 @@ export const MARKER_DASH: Record<MarkerStyle, number[]> = {
   'auto-rollback': [6, 4],
   canary: [2, 3],
   external: [1, 3],
+  pause: [1, 5],
+  resume: [1, 5],
 };
 
 export const MARKER_ICON: Record<MarkerStyle, string> = {
@@ -30,6 +36,8 @@ export const MARKER_ICON: Record<MarkerStyle, string> = {
   'auto-rollback': '⚠↺',
   canary: '◐',
   external: '⇢',
+  pause: '⏸',
+  resume: '▶',
 };
 
 const KIND_LABEL: Record<DeploymentEvent['kind'], string> = {
@@ -39,10 +47,21 @@ const KIND_LABEL: Record<DeploymentEvent['kind'], string> = {
   canary_promote: 'promote',
   canary_abort: 'canary abort',
   external: 'external',
+  ramp_pause: 'ramp paused',
+  ramp_resume: 'ramp resumed',
 };
 
-export function kindLabel(event: Pick<DeploymentEvent, 'kind' | 'actor' | 'canaryPercent'>): string {
+type Labelled = Pick<DeploymentEvent, 'kind' | 'actor' | 'canaryPercent' | 'rampId' | 'rampStep' | 'strategy'>;
+
+export function kindLabel(event: Labelled): string {
   if (event.kind === 'rollback' && event.actor === AUTO_ROLLBACK_ACTOR) return 'auto-rollback';
+  if (event.rampId !== null) {
+    const steps = event.strategy?.steps.length ?? 0;
+    if (event.kind === 'canary_start')
+      return `ramp ${event.canaryPercent}% (step ${(event.rampStep ?? 0) + 1}/${steps})`;
+    if (event.kind === 'canary_promote') return 'ramp complete';
+    if (event.kind === 'canary_abort') return event.actor === AUTO_ROLLBACK_ACTOR ? 'ramp auto-rollback' : 'ramp abort';
+  }
   if (event.kind === 'canary_start' && event.canaryPercent !== null) return `canary ${event.canaryPercent}%`;
   return KIND_LABEL[event.kind] ?? event.kind;
 }

@@ -15,6 +15,7 @@ const env: Environment = {
     autoPromote: false,
     canary: { percent: 10, bakeMinutes: 30 },
     detector: { driftCorrection: false, bakeMinutes: 45, metrics: { quality: { warn: -0.05, sequentialTau: 0.02 } } },
+    defaultStrategy: null,
   },
 };
 
@@ -37,6 +38,7 @@ describe('the policy form', () => {
     form.metrics.quality!.warn = '';
     form.metrics.latency_p95!.fail = '1.8';
     form.metrics.cost_per_request!.enabled = false;
+    form.defaultStrategy = '5% 15m → 50% 30m → 100%';
     expect(policiesPatch(form, env)).toEqual({
       autoRollback: false,
       autoPromote: false,
@@ -44,6 +46,12 @@ describe('the policy form', () => {
       detector: {
         driftCorrection: false,
         metrics: { quality: { sequentialTau: 0.02 }, latency_p95: { fail: 1.8 }, cost_per_request: { enabled: false } },
+      },
+      defaultStrategy: {
+        steps: [
+          { percent: 5, minutes: 15 },
+          { percent: 50, minutes: 30 },
+        ],
       },
     });
   });
@@ -56,5 +64,18 @@ describe('the policy form', () => {
     expect(policiesPatch(form, scored).detector).toEqual({ criticalScores: ['routing_correct', 'helpfulness'] });
     form.criticalScores = ' ';
     expect(policiesPatch(form, scored).detector).toEqual({});
+  });
+
+  it('shows the default strategy as text, clears it when emptied, and names it when unreadable', () => {
+    const ramped = {
+      ...env,
+      policies: { ...env.policies, defaultStrategy: { steps: [{ percent: 10, minutes: 20 }] } },
+    };
+    const form = policyForm(ramped, defaultDetectorConfig());
+    expect(form.defaultStrategy).toBe('10% 20m → 100%');
+    form.defaultStrategy = ' ';
+    expect(policiesPatch(form, ramped).defaultStrategy).toBeNull();
+    form.defaultStrategy = '10% soon';
+    expect(() => policiesPatch(form, ramped)).toThrow('Default ramp strategy: step 1 ("10% soon")');
   });
 });

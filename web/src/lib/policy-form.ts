@@ -1,3 +1,4 @@
+import { formatStrategyText, parseStrategyText } from '../../../server/ramps/strategy-text.js';
 import type { DetectorConfig, Environment, MetricName } from './api-types.js';
 
 /**
@@ -21,6 +22,8 @@ export interface PolicyForm {
   autoPromote: boolean;
   canaryPercent: string;
   canaryBakeMinutes: string;
+  /** The default ramp strategy as text (`5% 15m → 25% 30m → 100%`); empty: none, deploys take effect at once. */
+  defaultStrategy: string;
   globals: Record<GlobalKey, string>;
   /** Critical named scores, comma-separated; empty: none (quality, the mean of every score, is judged). */
   criticalScores: string;
@@ -47,6 +50,7 @@ export function policyForm(env: Environment, defaults: DetectorConfig): PolicyFo
     autoPromote: env.policies.autoPromote,
     canaryPercent: String(env.policies.canary.percent),
     canaryBakeMinutes: String(env.policies.canary.bakeMinutes),
+    defaultStrategy: env.policies.defaultStrategy ? formatStrategyText(env.policies.defaultStrategy) : '',
     globals: Object.fromEntries(DETECTOR_GLOBALS.map(([key]) => [key, text(detector[key])])) as Record<
       GlobalKey,
       string
@@ -62,7 +66,10 @@ export function scoreList(text: string): string[] | null {
   return names.length > 0 ? names : null;
 }
 
-/** The `policies` of a PATCH: numbers from the text fields, empty fields left to their defaults. */
+/**
+ * The `policies` of a PATCH: numbers from the text fields, empty fields left to their defaults. Throws naming the
+ * default strategy when its text cannot be read.
+ */
 export function policiesPatch(form: PolicyForm, current: Environment): Record<string, unknown> {
   const number = (value: string) => (value.trim() === '' ? undefined : Number(value));
   const detector: Overrides = { ...(current.policies.detector as Overrides) };
@@ -94,5 +101,13 @@ export function policiesPatch(form: PolicyForm, current: Environment): Record<st
     autoPromote: form.autoPromote,
     canary: { percent: number(form.canaryPercent), bakeMinutes: number(form.canaryBakeMinutes) },
     detector,
+    defaultStrategy: strategyOf(form.defaultStrategy),
   };
+}
+
+function strategyOf(text: string) {
+  if (text.trim() === '') return null;
+  const parsed = parseStrategyText(text);
+  if ('error' in parsed) throw new Error(`Default ramp strategy: ${parsed.error}`);
+  return parsed.strategy;
 }

@@ -25,7 +25,14 @@ describe('rollbackTarget', () => {
 
   it('offers a canary abort only while that canary runs', () => {
     const canary = event({ id: 'c3', kind: 'canary_start', version: 3, previousVersion: 2, canaryPercent: 10 });
-    const running = { version: 3, percent: 10, deploymentId: 'c3', startedAt: canary.time, reviewed: false };
+    const running = {
+      version: 3,
+      percent: 10,
+      deploymentId: 'c3',
+      startedAt: canary.time,
+      reviewed: false,
+      ramp: null,
+    };
     expect(rollbackTarget(canary, lane(2, running))).toBe(2);
     expect(rollbackTarget(canary, lane(2))).toBeNull();
   });

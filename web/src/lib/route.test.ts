@@ -8,6 +8,7 @@ describe('routes', () => {
       { page: 'prompts' },
       { page: 'versions', prompt: 'support/answer v2' },
       { page: 'oncall', prompt: 'support/answer', environment: 'production' },
+      { page: 'delivery', prompt: 'support/answer', environment: 'production' },
       { page: 'compare' },
       { page: 'deployments' },
       { page: 'traces' },

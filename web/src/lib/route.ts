@@ -8,9 +8,10 @@
  *   /prompts/{prompt}/draft                       the signed-in author's draft (the editor)
  *   /prompts/{prompt}/compare?from=&to=&window=   compare two sides (versions, environments, a draft, last pass)
  *   /prompts/{prompt}/environments/{environment}  the on-call view (?range= | ?since= | ?from=&to=, &deployment=, &split=version, &latency=log)
+ *   /prompts/{prompt}/environments/{environment}/delivery   ramps, targeting rules and A/B tests of a lane
  *   /compare?prompt=&environment=&model=&range=   version comparison
  *   /deployments?prompt=&environment=&kind=       audit trail
- *   /traces?environment=&prompt=&version=&model=&status=&minMs=&maxMs=&minCost=&maxCost=&q=&attr=…&range=   trace list
+ *   /traces?environment=&prompt=&version=&model=&arm=&status=&minMs=&maxMs=&minCost=&maxCost=&q=&attr=…&range=   trace list
  *   /traces/{traceId}                             one trace
  *   /datasets, /datasets/{name}                   labelled datasets, one dataset's items
  *   /experiments, /experiments/{runId}            experiment runs, one run with its per-category table
@@ -26,6 +27,7 @@ export type Route =
   | { page: 'draft'; prompt: string }
   | { page: 'prompt-compare'; prompt: string }
   | { page: 'oncall'; prompt: string; environment: string }
+  | { page: 'delivery'; prompt: string; environment: string }
   | { page: 'compare' }
   | { page: 'deployments' }
   | { page: 'traces' }
@@ -70,6 +72,8 @@ export function parseRoute(pathname: string): Route {
   if (first === 'prompts' && second && third === 'environments' && fourth && parts.length === 4 && !fifth) {
     return { page: 'oncall', prompt: second, environment: fourth };
   }
+  if (first === 'prompts' && second && third === 'environments' && fourth && fifth === 'delivery' && parts.length === 5)
+    return { page: 'delivery', prompt: second, environment: fourth };
   if (first === 'compare' && parts.length === 1) return { page: 'compare' };
   if (first === 'deployments' && parts.length === 1) return { page: 'deployments' };
   if (first === 'traces' && parts.length === 1) return { page: 'traces' };
@@ -101,6 +105,8 @@ export function routePath(route: Route): string {
       return `/prompts/${enc(route.prompt)}/compare`;
     case 'oncall':
       return `/prompts/${enc(route.prompt)}/environments/${enc(route.environment)}`;
+    case 'delivery':
+      return `/prompts/${enc(route.prompt)}/environments/${enc(route.environment)}/delivery`;
     case 'compare':
     case 'deployments':
     case 'traces':

@@ -16,6 +16,9 @@ export function deploymentEvent(overrides: Partial<DeploymentEvent> = {}): Deplo
     requestId: null,
     externalActor: null,
     authorization: null,
+    rampId: null,
+    rampStep: null,
+    strategy: null,
     recordedAt: '2026-01-01T12:00:00.000Z',
     ...overrides,
   };

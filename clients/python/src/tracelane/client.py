@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple, Union
@@ -18,7 +19,9 @@ from .transport import Http, TracelaneError
 
 log = logging.getLogger("tracelane")
 
-_DEPLOYMENT_EVENTS = ["deployment.created"]
+#: The events after which a lane may serve differently: re-resolve it at once.
+_DEPLOYMENT_EVENTS = ["deployment.created", "targeting.updated", "ab_test.updated"]
+_ATTRIBUTE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
 #: A refresher request: one lane ``(name, environment, throttled)``, or None for every lane. A throttled request
 #: resolves at most once a second (the hot path asks for it on every call during an outage).
 _Request = Optional[Tuple[str, str, bool]]
@@ -83,12 +86,16 @@ class Tracelane:
         *,
         environment: str,
         key: Optional[str] = None,
+        attributes: Optional[Mapping[str, str]] = None,
         fallback: Optional[Mapping[str, Any]] = None,
     ) -> Prompt:
         """The version of ``name`` to use now in ``environment``.
 
         The first call per prompt and environment asks Tracelane; later calls answer from memory (during a canary,
-        a new ``key`` asks once for its arm). ``key`` gives sticky canary assignment (user, session, tenant).
+        a new ``key`` asks once for its arm; while targeting rules or an A/B test are in effect, a new caller — key
+        and the attributes the rules read — asks once). ``key`` gives sticky assignment (user, session, tenant) in
+        canaries, ramps, A/B tests and rule shares. ``attributes`` (``{"plan": "pro"}``: at most 20, names of
+        letters, digits, ``_ . -``, string values of at most 256 characters) are what targeting rules match on.
         ``fallback`` (a version's JSON, at least ``messages``) is served when nothing was ever resolved and
         Tracelane cannot be reached or has nothing deployed. Once a prompt was resolved this never raises.
         """
@@ -96,6 +103,8 @@ class Tracelane:
         _check("environment", environment, 200)
         if key is not None:
             _check("key", key, 256)
+        if attributes is not None:
+            _check_attributes(attributes)
         if self._closed.is_set():
             raise TracelaneError("the Tracelane client is closed")
         lane = self._lane(name, environment)
@@ -105,7 +114,7 @@ class Tracelane:
             else:  # with a fallback, only the very first call waits for Tracelane; later ones try in the background
                 self._request_refresh((name, environment, True))
         if lane.resolved:
-            return lane.serve(key)
+            return lane.serve(key, attributes or {})
         if fallback is None:
             raise lane.error
         served = {"name": name, "environment": environment, "arm": "stable", "status": "fallback"}
@@ -217,6 +226,16 @@ class Tracelane:
                     lane.load()
                 else:
                     lane.refresh()
+
+
+def _check_attributes(attributes: Mapping[str, str]) -> None:
+    if len(attributes) > 20:
+        raise ValueError("attributes: at most 20 may be sent")
+    for name, value in attributes.items():
+        if not isinstance(name, str) or not _ATTRIBUTE_NAME.match(name):
+            raise ValueError(f'attributes.{name}: names are letters, digits, "_", "." and "-", at most 64')
+        if not isinstance(value, str) or len(value) > 256:
+            raise ValueError(f"attributes.{name}: must be a string of at most 256 characters")
 
 
 def _check(field: str, value: object, maximum: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import threading
@@ -9,7 +10,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import quote
 
 from .file_cache import FileCache
@@ -18,7 +19,7 @@ from .transport import Http, TracelaneError
 
 log = logging.getLogger("tracelane")
 
-#: Keys remembered per lane during a canary (the oldest is forgotten first).
+#: Callers (keys, attribute sets) remembered per lane while answers depend on them (the oldest is forgotten first).
 MAX_KEYS = 10_000
 #: A lane that failed to resolve is tried again at most this often from the hot path.
 MIN_RETRY_SECONDS = 1.0
@@ -41,7 +42,9 @@ class Lane:
     """Resolved with ETag revalidation, re-resolved on demand (an event, a timer), persisted, served from memory.
 
     During a canary a call without a key gets an arm at random with the canary's share, as the server would pick;
-    a call with a key gets the server's sticky assignment for that key, asked once per key and canary.
+    a call with a key gets the server's sticky assignment for that key, asked once per key and canary. While
+    targeting rules or an A/B test are in effect the server decides per caller: each caller (its key, and the
+    attributes the rules read) is asked once per change of the lane.
     """
 
     def __init__(
@@ -65,7 +68,7 @@ class Lane:
         self._cache_tried = False
         self._last_error: Optional[TracelaneError] = None
         self._last_attempt = 0.0
-        self._keyed: "OrderedDict[str, Tuple[str, str, int]]" = OrderedDict()
+        self._keyed: "OrderedDict[str, Tuple[str, str, Dict[str, Any]]]" = OrderedDict()
         self._prompts: Dict[Tuple[int, str, str, float], Prompt] = {}  # served Prompts are immutable: reused
         #: A resolve finished (resolved or failed).
         self.attempted = False
@@ -90,35 +93,45 @@ class Lane:
             if self._generation == generation and time.monotonic() - self._last_attempt >= MIN_RETRY_SECONDS:
                 self._resolve_once()
 
-    def serve(self, key: Optional[str]) -> Prompt:
+    def serve(self, key: Optional[str], attributes: Mapping[str, str]) -> Prompt:
         """The version to serve to one call (the lane must be resolved)."""
         state = self._state
         assert state is not None
         resolution = state["resolution"]
         canary = resolution.get("canary")
-        if not canary:
+        # Whether the answer depends on the caller is decided here: targeting rules and A/B tests by the server for
+        # each caller; a canary by key (sticky, asked once) or at random with its share.
+        targeted = bool(resolution.get("targeting") or resolution.get("test"))
+        if not targeted and not canary:
             return self._served(state, resolution["stableVersion"], "stable")
-        if key is None:
+        if not targeted and canary and key is None:
             if random.random() < canary["percent"] / 100:
                 return self._served(state, canary["version"], "canary")
             return self._served(state, resolution["stableVersion"], "stable")
-        known = self._keyed.get(key)
+        read = (resolution.get("variesBy") or {}).get("attributes", []) if targeted else []
+        relevant = {name: attributes[name] for name in read if name in attributes}
+        caller = json.dumps([key, relevant], sort_keys=True)
+        known = self._keyed.get(caller)
         if known and known[0] == _signature(resolution):
-            return self._served(state, known[2], known[1])
-        if self._status == "stale":  # Tracelane did not answer the last refresh: a new key is not worth a wait
+            return self._prompt(known[2], known[1], self._status, state)
+        if self._status == "stale":  # Tracelane did not answer the last refresh: a new caller is not worth a wait
             return self._served(state, resolution["stableVersion"], "stable")
+        query = "".join(
+            ([f"&key={quote(key, safe='')}"] if key is not None else [])
+            + [f"&attr.{quote(name, safe='')}={quote(value, safe='')}" for name, value in relevant.items()]
+        )
         try:
-            answer = self._request(f"&key={quote(key, safe='')}", retries=0).body
+            answer = self._request(query, retries=0).body
         except TracelaneError as error:
             self._report(error)
             return self._served(state, resolution["stableVersion"], "stable", "stale")
         if _signature(answer) != _signature(resolution):
             if not self._refreshing.locked():  # the lane is behind: catch up without holding this call
                 threading.Thread(target=self.refresh, daemon=True).start()
-        elif any(v["version"] == answer["version"] for v in state["versions"]):
+        else:
             if len(self._keyed) >= MAX_KEYS:
                 self._keyed.popitem(last=False)
-            self._keyed[key] = (_signature(answer), answer["arm"], answer["version"])
+            self._keyed[caller] = (_signature(answer), answer["arm"], answer["snapshot"])
         return self._prompt(answer["snapshot"], answer["arm"], self._status, state)
 
     def _served(self, state: Dict[str, Any], version: int, arm: str, status: Optional[str] = None) -> Prompt:
@@ -228,7 +241,9 @@ class Lane:
 
 
 def _signature(resolution: Dict[str, Any]) -> str:
-    """What decides which version a caller gets: the same signature means every key keeps its arm."""
+    """What decides which version a caller gets: the same signature means every caller keeps its arm."""
     canary = resolution.get("canary")
-    stable = resolution["stableVersion"]
-    return f"{stable}:{canary['deploymentId']}:{canary['percent']}" if canary else f"{stable}:"
+    split = f"{canary['deploymentId']}:{canary['percent']}" if canary else ""
+    targeting = resolution.get("targeting") or {}
+    test = resolution.get("test") or {}
+    return f"{resolution['stableVersion']}:{split}:{targeting.get('revision', '')}:{test.get('id', '')}"
