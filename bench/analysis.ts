@@ -68,6 +68,8 @@ try {
     requestId: null,
     externalActor: null,
     authorization: null,
+    gateRunId: null,
+    gateOverride: null,
     recordedAt: new Date(time).toISOString(),
   });
   const v1 = deployment(traffic.start - 3_600_000, 1, null, 'bench-v1');

@@ -184,6 +184,19 @@ export const registrySchemas: Record<string, Schema> = {
     autoPromote: boolean('Promote a canary that passes its bake window automatically.'),
     canary: object({ percent: canaryPercentSchema, bakeMinutes: integer('', { minimum: 1, maximum: 10080 }) }),
     detector: freeObject('Regression-detector overrides (see the analysis documentation).'),
+    releaseGate: nullable(
+      object(
+        {
+          dataset: string('The dataset a version must pass before it serves here.'),
+          maxDrop: number('How much a category may lose (pass rate or mean score, 0–1) before the gate refuses.', {
+            minimum: 0,
+            maximum: 1,
+          }),
+        },
+        [],
+        'Requires a passing experiment: a version newly served here (deploy, canary, external deployment, approval) needs a finished run on `dataset` whose categories, against the version live here, neither regressed significantly nor dropped by more than `maxDrop`; else 409. Rollbacks are never gated. Null: no gate.',
+      ),
+    ),
   }),
   Environment: object({
     id: string(),
@@ -219,6 +232,12 @@ export const registrySchemas: Record<string, Schema> = {
       ),
     ),
     recordedAt: time('When Tracelane recorded the event.'),
+    gateRunId: nullable(
+      string('The experiment run the release gate read (release-gate policy); null when no gate applied.'),
+    ),
+    gateOverride: nullable(
+      string('The reason an admin gave to deploy although the release gate refused (`gateOverride`); null otherwise.'),
+    ),
   }),
   DeploymentRequest: object({
     id: string(),

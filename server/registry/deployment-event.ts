@@ -37,6 +37,10 @@ export interface DeploymentEvent {
   authorization: Authorization | null;
   /** When Tracelane recorded the event. */
   recordedAt: string;
+  /** The experiment run the release gate read (release-gate.ts); null when no gate applied. */
+  gateRunId: string | null;
+  /** Why an admin deployed although the release gate refused; null when it did not. */
+  gateOverride: string | null;
 }
 
 export interface DeploymentEventRow {
@@ -54,10 +58,12 @@ export interface DeploymentEventRow {
   external_actor: string;
   authorization: string;
   recorded_at: string;
+  gate_run_id: string;
+  gate_override: string;
 }
 
 export const DEPLOYMENT_EVENT_COLUMNS =
-  'id, time, prompt, environment, kind, version, previous_version, canary_percent, actor, reason, request_id, external_actor, authorization, recorded_at';
+  'id, time, prompt, environment, kind, version, previous_version, canary_percent, actor, reason, request_id, external_actor, authorization, recorded_at, gate_run_id, gate_override';
 
 export function eventFromRow(row: DeploymentEventRow): DeploymentEvent {
   return {
@@ -75,6 +81,8 @@ export function eventFromRow(row: DeploymentEventRow): DeploymentEvent {
     externalActor: row.external_actor === '' ? null : row.external_actor,
     authorization: row.authorization === '' ? null : (row.authorization as Authorization),
     recordedAt: row.recorded_at,
+    gateRunId: row.gate_run_id === '' ? null : row.gate_run_id,
+    gateOverride: row.gate_override === '' ? null : row.gate_override,
   };
 }
 
@@ -94,5 +102,7 @@ export function rowFromEvent(event: DeploymentEvent): DeploymentEventRow {
     external_actor: event.externalActor ?? '',
     authorization: event.authorization ?? '',
     recorded_at: event.recordedAt,
+    gate_run_id: event.gateRunId ?? '',
+    gate_override: event.gateOverride ?? '',
   };
 }

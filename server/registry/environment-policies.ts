@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { detectorOverridesSchema } from './detector-overrides.js';
-import { canaryPercent } from './names.js';
+import { canaryPercent, nameSchema } from './names.js';
+
+/**
+ * "Requires a passing experiment" (release-gate.ts): a version newly served in the environment needs a finished
+ * experiment run on `dataset` in which no category dropped by more than `maxDrop` (pass rate, or mean score) or
+ * regressed significantly against the version live there.
+ */
+export const releaseGateSchema = z.strictObject({
+  dataset: nameSchema(200),
+  maxDrop: z.number().min(0, 'must be from 0 to 1').max(1, 'must be from 0 to 1'),
+});
+export type ReleaseGate = z.infer<typeof releaseGateSchema>;
+/** A category may lose up to this share (10 points of pass rate) before the gate refuses, unless set. */
+export const DEFAULT_MAX_DROP = 0.1;
 
 /**
  * Per-environment policies. `autoRollback` / `autoPromote` let the analysis loop roll back a failing deployment or
@@ -15,6 +28,7 @@ export const policiesSchema = z.strictObject({
     bakeMinutes: z.number().int().min(1).max(10_080),
   }),
   detector: z.record(z.string(), z.json()),
+  releaseGate: releaseGateSchema.nullable(),
 });
 
 export type Policies = z.infer<typeof policiesSchema>;
@@ -30,6 +44,11 @@ export const policiesPatchSchema = z.strictObject({
     })
     .optional(),
   detector: detectorOverridesSchema.optional(),
+  /** null turns the gate off. */
+  releaseGate: releaseGateSchema
+    .extend({ maxDrop: releaseGateSchema.shape.maxDrop.default(DEFAULT_MAX_DROP) })
+    .nullable()
+    .optional(),
 });
 
 export type PoliciesPatch = z.infer<typeof policiesPatchSchema>;
@@ -39,6 +58,7 @@ export const DEFAULT_POLICIES: Policies = {
   autoPromote: false,
   canary: { percent: 10, bakeMinutes: 30 },
   detector: {},
+  releaseGate: null,
 };
 
 export function mergePolicies(base: Policies, patch: PoliciesPatch = {}): Policies {
@@ -47,6 +67,7 @@ export function mergePolicies(base: Policies, patch: PoliciesPatch = {}): Polici
     autoPromote: patch.autoPromote ?? base.autoPromote,
     canary: { ...base.canary, ...stripUndefined(patch.canary ?? {}) },
     detector: patch.detector ?? base.detector,
+    releaseGate: patch.releaseGate === undefined ? base.releaseGate : patch.releaseGate,
   };
 }
 

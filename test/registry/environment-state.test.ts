@@ -18,6 +18,8 @@ function record(state: LaneState, draft: EventDraft | null, n: number): LaneStat
     requestId: null,
     externalActor: null,
     authorization: null,
+    gateRunId: null,
+    gateOverride: null,
     recordedAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
   };
   return applyEvent(state, event);

@@ -15,6 +15,7 @@ const env: Environment = {
     autoPromote: false,
     canary: { percent: 10, bakeMinutes: 30 },
     detector: { driftCorrection: false, bakeMinutes: 45, metrics: { quality: { warn: -0.05, sequentialTau: 0.02 } } },
+    releaseGate: null,
   },
 };
 

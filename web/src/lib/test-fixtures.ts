@@ -17,6 +17,8 @@ export function deploymentEvent(overrides: Partial<DeploymentEvent> = {}): Deplo
     externalActor: null,
     authorization: null,
     recordedAt: '2026-01-01T12:00:00.000Z',
+    gateRunId: null,
+    gateOverride: null,
     ...overrides,
   };
 }
