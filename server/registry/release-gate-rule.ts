@@ -4,13 +4,14 @@ import type { PairedRow } from '../stats/paired-comparison.js';
 /**
  * The release gate's rule, pure. A labelled test set has few items per category — five tickets per team — and an
  * exact paired test on five items can never reach significance (the smallest McNemar p with five discordant items
- * is 0.0625), so "regressed" alone would let billing 4/5 → 2/5 through. The gate therefore refuses a (score,
- * category) row, the pooled row `all` included, when any of these holds:
+ * is 0.0625), so "regressed" alone would let billing 4/5 → 2/5 through. The gate therefore refuses when, for any
+ * score:
  *
- * - it regressed significantly (the paired test, Holm-adjusted);
- * - it dropped by more than the policy's `maxDrop`: the pass rate for pass/fail scores ((4 − 2)/5 = 0.4), the mean
- *   score for continuous ones;
- * - items were not scored by both versions (an error, no answer): a gate does not pass on what it could not see.
+ * - a category, or the pooled row `all`, regressed significantly (the paired test; categories Holm-adjusted);
+ * - a category dropped by more than the policy's `maxDrop`: the pass rate for pass/fail scores ((4 − 2)/5 = 0.4),
+ *   the mean score for continuous ones;
+ * - a category has items not scored by both versions (an error, no answer): a gate does not pass on what it could
+ *   not see.
  *
  * Improvements and drops within the tolerance pass.
  */
@@ -34,10 +35,9 @@ export function gateFindings(comparison: RunComparison, maxDrop: number): GateFi
       const finding = (what: string): GateFinding[] => [
         { score: score.name, category, drop, status: row.status, reason: `${category}: ${score.name} ${what}` },
       ];
-      // the pooled row repeats the categories' unscored items: named once, by their category
-      const pooledRepeat = row === score.overall && score.categories.length > 0;
-      if (row.unpaired > 0 && !pooledRepeat) return finding(`${row.unpaired} item(s) not scored by both versions`);
       if (row.status === 'regressed') return finding(`${describe(row)}, regressed significantly`);
+      if (row === score.overall) return []; // the pooled row sums the categories: judged by significance only
+      if (row.unpaired > 0) return finding(`${row.unpaired} item(s) not scored by both versions`);
       if (drop > maxDrop + EPSILON)
         return finding(`${describe(row)}, a drop of ${drop.toFixed(2)} > tolerance ${maxDrop}`);
       return [];
