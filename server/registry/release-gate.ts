@@ -1,4 +1,4 @@
-import { checkVersion } from '../experiments/run-comparison.js';
+import { checkVersion, type ComparisonAnswer } from '../experiments/run-comparison.js';
 import { listRuns } from '../experiments/run-events.js';
 import type { Actor } from '../http/auth.js';
 import { AppError, forbidden } from '../http/errors.js';
@@ -64,7 +64,7 @@ export async function checkReleaseGate(store: Store, check: GateCheck): Promise<
   if (!gate || !gated(check.state, check.draft)) return null;
   const { prompt, draft, state } = check;
   const live = state.stableVersion;
-  const refusal = await evaluate(store, gate, prompt, draft.version, live);
+  const refusal = await evaluateGate(store, gate, prompt, draft.version, live);
   if (refusal.message === null) return { runId: refusal.runId, override: null };
   const message =
     `environment "${check.environment.name}" requires a passing experiment on dataset "${gate.dataset}": ` +
@@ -83,25 +83,34 @@ function gated(state: LaneState, draft: EventDraft): boolean {
   return draft.version !== state.stableVersion && draft.version !== state.canary?.version;
 }
 
-interface Evaluation {
+/** What the gate says of a version, before anything is deployed (the Reviews page shows it). */
+export interface GateEvaluation {
+  /** The run read: the latest finished run of the version against the live version; null when none exists. */
   runId: string | null;
-  /** null: passed. */
+  /** Why it refuses (after "requires a passing experiment on dataset …: "); null when it passes. */
   message: string | null;
   findings: GateFinding[];
+  /** The run's per-category table against its baseline; null without a run or with nothing live. */
+  comparison: ComparisonAnswer | null;
 }
 
-async function evaluate(
+export async function evaluateGate(
   store: Store,
   gate: ReleaseGate,
   prompt: string,
   version: number,
   live: number | null,
-): Promise<Evaluation> {
+): Promise<GateEvaluation> {
   if (live === null) {
     const runs = await listRuns(store, { prompt, dataset: gate.dataset, states: ['completed'], limit: 1000 });
     const run = runs.find((r) => r.spec.version === version);
-    if (run) return { runId: run.id, message: null, findings: [] };
-    return { runId: null, message: `no finished run of version ${version} on it exists`, findings: [] };
+    if (run) return { runId: run.id, message: null, findings: [], comparison: null };
+    return {
+      runId: null,
+      message: `no finished run of version ${version} on it exists`,
+      findings: [],
+      comparison: null,
+    };
   }
   const { run, comparison } = await checkVersion(store, {
     prompt,
@@ -116,10 +125,11 @@ async function evaluate(
         `no finished run of version ${version} on it against version ${live} (live here) exists; ` +
         `run one with baselineVersion ${live}`,
       findings: [],
+      comparison: null,
     };
   }
   const findings = gateFindings(comparison.comparison, gate.maxDrop);
-  if (findings.length === 0) return { runId: run.id, message: null, findings };
+  if (findings.length === 0) return { runId: run.id, message: null, findings, comparison };
   const categories = [...new Set(findings.map((f) => f.category))];
   return {
     runId: run.id,
@@ -127,5 +137,6 @@ async function evaluate(
       `version ${version} regressed against version ${live} (live here) in ${categories.join(', ')} — ` +
       `${findings.map((f) => f.reason).join('; ')} (run ${run.id})`,
     findings,
+    comparison,
   };
 }

@@ -2,7 +2,9 @@ import { AppError } from '../http/errors.js';
 import { latestAnalysis } from '../analysis/analyses-store.js';
 import type { Verdict } from '../stats/index.js';
 import { listDeploymentEvents } from '../registry/deployment-queries.js';
-import { listEnvironments } from '../registry/environment-queries.js';
+import { findEnvironment, listEnvironments } from '../registry/environment-queries.js';
+import type { ReleaseGate } from '../registry/environment-policies.js';
+import { evaluateGate, type GateEvaluation } from '../registry/release-gate.js';
 import type { DeploymentRequest } from '../registry/request-queries.js';
 import type { Store } from '../store/store.js';
 import { comparePair, describeSides, type CompareSide, type PromptComparison } from './compare-sides.js';
@@ -33,6 +35,8 @@ export interface ReviewEvidence {
   candidate: CompareSide;
   /** Null when the target is the first environment in display order. */
   previous: PreviousVerdict | null;
+  /** The target's release gate on the candidate (release-gate.ts); null when the environment has none. */
+  gate: (GateEvaluation & ReleaseGate & { liveVersion: number | null }) | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -59,7 +63,20 @@ export async function reviewEvidence(store: Store, request: DeploymentRequest): 
     ? await comparePair(store, request.prompt, { text: request.environment, resolved: live }, candidate, figures)
     : null;
   const candidateSide = comparison?.to ?? (await describeSides(store, request.prompt, [candidate], figures))[0]!;
-  return { request, comparison, candidate: candidateSide, previous: await previousVerdict(store, request) };
+  return {
+    request,
+    comparison,
+    candidate: candidateSide,
+    previous: await previousVerdict(store, request),
+    gate: await gateEvidence(store, request, live?.version ?? null),
+  };
+}
+
+async function gateEvidence(store: Store, request: DeploymentRequest, liveVersion: number | null) {
+  const gate = (await findEnvironment(store, request.environment))?.policies.releaseGate;
+  if (!gate) return null;
+  const evaluation = await evaluateGate(store, gate, request.prompt, request.version, liveVersion);
+  return { ...gate, liveVersion, ...evaluation };
 }
 
 async function previousVerdict(store: Store, request: DeploymentRequest): Promise<PreviousVerdict | null> {

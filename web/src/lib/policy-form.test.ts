@@ -46,6 +46,18 @@ describe('the policy form', () => {
         driftCorrection: false,
         metrics: { quality: { sequentialTau: 0.02 }, latency_p95: { fail: 1.8 }, cost_per_request: { enabled: false } },
       },
+      releaseGate: null,
     });
+  });
+
+  it('turns the release-gate fields into the policy, empty tolerance left to the default', () => {
+    const form = policyForm(env, defaultDetectorConfig());
+    expect([form.gateDataset, form.gateMaxDrop]).toEqual(['', '']);
+    form.gateDataset = ' support-tickets ';
+    expect(policiesPatch(form, env).releaseGate).toEqual({ dataset: 'support-tickets', maxDrop: undefined });
+    form.gateMaxDrop = '0.2';
+    expect(policiesPatch(form, env).releaseGate).toEqual({ dataset: 'support-tickets', maxDrop: 0.2 });
+    const gated = { ...env, policies: { ...env.policies, releaseGate: { dataset: 'tickets', maxDrop: 0.1 } } };
+    expect(policyForm(gated, defaultDetectorConfig())).toMatchObject({ gateDataset: 'tickets', gateMaxDrop: '0.1' });
   });
 });

@@ -21,6 +21,9 @@ export interface PolicyForm {
   autoPromote: boolean;
   canaryPercent: string;
   canaryBakeMinutes: string;
+  /** Release gate: the dataset a version must pass (empty: no gate) and the tolerated drop per category. */
+  gateDataset: string;
+  gateMaxDrop: string;
   globals: Record<GlobalKey, string>;
   metrics: Record<string, Record<MetricField, string> & { enabled: boolean }>;
 }
@@ -45,6 +48,8 @@ export function policyForm(env: Environment, defaults: DetectorConfig): PolicyFo
     autoPromote: env.policies.autoPromote,
     canaryPercent: String(env.policies.canary.percent),
     canaryBakeMinutes: String(env.policies.canary.bakeMinutes),
+    gateDataset: env.policies.releaseGate?.dataset ?? '',
+    gateMaxDrop: env.policies.releaseGate ? String(env.policies.releaseGate.maxDrop) : '',
     globals: Object.fromEntries(DETECTOR_GLOBALS.map(([key]) => [key, text(detector[key])])) as Record<
       GlobalKey,
       string
@@ -82,5 +87,7 @@ export function policiesPatch(form: PolicyForm, current: Environment): Record<st
     autoPromote: form.autoPromote,
     canary: { percent: number(form.canaryPercent), bakeMinutes: number(form.canaryBakeMinutes) },
     detector,
+    releaseGate:
+      form.gateDataset.trim() === '' ? null : { dataset: form.gateDataset.trim(), maxDrop: number(form.gateMaxDrop) },
   };
 }
