@@ -15,6 +15,7 @@ export interface OutboundPost {
 
 export interface OutboundResponse {
   status: number;
+  headers: Headers;
   /** The start of the response body (at most `excerptBytes`); the rest is never read. */
   excerpt: string;
 }
@@ -60,7 +61,11 @@ export async function postGuarded(
       req.once('error', reject);
       req.end(post.body);
     });
-    return { status: response.statusCode ?? 0, excerpt: await readExcerpt(response, excerptBytes) };
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(response.headers)) {
+      for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v);
+    }
+    return { status: response.statusCode ?? 0, headers, excerpt: await readExcerpt(response, excerptBytes) };
   } catch (err) {
     throw signal.aborted ? signal.reason : err;
   } finally {

@@ -3,15 +3,10 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { ApiContext } from '../app.js';
 import { requireRole } from '../http/auth.js';
-import { badRequest, conflict, notFound } from '../http/errors.js';
+import { conflict, notFound } from '../http/errors.js';
 import { intParam, parseBody, parseQuery } from '../http/validation.js';
 import { AddressPolicy } from '../outbound/address-policy.js';
-import {
-  checkResolvedHost,
-  checkTargetUrl,
-  OutboundRefusedError,
-  systemResolver,
-} from '../outbound/outbound-target.js';
+import { checkConfiguredUrl } from '../outbound/configured-url.js';
 import { KeyedMutex } from '../registry/keyed-mutex.js';
 import { listDeliveries } from './delivery-log.js';
 import { webhookInput } from './webhook-input.js';
@@ -32,7 +27,7 @@ export function createWebhooksRouter({ store, config, webhooks }: ApiContext): R
 
   router.post('/webhooks', async (req, res) => {
     const input = parseBody(webhookInput, req.body);
-    await checkReceiver(input.url, policy);
+    await checkConfiguredUrl(input.url, policy, 'url');
     const webhook = await creating.run('webhooks', async () => {
       const live = (await listWebhooks(store)).length;
       if (live >= config.WEBHOOK_MAX_COUNT) {
@@ -75,24 +70,4 @@ export function createWebhooksRouter({ store, config, webhooks }: ApiContext): R
   });
 
   return router;
-}
-
-/** How long creation waits for DNS before accepting the URL anyway (every delivery checks the addresses again). */
-const RESOLVE_TIMEOUT_MS = 2000;
-
-/**
- * A receiver URL is refused at creation (400 naming `url`) when it has credentials, or when its host is, or resolves
- * to, an address the outbound policy forbids. A host that does not resolve from here is accepted: DNS may differ
- * between now and a delivery, and each delivery checks again before it connects.
- */
-async function checkReceiver(url: string, policy: AddressPolicy): Promise<void> {
-  try {
-    const parsed = checkTargetUrl(url, policy);
-    const timeout = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error('DNS timeout')), RESOLVE_TIMEOUT_MS).unref(),
-    );
-    await Promise.race([checkResolvedHost(parsed.hostname, policy, systemResolver), timeout]);
-  } catch (err) {
-    if (err instanceof OutboundRefusedError) throw badRequest(`url: ${err.message}`, 'url');
-  }
 }
