@@ -1,6 +1,8 @@
 import { apiClient } from './api-client.js';
 import { backfill } from './backfill.js';
 import { DemoClock, leadFor } from './clock.js';
+import { setUpEvaluation } from './evaluation.js';
+import { startModelEndpoint } from './model-endpoint.js';
 import { Tracelane, type ProductEvent, type PromptVersion } from '../clients/typescript/src/index.js';
 import {
   ENVIRONMENTS,
@@ -55,6 +57,9 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   const historyEnd = Date.now() - lead;
   const history = { from: historyEnd - options.historyHours * HOUR, to: historyEnd };
   const firstRun = await setUpRegistry(api, options.regression, history.from, say);
+  // the simulated model's OpenAI-compatible endpoint: experiments (and the release gate) call it through a connection
+  const model = await startModelEndpoint();
+  if (firstRun) await setUpEvaluation(api, model.url, say);
   if (!firstRun) say(`[demo] existing demo data found: live traffic only (remove the data folder for the full story)`);
 
   const services = {} as Record<DemoEnvironment, TriageService>;
@@ -131,6 +136,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
       await older;
       await story.settled();
       await Promise.all(ENVIRONMENTS.map((environment) => services[environment].close()));
+      await model.close();
     },
   };
 }

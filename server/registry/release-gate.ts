@@ -100,6 +100,8 @@ export async function evaluateGate(
   prompt: string,
   version: number,
   live: number | null,
+  /** How the baseline version is described in the message. */
+  liveNote = 'live here',
 ): Promise<GateEvaluation> {
   if (live === null) {
     const runs = await listRuns(store, { prompt, dataset: gate.dataset, states: ['completed'], limit: 1000 });
@@ -122,7 +124,7 @@ export async function evaluateGate(
     return {
       runId: null,
       message:
-        `no finished run of version ${version} on it against version ${live} (live here) exists; ` +
+        `no finished run of version ${version} on it against version ${live} (${liveNote}) exists; ` +
         `run one with baselineVersion ${live}`,
       findings: [],
       comparison: null,
@@ -134,7 +136,7 @@ export async function evaluateGate(
   return {
     runId: run.id,
     message:
-      `version ${version} regressed against version ${live} (live here) in ${categories.join(', ')} — ` +
+      `version ${version} regressed against version ${live} (${liveNote}) in ${categories.join(', ')} — ` +
       `${findings.map((f) => f.reason).join('; ')} (run ${run.id})`,
     findings,
     comparison,

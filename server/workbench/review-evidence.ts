@@ -36,7 +36,7 @@ export interface ReviewEvidence {
   /** Null when the target is the first environment in display order. */
   previous: PreviousVerdict | null;
   /** The target's release gate on the candidate (release-gate.ts); null when the environment has none. */
-  gate: (GateEvaluation & ReleaseGate & { liveVersion: number | null }) | null;
+  gate: (GateEvaluation & ReleaseGate & { liveVersion: number | null; alreadyLive: boolean }) | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -72,11 +72,28 @@ export async function reviewEvidence(store: Store, request: DeploymentRequest): 
   };
 }
 
+/**
+ * The gate on the requested version against what is live in the target. When the version already serves there
+ * (deployed since the request was made), approving changes nothing and the gate would not apply: the run shown is
+ * then the one against the version it replaced.
+ */
 async function gateEvidence(store: Store, request: DeploymentRequest, liveVersion: number | null) {
   const gate = (await findEnvironment(store, request.environment))?.policies.releaseGate;
   if (!gate) return null;
-  const evaluation = await evaluateGate(store, gate, request.prompt, request.version, liveVersion);
-  return { ...gate, liveVersion, ...evaluation };
+  let against = liveVersion;
+  let note = 'live here';
+  if (liveVersion === request.version) {
+    const events = await listDeploymentEvents(store, {
+      prompt: request.prompt,
+      environment: request.environment,
+      limit: 1000,
+      offset: 0,
+    });
+    against = events.find((e) => e.version === request.version && e.previousVersion !== null)?.previousVersion ?? null;
+    note = `live here before version ${request.version}`;
+  }
+  const evaluation = await evaluateGate(store, gate, request.prompt, request.version, against, note);
+  return { ...gate, liveVersion: against, alreadyLive: liveVersion === request.version, ...evaluation };
 }
 
 async function previousVerdict(store: Store, request: DeploymentRequest): Promise<PreviousVerdict | null> {
