@@ -80,7 +80,11 @@ describe('npm run demo: the first minute', () => {
     );
     expect(staging.deployments[0]).toMatchObject({ version: 2, kind: 'external' });
     const [v2] = await production();
-    expect(v2).toMatchObject({ version: 2, kind: 'external', gateOverride: expect.stringContaining('api-platform') });
+    expect(v2).toMatchObject({
+      version: 2,
+      kind: 'external',
+      gateOverride: expect.stringContaining('api-platform') as string,
+    });
     expect(lines.some((l) => l.includes('[story] the release gate refuses') && l.includes('billing'))).toBe(true);
     expect(Date.parse(staging.deployments[0]!.time)).toBeLessThan(Date.parse(v2!.time));
     await waitFor('production to serve version 2', async () =>
