@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { latestOfflineRuns } from '../../server/analysis/offline-evaluations-query.js';
 import type { DeploymentEvent } from '../../server/registry/deployment-event.js';
 import { startFakeOpenAI, type FakeProvider } from '../fixtures/fake-model-servers.js';
 import { setUpScenario, triageModel, type Scenario } from '../experiments/triage-scenario.js';
@@ -193,5 +194,20 @@ describe('reviews in a protected, gated environment', () => {
     expect(overridden.status, JSON.stringify(overridden.body)).toBe(200);
     const event = await admin.get<DeploymentEvent>(`/api/v1/deployments/${overridden.body.deploymentId}`);
     expect(event.body).toMatchObject({ version: 2, requestId, gateOverride: 'billing team signed off' });
+  });
+});
+
+describe('Compare', () => {
+  it('shows the latest experiment run of each version as its offline result per category', async () => {
+    const runs = await latestOfflineRuns(t.store, s.prompt, [1, 2]);
+    const billing = runs.map((r) => [r.version, r.categories.find((c) => c.category === 'billing')]);
+    expect(billing).toEqual([
+      [1, expect.objectContaining({ items: 5, passed: 4 })],
+      [2, expect.objectContaining({ items: 5, passed: 2 })],
+    ]);
+    expect(runs.map((r) => [r.items, r.dataset])).toEqual([
+      [20, s.dataset],
+      [20, s.dataset],
+    ]);
   });
 });
