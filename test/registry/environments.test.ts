@@ -32,6 +32,7 @@ describe('environments', () => {
       autoPromote: false,
       canary: { percent: 10, bakeMinutes: 30 },
       detector: {},
+      releaseGate: null,
     });
   });
 
@@ -115,6 +116,7 @@ describe('environments', () => {
       autoPromote: false,
       canary: { percent: 10, bakeMinutes: 30 },
       detector: {},
+      releaseGate: null,
     });
     expect(body.detector).toMatchObject({ bakeMinutes: 30, metrics: { quality: { warn: -0.03, fail: -0.08 } } });
   });

@@ -1,0 +1,26 @@
+import { apiClient } from '../../demo/api-client.js';
+import { setUpEvaluation } from '../../demo/evaluation.js';
+import { startModelEndpoint } from '../../demo/model-endpoint.js';
+import { PROMPT, setUpRegistry } from '../../demo/story.js';
+import { startTestTracelane } from '../helpers/tracelane.js';
+import { ensureWebBuilt, launchBrowser } from './browser.js';
+
+await ensureWebBuilt();
+const t = await startTestTracelane({ OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1' });
+const model = await startModelEndpoint();
+const api = apiClient(t.apiUrl);
+const say = (l: string) => console.log(l);
+await setUpRegistry(api, true, Date.now() - 3_600_000, say);
+await setUpEvaluation(api, model.url, say);
+await api.post('/api/v1/deployments/requests', { prompt: PROMPT, environment: 'production', version: 2, reason: 'release 2.0' });
+const browser = await launchBrowser();
+const page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
+await page.goto(`${t.apiUrl}/reviews`);
+await page.getByText('Release gate').first().waitFor({ timeout: 30_000 });
+await page.screenshot({ path: '/tmp/i11b-shot/reviews.png', fullPage: false });
+await page.goto(`${t.apiUrl}/settings`);
+await page.waitForTimeout(3000);
+await page.screenshot({ path: '/tmp/i11b-shot/settings.png', fullPage: true });
+await browser.close();
+await model.close();
+await t.close();
