@@ -10,6 +10,8 @@ export interface ServerProcess {
   child: ChildProcess;
   apiUrl: string;
   otlpUrl: string;
+  /** host:port of OTLP/gRPC. */
+  otlpGrpcAddress: string;
   /** Resolves with the exit code or signal once the process has ended. */
   exited: Promise<number | string>;
 }
@@ -32,7 +34,7 @@ export function startServerProcess(
       : ['/bin/sh', '-c', `ulimit -n ${Math.trunc(options.fileLimit)} && exec "$@"`, 'sh', ...node];
   const child = spawn(command!, args, {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', OTLP_PORT: '0', LOG_FORMAT: 'json', ...env },
+    env: { ...process.env, PORT: '0', OTLP_PORT: '0', OTLP_GRPC_PORT: '0', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   const exited = new Promise<number | string>((resolve) =>
@@ -41,13 +43,15 @@ export function startServerProcess(
   return new Promise((resolve, reject) => {
     let apiUrl = '';
     let otlpUrl = '';
+    let otlpGrpcAddress = '';
     const output: string[] = [];
     createInterface({ input: child.stderr }).on('line', (line) => {
-      if (!apiUrl || !otlpUrl) output.push(line);
+      if (!apiUrl || !otlpUrl || !otlpGrpcAddress) output.push(line);
       const message = (JSON.parse(line) as { message?: string }).message ?? '';
       apiUrl ||= /UI and API on (\S+)/.exec(message)?.[1] ?? '';
       otlpUrl ||= /OTLP\/HTTP collector on (\S+)\/v1\/traces/.exec(message)?.[1] ?? '';
-      if (apiUrl && otlpUrl) resolve({ child, apiUrl, otlpUrl, exited });
+      otlpGrpcAddress ||= /OTLP\/gRPC collector on (\S+)/.exec(message)?.[1] ?? '';
+      if (apiUrl && otlpUrl && otlpGrpcAddress) resolve({ child, apiUrl, otlpUrl, otlpGrpcAddress, exited });
     });
     void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output.join('\n')}`)));
   });

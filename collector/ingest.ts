@@ -6,7 +6,14 @@ import type { Attributes, Scope, Span, TraceExport } from './otlp/span.js';
 import { loadPriceTable } from './pricing/price-table.js';
 import { SpanBlock } from './rows/span-block.js';
 import { spanRow, type SpanRow } from './rows/span-row.js';
-import { truncateResourceValues, truncateSpanValues } from './validate/truncate-values.js';
+import {
+  boundResource,
+  boundScope,
+  boundSpan,
+  Truncations,
+  type StringLimits,
+  type TruncationKind,
+} from './validate/bound-strings.js';
 import { checkSpan, DROP_REASONS, spanLimits, type DropReason } from './validate/validate-span.js';
 
 /** The encoding of a request body, and so of its response. */
@@ -21,6 +28,8 @@ export interface IngestSettings {
   /** PRICES_FILE ('' for the shipped prices only). */
   pricesFile: string;
   maxAttributes: number;
+  /** NAME_MAX_CHARS and ATTRIBUTE_VALUE_MAX_CHARS. */
+  maxNameChars: number;
   maxValueChars: number;
   retentionDays: number;
   /** 'native': the accepted spans come back as one Native block (Store.insertNative); 'rows': as SpanRow objects. */
@@ -36,15 +45,15 @@ export interface IngestedExport {
   accepted: number;
   received: number;
   rejected: Partial<Record<DropReason, number>>;
-  truncated: number;
+  truncated: Partial<Record<TruncationKind, number>>;
   /** The partial-success message ('' when every span was stored whole). */
   message: string;
 }
 
 /**
  * The collector's per-request work, free of I/O and shared state so that it runs in worker threads: decode the body
- * (throws OtlpDecodeError), validate each span (dropping invalid ones with a counted reason), truncate absurd
- * values, normalise, and build the rows — as one Native block when the store takes those.
+ * (throws OtlpDecodeError when its structure is lost), reject each malformed or invalid span with a counted reason,
+ * bound every stored string, normalise, and build the rows — as one Native block when the store takes those.
  */
 export function createExportIngest(
   settings: IngestSettings,
@@ -77,33 +86,37 @@ function validateAndNormalize(
   accepted: SpanBlock | SpanRows,
 ): Omit<IngestedExport, 'batch' | 'accepted'> {
   const limits = spanLimits(settings.maxAttributes, settings.retentionDays, Date.now());
+  const strings: StringLimits = { nameChars: settings.maxNameChars, valueChars: settings.maxValueChars };
   const rejected = new Rejections();
+  const cuts = new Truncations();
   let received = 0;
-  let truncated = 0;
   for (const resourceSpans of request) {
-    truncated += truncateResourceValues(resourceSpans, settings.maxValueChars);
-    for (const { scope, spans } of resourceSpans.scopeSpans) {
+    boundResource(resourceSpans, strings, cuts);
+    for (const { scope, spans, malformed } of resourceSpans.scopeSpans) {
+      boundScope(scope, strings, cuts);
+      const enclosing = resourceSpans.malformed ?? malformed;
       for (const span of spans) {
         received++;
+        const problem = enclosing ?? span.malformed;
+        if (problem !== undefined) {
+          rejected.add('malformed', span, problem);
+          continue;
+        }
         const reason = checkSpan(span, limits);
         if (reason) {
           rejected.add(reason, span);
           continue;
         }
-        truncated += truncateSpanValues(span, settings.maxValueChars);
+        boundSpan(span, strings, cuts);
         accepted.add(resourceSpans.resource, scope, span, normalize({ span, resource: resourceSpans.resource }));
       }
     }
   }
-  const warning =
-    truncated > 0
-      ? `${truncated} attribute values longer than ${settings.maxValueChars} characters were truncated`
-      : '';
   return {
     received,
     rejected: rejected.counts(),
-    truncated,
-    message: [rejected.message(), warning].filter(Boolean).join('; '),
+    truncated: Object.fromEntries(cuts.counts),
+    message: [rejected.message(), cuts.message(strings)].filter(Boolean).join('; '),
   };
 }
 
@@ -123,13 +136,14 @@ class SpanRows {
 /** Rejected spans by reason, with the first example of each, for the partial-success message. */
 class Rejections {
   private total = 0;
-  private readonly byReason = new Map<DropReason, { count: number; example: Span }>();
+  private readonly byReason = new Map<DropReason, { count: number; example: Span; detail: string }>();
 
-  add(reason: DropReason, span: Span): void {
+  /** `detail` says what exactly was wrong with this span (a malformed value's field path and problem). */
+  add(reason: DropReason, span: Span, detail: string = DROP_REASONS[reason]): void {
     this.total++;
     const entry = this.byReason.get(reason);
     if (entry) entry.count++;
-    else this.byReason.set(reason, { count: 1, example: span });
+    else this.byReason.set(reason, { count: 1, example: span, detail });
   }
 
   counts(): Partial<Record<DropReason, number>> {
@@ -141,8 +155,8 @@ class Rejections {
   message(): string {
     if (this.total === 0) return '';
     const parts = [...this.byReason].map(
-      ([reason, { count, example }]) =>
-        `${count} ${reason} (${DROP_REASONS[reason]}; e.g. span ${quote(example.name)} traceId ${quote(example.traceId)} spanId ${quote(example.spanId)})`,
+      ([reason, { count, example, detail }]) =>
+        `${count} ${reason} (${detail}; e.g. span ${quote(example.name)} traceId ${quote(example.traceId)} spanId ${quote(example.spanId)})`,
     );
     return `rejected ${this.total} spans: ${parts.join(', ')}`;
   }

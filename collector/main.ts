@@ -10,6 +10,7 @@ import { ConnectionMetrics } from '../server/http/connection-metrics.js';
 import { listen, listenerLimits, warnIfOverFileLimit } from '../server/http/listener.js';
 import { stop, urlOf } from '../server/tracelane.js';
 import { createCollector } from './collector.js';
+import { startGrpcReceiver } from './receiver/grpc-server.js';
 
 /**
  * `npm run collector`: the OTLP collector alone, writing to a ClickHouse server. It keeps no state of its own,
@@ -36,17 +37,19 @@ const collector = createCollector({ config, store, log, connections, authThrottl
 const host = config.INGEST_KEYS.length > 0 ? config.HOST : '127.0.0.1';
 if (config.INGEST_KEYS.length === 0) log.warn('no INGEST_KEYS configured: the collector listens on loopback only');
 const selfTracing = startSelfTracing(config, log);
-warnIfOverFileLimit([config.OTLP_MAX_CONNECTIONS], log);
+warnIfOverFileLimit([config.OTLP_MAX_CONNECTIONS, config.OTLP_GRPC_MAX_CONNECTIONS], log);
 const server = await listen(selfTracing.instrument(collector.app, 'collector'), config.OTLP_PORT, host, {
   name: 'otlp',
   limits: listenerLimits(config, 'otlp'),
   metrics: connections,
   log,
 });
+const grpc = await startGrpcReceiver({ ...collector, config, log }, host);
 log.info(`OTLP/HTTP collector on ${urlOf(server)}/v1/traces`, { store: config.CLICKHOUSE_URL });
+log.info(`OTLP/gRPC collector on ${grpc.address.address}:${grpc.address.port}`);
 
 shutdownOnSignals(async () => {
-  const closing = stop(server); // no new connections; requests waiting for the buffer are answered by the flush
+  const closing = Promise.all([stop(server), grpc.close()]); // no new connections; waiting requests get the flush
   await collector.close();
   await closing;
   await selfTracing.shutdown();

@@ -14,8 +14,10 @@ const list = z.string().transform((v) =>
 export const configSchema = z.object({
   /** Port of the API and web UI. */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  /** Port of the OTLP/HTTP collector (`POST /v1/traces`). */
+  /** Port of the OTLP/HTTP collector (`POST /v1/traces`, `/v1/logs`). */
   OTLP_PORT: z.coerce.number().int().min(0).max(65535).default(4318),
+  /** Port of the OTLP/gRPC collector (TraceService and LogsService `Export`). */
+  OTLP_GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(4317),
   /** Interface to listen on. Forced to 127.0.0.1 when no API keys are configured. */
   HOST: z.string().default('0.0.0.0'),
   /** Embedded store (chDB) data folder; ignored when CLICKHOUSE_URL is set. */
@@ -54,6 +56,25 @@ export const configSchema = z.object({
     .int()
     .min(1024)
     .default(16 * 1024 * 1024),
+  /**
+   * Decoded bytes of all export requests in flight at once (both OTLP ports); beyond it requests get 429 /
+   * RESOURCE_EXHAUSTED with a retry delay. A request alone always passes.
+   */
+  OTLP_MAX_INFLIGHT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024),
+  /** OTLP/gRPC: connections held at once; further connections are closed at once. */
+  OTLP_GRPC_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1000),
+  /** OTLP/gRPC: concurrent calls (HTTP/2 streams) per connection. */
+  OTLP_GRPC_MAX_CONCURRENT_STREAMS: z.coerce.number().int().min(1).default(100),
+  /** OTLP/gRPC: the server pings an idle connection after this long and closes it if the ping is not answered in 20 s. */
+  OTLP_GRPC_KEEPALIVE_MS: z.coerce.number().int().min(1000).default(120_000),
+  /** OTLP/gRPC: a connection idle (no call) this long is closed. */
+  OTLP_GRPC_MAX_CONNECTION_IDLE_MS: z.coerce.number().int().min(1000).default(300_000),
+  /** OTLP/gRPC: a connection this old is asked to reconnect (spreads clients over collectors); 30 s of grace. */
+  OTLP_GRPC_MAX_CONNECTION_AGE_MS: z.coerce.number().int().min(1000).default(1_800_000),
   /** Extra span/resource attribute keys read as the prompt name, version and environment (comma-separated, tried first). */
   PROMPT_NAME_KEYS: list.default([]),
   PROMPT_VERSION_KEYS: list.default([]),
@@ -62,8 +83,13 @@ export const configSchema = z.object({
   QUALITY_KEYS: list.default([]),
   /** A span with more attributes than this is rejected (counted as `too_many_attributes`). */
   SPAN_MAX_ATTRIBUTES: z.coerce.number().int().min(1).default(1024),
-  /** Attribute values longer than this many characters are truncated to it (counted; the span is kept). */
+  /** Attribute values and status messages longer than this many characters are cut to it (counted; the span is kept). */
   ATTRIBUTE_VALUE_MAX_CHARS: z.coerce.number().int().min(64).default(131_072),
+  /**
+   * Span names, attribute keys, event names, scope, service name, link fields and trace state longer than this many
+   * characters are cut to it (counted by kind; the span is kept).
+   */
+  NAME_MAX_CHARS: z.coerce.number().int().min(64).default(1024),
   /** A JSON price file (same shape as collector/pricing/prices.json) whose entries override the shipped prices. */
   PRICES_FILE: z.string().default(''),
   /** Write buffer: flush when this many spans are waiting, or after FLUSH_INTERVAL_MS. */
@@ -73,6 +99,8 @@ export const configSchema = z.object({
   BUFFER_MAX_SPANS: z.coerce.number().int().min(1).default(200_000),
   /** Log format: `text` or `json`. */
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+  /** Evaluation results received as OTLP logs: milliseconds between attempts to score the spans they belong to. */
+  EVALUATION_LINK_INTERVAL_MS: z.coerce.number().int().min(10).default(2000),
   /** Analysis: milliseconds between re-evaluations of the deployments still inside their bake window. */
   ANALYSIS_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   /** Self-observability: OTLP/HTTP endpoint (…/v1/traces) receiving a span per request Tracelane serves. Empty: off. */

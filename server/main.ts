@@ -9,6 +9,7 @@ const log = createLogger(config.LOG_FORMAT);
 const tracelane = await startTracelane(config, log);
 log.info(`Tracelane UI and API on ${tracelane.apiUrl}`);
 log.info(`OTLP/HTTP collector on ${tracelane.otlpUrl}/v1/traces`);
+log.info(`OTLP/gRPC collector on ${tracelane.otlpGrpcAddress}`);
 log.info(
   config.CLICKHOUSE_URL
     ? `store: ClickHouse at ${config.CLICKHOUSE_URL}`

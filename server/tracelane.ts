@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCollector } from '../collector/collector.js';
+import { startGrpcReceiver } from '../collector/receiver/grpc-server.js';
 import { startAnalysisLoop } from './analysis/analysis-loop.js';
 import { loadPriceTable } from '../collector/pricing/price-table.js';
 import { createApiApp } from './app.js';
@@ -16,11 +17,13 @@ import { listen, listenerLimits, warnIfOverFileLimit, type ListenerName } from '
 import { combinedKeyRing } from './http/key-ring.js';
 import { ensureDefaultEnvironments } from './registry/environment-service.js';
 import type { Logger } from './log.js';
+import { CollectorMetrics } from '../collector/metrics.js';
 import { ddlRendererFor } from './store/cluster-ddl.js';
 import { applyRetention, loadMigrations, migrate } from './store/migrate.js';
 import { openStore } from './store/open-store.js';
 import { repairMinuteRollups } from './store/rollup-repair.js';
 import { startRun } from './store/server-runs.js';
+import { startEvaluationLinker } from './span-events/evaluation-linker.js';
 import { startSelfTracing } from './telemetry/self-tracing.js';
 import type { Store } from './store/store.js';
 
@@ -28,6 +31,8 @@ import type { Store } from './store/store.js';
 export interface Tracelane {
   apiUrl: string;
   otlpUrl: string;
+  /** host:port of OTLP/gRPC. */
+  otlpGrpcAddress: string;
   store: Store;
   bus: EventBus;
   experiments: Experiments;
@@ -65,7 +70,10 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const keys = combinedKeyRing(parseApiKeys(config.API_KEYS), store);
   const connections = new ConnectionMetrics();
   const authThrottle = authThrottleFor(config);
-  const collector = createCollector({ config, store, log, connections, authThrottle });
+  const metrics = new CollectorMetrics();
+  const linker = startEvaluationLinker({ store, metrics, log, intervalMs: config.EVALUATION_LINK_INTERVAL_MS });
+  const onEvaluations = linker.poke;
+  const collector = createCollector({ config, store, log, connections, authThrottle, metrics, onEvaluations });
   const webhooks = startWebhookDispatcher({ config, store, log, bus });
   const analysis = startAnalysisLoop({ config, store, log, bus });
   const spans = (request: object) => collector.ingestJson(request); // Tracelane's own model calls enter otel_traces through the collector
@@ -78,14 +86,20 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   if (config.INGEST_KEYS.length === 0) log.warn('no INGEST_KEYS configured: the collector listens on loopback only');
 
   const selfTracing = startSelfTracing(config, log);
-  warnIfOverFileLimit([config.API_MAX_CONNECTIONS, config.OTLP_MAX_CONNECTIONS], log);
-  const limits = (name: ListenerName) => ({ name, limits: listenerLimits(config, name), metrics: connections, log });
+  warnIfOverFileLimit([config.API_MAX_CONNECTIONS, config.OTLP_MAX_CONNECTIONS, config.OTLP_GRPC_MAX_CONNECTIONS], log);
+  const limits = (name: ListenerName) => ({
+    name,
+    limits: listenerLimits(config, name),
+    metrics: connections,
+    log,
+  });
   const otlpServer = await listen(
     selfTracing.instrument(collector.app, 'collector'),
     config.OTLP_PORT,
     otlpHost,
     limits('otlp'),
   );
+  const grpc = await startGrpcReceiver({ ...collector, config, log }, otlpHost);
   const collectorAddress = otlpServer.address() as AddressInfo; // the UI shows where to send traces
   const api = createApiApp({
     config,
@@ -106,6 +120,7 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   return {
     apiUrl: urlOf(apiServer),
     otlpUrl: urlOf(otlpServer),
+    otlpGrpcAddress: `${grpc.address.address}:${grpc.address.port}`,
     store,
     bus,
     experiments,
@@ -118,9 +133,10 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
       await analysis.stop();
       // Stop accepting connections, then flush the write buffer so that requests waiting for it are answered, and
       // only then wait for the open requests to end.
-      const closing = Promise.all([stop(apiServer), stop(otlpServer)]);
+      const closing = Promise.all([stop(apiServer), stop(otlpServer), grpc.close()]);
       await collector.close();
       await closing;
+      await linker.stop();
       await selfTracing.shutdown();
       await run.stopped().catch((err: unknown) => log.error('could not record the clean stop', { error: String(err) }));
       await store.close();

@@ -4,23 +4,29 @@ import type { NormalizeStep, SpanInput } from './llm-fields.js';
 import { fromSpan, jsonObjectAttribute, parseAmount } from './lookup.js';
 
 /**
- * The cost the span reports itself, in USD: Langfuse `cost_details` (its `total`, else the sum of its parts),
- * OpenInference `llm.cost.total` (else prompt + completion), OpenLIT `gen_ai.usage.cost`.
+ * The cost the span reports itself, in USD: Langfuse `cost_details` and MLflow `mlflow.llm.cost` (their total, else
+ * the sum of their parts), OpenInference `llm.cost.total` (else prompt + completion), OpenLIT `gen_ai.usage.cost`,
+ * pydantic-ai `operation.cost`.
  */
 export const readOwnCost: NormalizeStep = {
   name: 'readOwnCost',
   apply: (input) => ({
-    costUsd: langfuseCost(input) ?? openInferenceCost(input) ?? parseAmount(fromSpan(input, ['gen_ai.usage.cost'])),
+    costUsd:
+      costObject(input, 'langfuse.observation.cost_details', 'total') ??
+      costObject(input, 'mlflow.llm.cost', 'total_cost') ??
+      openInferenceCost(input) ??
+      parseAmount(fromSpan(input, ['gen_ai.usage.cost', 'operation.cost'])),
   }),
 };
 
-function langfuseCost(input: SpanInput): number | null {
-  const details = jsonObjectAttribute(input.span.attributes, 'langfuse.observation.cost_details');
+function costObject(input: SpanInput, key: string, totalKey: string): number | null {
+  if (input.span.attributes[key] === undefined) return null;
+  const details = jsonObjectAttribute(input.span.attributes, key);
   if (!details) return null;
   const parts = Object.entries(details).filter(
     (entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1]),
   );
-  const total = parts.find(([key]) => key === 'total');
+  const total = parts.find(([part]) => part === totalKey);
   if (total) return total[1];
   return parts.length === 0 ? null : parts.reduce((sum, [, n]) => sum + n, 0);
 }
@@ -34,18 +40,18 @@ function openInferenceCost(input: SpanInput): number | null {
 }
 
 /**
- * When the span reports no cost, it is computed from its tokens and the price of the model that answered
- * (`gen_ai.response.model`, the most precise snapshot name) or else the normalised model. Unknown model: null.
+ * When the span reports no cost, it is computed from its tokens and the price of the model that answered (the
+ * response model, the most precise snapshot name) or else the normalised model. Unknown model: null.
  */
 export function computeCost(prices: PriceTable): NormalizeStep {
   return {
     name: 'computeCost',
-    apply: (input, fields) => {
+    apply: (_input, fields) => {
       if (fields.costUsd !== null) return {};
-      const answered = fromSpan(input, ['gen_ai.response.model']);
-      const price = (answered && prices.lookup(answered)) || (fields.model && prices.lookup(fields.model));
+      const price =
+        (fields.responseModel && prices.lookup(fields.responseModel)) || (fields.model && prices.lookup(fields.model));
       if (!price) return {};
-      return { costUsd: costOfTokens(price, fields.inputTokens, fields.outputTokens, fields.cachedInputTokens) };
+      return { costUsd: costOfTokens(price, fields) };
     },
   };
 }

@@ -5,13 +5,24 @@ export interface LlmFields {
   environment: string;
   promptName: string;
   promptVersion: string;
+  /** The model metrics group by: the requested model, else the one that answered. */
   model: string;
+  /** The model the application asked for, and the model (snapshot) that answered, as the span reports them. */
+  requestModel: string;
+  responseModel: string;
   provider: string;
   operation: string;
   isGeneration: boolean;
   inputTokens: number | null;
   outputTokens: number | null;
+  /** Cache reads, included in inputTokens. */
   cachedInputTokens: number | null;
+  /** Cache writes (Anthropic's cache creation), included in inputTokens. */
+  cacheWriteTokens: number | null;
+  /** Reasoning (thinking) tokens, included in outputTokens. */
+  reasoningTokens: number | null;
+  /** Streamed calls: milliseconds from the start of the call to the first chunk of the answer. */
+  timeToFirstTokenMs: number | null;
   costUsd: number | null;
   quality: number | null;
   isError: boolean;
@@ -23,12 +34,17 @@ export function emptyFields(): LlmFields {
     promptName: '',
     promptVersion: '',
     model: '',
+    requestModel: '',
+    responseModel: '',
     provider: '',
     operation: '',
     isGeneration: false,
     inputTokens: null,
     outputTokens: null,
     cachedInputTokens: null,
+    cacheWriteTokens: null,
+    reasoningTokens: null,
+    timeToFirstTokenMs: null,
     costUsd: null,
     quality: null,
     isError: false,

@@ -7,6 +7,7 @@ import { readModel, readProvider } from './model.js';
 import { markGeneration, readOperation } from './operation.js';
 import { readPromptName, readPromptVersion } from './prompt.js';
 import { readQuality } from './quality.js';
+import { readTimeToFirstToken } from './time-to-first-token.js';
 import { readTokens } from './tokens.js';
 
 export interface NormalizeOptions {
@@ -18,7 +19,10 @@ export interface NormalizeOptions {
   prices: PriceTable;
 }
 
-/** The normalisation steps, in the order they run (cost needs model and tokens; generation needs operation). */
+/**
+ * The normalisation steps, in the order they run: the operation's heuristic needs model and tokens, generation
+ * needs the operation, cost needs model and tokens.
+ */
 export function normalizeSteps(options: NormalizeOptions): NormalizeStep[] {
   return [
     readEnvironment(options.environmentKeys),
@@ -26,9 +30,10 @@ export function normalizeSteps(options: NormalizeOptions): NormalizeStep[] {
     readPromptVersion(options.promptVersionKeys),
     readModel,
     readProvider,
+    readTokens,
     readOperation,
     markGeneration,
-    readTokens,
+    readTimeToFirstToken,
     readOwnCost,
     computeCost(options.prices),
     readQuality(options.qualityKeys),

@@ -1,12 +1,14 @@
 import { OtlpDecodeError } from './decode-error.js';
-import { newAttributes, SPAN_KINDS, STATUS_CODES, type Attributes, type Span, type TraceExport } from './span.js';
-import { doubleJson, formatDouble, jsonArray, jsonObject } from './value-text.js';
+import { attributes, enumValue, id, isolate, list, object, optionalObject, string, time } from './json-fields.js';
+import { newAttributes, SPAN_KINDS, STATUS_CODES, type ResourceSpans, type ScopeSpans, type Span } from './span.js';
+import type { TraceExport } from './span.js';
 
 /**
- * Decodes an OTLP/JSON ExportTraceServiceRequest (protobuf JSON mapping with OTLP's exceptions: lowerCamelCase
- * field names, hex trace/span ids, enums as integers or names, 64-bit integers as strings or numbers).
- * A body whose structure is wrong fails as a whole with a message naming the field path; values that are
- * well-formed but invalid (an id of the wrong length, a time in the future) are left to span validation.
+ * Decodes an OTLP/JSON ExportTraceServiceRequest (protobuf JSON mapping with OTLP's exceptions, json-fields.ts).
+ * A value that cannot be decoded costs only what it describes: inside a span, that span (rejected with the field
+ * path and the problem); in a resource or scope, the spans under it. Only a body whose structure is wrong (not
+ * JSON, `resourceSpans` not a list) fails as a whole. Values that are well-formed but invalid (an id of the wrong
+ * length, a time in the future) are left to span validation.
  */
 export function decodeJsonTraces(text: string): TraceExport {
   let body: unknown;
@@ -19,27 +21,63 @@ export function decodeJsonTraces(text: string): TraceExport {
   return list(request.resourceSpans, 'resourceSpans').map((rsValue, i) => {
     const path = `resourceSpans[${i}]`;
     const rs = object(rsValue, path);
-    const resource = optionalObject(rs.resource, `${path}.resource`);
-    return {
-      resource: attributes(resource?.attributes, `${path}.resource.attributes`),
-      scopeSpans: list(rs.scopeSpans, `${path}.scopeSpans`).map((ssValue, j) => {
-        const ssPath = `${path}.scopeSpans[${j}]`;
-        const ss = object(ssValue, ssPath);
+    const out: ResourceSpans = { resource: newAttributes(), scopeSpans: [] };
+    isolate(out, () => {
+      out.resource = attributes(
+        optionalObject(rs.resource, `${path}.resource`)?.attributes,
+        `${path}.resource.attributes`,
+      );
+    });
+    out.scopeSpans = list(rs.scopeSpans, `${path}.scopeSpans`).map((ssValue, j) => {
+      const ssPath = `${path}.scopeSpans[${j}]`;
+      const ss = object(ssValue, ssPath);
+      const scopeSpans: ScopeSpans = { scope: { name: '', version: '' }, spans: [] };
+      isolate(scopeSpans, () => {
         const scope = optionalObject(ss.scope, `${ssPath}.scope`);
-        return {
-          scope: {
-            name: string(scope?.name, `${ssPath}.scope.name`),
-            version: string(scope?.version, `${ssPath}.scope.version`),
-          },
-          spans: list(ss.spans, `${ssPath}.spans`).map((s, k) => span(s, `${ssPath}.spans[${k}]`)),
+        scopeSpans.scope = {
+          name: string(scope?.name, `${ssPath}.scope.name`),
+          version: string(scope?.version, `${ssPath}.scope.version`),
         };
-      }),
-    };
+      });
+      scopeSpans.spans = list(ss.spans, `${ssPath}.spans`).map((s, k) => decodeSpan(s, `${ssPath}.spans[${k}]`));
+      return scopeSpans;
+    });
+    return out;
   });
 }
 
-function span(value: unknown, path: string): Span {
+function decodeSpan(value: unknown, path: string): Span {
   const s = object(value, path);
+  try {
+    return span(s, path);
+  } catch (err) {
+    if (!(err instanceof OtlpDecodeError)) throw err;
+    return malformedSpan(s, err.message);
+  }
+}
+
+/** A span that could not be decoded, with what can be told of it for the partial-success message. */
+function malformedSpan(s: Record<string, unknown>, malformed: string): Span {
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  return {
+    traceId: text(s.traceId),
+    spanId: text(s.spanId),
+    parentSpanId: '',
+    traceState: '',
+    name: text(s.name),
+    kind: 'Unspecified',
+    startTimeUnixNano: 0n,
+    endTimeUnixNano: 0n,
+    attributes: newAttributes(),
+    events: [],
+    links: [],
+    statusCode: 'Unset',
+    statusMessage: '',
+    malformed,
+  };
+}
+
+function span(s: Record<string, unknown>, path: string): Span {
   const status = optionalObject(s.status, `${path}.status`);
   return {
     traceId: id(s.traceId, `${path}.traceId`),
@@ -48,13 +86,13 @@ function span(value: unknown, path: string): Span {
     traceState: string(s.traceState, `${path}.traceState`),
     name: string(s.name, `${path}.name`),
     kind: enumValue(s.kind, SPAN_KINDS, 'SPAN_KIND_', `${path}.kind`),
-    startTimeUnixNano: uint64(s.startTimeUnixNano, `${path}.startTimeUnixNano`),
-    endTimeUnixNano: uint64(s.endTimeUnixNano, `${path}.endTimeUnixNano`),
+    startTimeUnixNano: time(s.startTimeUnixNano, `${path}.startTimeUnixNano`),
+    endTimeUnixNano: time(s.endTimeUnixNano, `${path}.endTimeUnixNano`),
     attributes: attributes(s.attributes, `${path}.attributes`),
     events: list(s.events, `${path}.events`).map((eValue, i) => {
       const e = object(eValue, `${path}.events[${i}]`);
       return {
-        timeUnixNano: uint64(e.timeUnixNano, `${path}.events[${i}].timeUnixNano`),
+        timeUnixNano: time(e.timeUnixNano, `${path}.events[${i}].timeUnixNano`),
         name: string(e.name, `${path}.events[${i}].name`),
         attributes: attributes(e.attributes, `${path}.events[${i}].attributes`),
       };
@@ -71,129 +109,4 @@ function span(value: unknown, path: string): Span {
     statusCode: enumValue(status?.code, STATUS_CODES, 'STATUS_CODE_', `${path}.status.code`),
     statusMessage: string(status?.message, `${path}.status.message`),
   };
-}
-
-function attributes(value: unknown, path: string): Attributes {
-  const out = newAttributes();
-  list(value, path).forEach((kvValue, i) => {
-    const kv = object(kvValue, `${path}[${i}]`);
-    const key = string(kv.key, `${path}[${i}].key`);
-    out[key] = kv.value == null ? '' : valueText(object(kv.value, `${path}[${i}].value`), `${path}[${i}].value`);
-  });
-  return out;
-}
-
-type AnyValue = Record<string, unknown>;
-
-function valueText(v: AnyValue, path: string): string {
-  if (v.stringValue !== undefined) return string(v.stringValue, `${path}.stringValue`);
-  if (v.boolValue !== undefined) return String(bool(v.boolValue, `${path}.boolValue`));
-  if (v.intValue !== undefined) return int64(v.intValue, `${path}.intValue`).toString();
-  if (v.doubleValue !== undefined) return formatDouble(double(v.doubleValue, `${path}.doubleValue`));
-  if (v.bytesValue !== undefined) return string(v.bytesValue, `${path}.bytesValue`);
-  if (v.arrayValue !== undefined || v.kvlistValue !== undefined) return valueJson(v, path);
-  return '';
-}
-
-function valueJson(v: AnyValue, path: string): string {
-  if (v.stringValue !== undefined) return JSON.stringify(string(v.stringValue, `${path}.stringValue`));
-  if (v.boolValue !== undefined) return String(bool(v.boolValue, `${path}.boolValue`));
-  if (v.intValue !== undefined) return int64(v.intValue, `${path}.intValue`).toString();
-  if (v.doubleValue !== undefined) return doubleJson(double(v.doubleValue, `${path}.doubleValue`));
-  if (v.bytesValue !== undefined) return JSON.stringify(string(v.bytesValue, `${path}.bytesValue`));
-  if (v.arrayValue !== undefined) {
-    const values = list(object(v.arrayValue, `${path}.arrayValue`).values, `${path}.arrayValue.values`);
-    return jsonArray(
-      values.map((item, i) =>
-        valueJson(object(item, `${path}.arrayValue.values[${i}]`), `${path}.arrayValue.values[${i}]`),
-      ),
-    );
-  }
-  if (v.kvlistValue !== undefined) {
-    const values = list(object(v.kvlistValue, `${path}.kvlistValue`).values, `${path}.kvlistValue.values`);
-    return jsonObject(
-      values.map((kvValue, i) => {
-        const kvPath = `${path}.kvlistValue.values[${i}]`;
-        const kv = object(kvValue, kvPath);
-        const key = string(kv.key, `${kvPath}.key`);
-        return [key, kv.value == null ? 'null' : valueJson(object(kv.value, `${kvPath}.value`), `${kvPath}.value`)];
-      }),
-    );
-  }
-  return 'null';
-}
-
-// Field readers: absent (undefined or null) reads as the protobuf default; a present value of the wrong type fails.
-
-function fail(path: string, expected: string): never {
-  throw new OtlpDecodeError(`${path}: expected ${expected}`);
-}
-
-function object(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'an object');
-  return value as Record<string, unknown>;
-}
-
-function optionalObject(value: unknown, path: string): Record<string, unknown> | undefined {
-  return value == null ? undefined : object(value, path);
-}
-
-function list(value: unknown, path: string): unknown[] {
-  if (value == null) return [];
-  if (!Array.isArray(value)) fail(path, 'an array');
-  return value;
-}
-
-function string(value: unknown, path: string): string {
-  if (value == null) return '';
-  if (typeof value !== 'string') fail(path, 'a string');
-  return value;
-}
-
-function bool(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') fail(path, 'true or false');
-  return value;
-}
-
-function double(value: unknown, path: string): number {
-  if (typeof value === 'number') return value;
-  if (value === 'NaN' || value === 'Infinity' || value === '-Infinity') return Number(value);
-  return fail(path, 'a number');
-}
-
-/** Ids are hex in OTLP/JSON; lowercased here, their length and digits checked by span validation. */
-function id(value: unknown, path: string): string {
-  return string(value, path).toLowerCase();
-}
-
-const INTEGER = /^-?\d{1,20}$/;
-
-function integer(value: unknown, path: string, what: string): bigint {
-  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
-  if (typeof value === 'string' && INTEGER.test(value)) return BigInt(value);
-  return fail(path, what);
-}
-
-function int64(value: unknown, path: string): bigint {
-  const n = integer(value, path, 'a signed 64-bit integer (a number or a decimal string)');
-  if (n < -(1n << 63n) || n >= 1n << 63n) fail(path, 'a signed 64-bit integer');
-  return n;
-}
-
-function uint64(value: unknown, path: string): bigint {
-  if (value == null) return 0n;
-  const n = integer(value, path, 'an unsigned 64-bit integer (a number or a decimal string)');
-  if (n < 0n || n >= 1n << 64n) fail(path, 'an unsigned 64-bit integer');
-  return n;
-}
-
-/** An enum given as its number or its name (`SPAN_KIND_CLIENT`, `STATUS_CODE_ERROR`). */
-function enumValue<T extends string>(value: unknown, names: readonly T[], prefix: string, path: string): T {
-  if (value == null) return names[0]!;
-  if (typeof value === 'number' && Number.isInteger(value)) return names[value] ?? names[0]!;
-  if (typeof value === 'string') {
-    const found = names.find((n) => prefix + n.toUpperCase() === value);
-    if (found) return found;
-  }
-  return fail(path, `a ${prefix}* name or number`);
 }

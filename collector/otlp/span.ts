@@ -7,6 +7,12 @@
  * are lowercase hex — so a span's row is built without looking at OTLP types again. Times are exact nanoseconds.
  */
 
+/** AnyValue nesting (arrays and maps in arrays and maps) deeper than this is refused by both codecs. */
+export const MAX_VALUE_DEPTH = 64;
+
+/** The latest time a ClickHouse DateTime64(9) holds: 2^63 − 1 ns after 1970 (in 2262); later ones are refused. */
+export const MAX_TIME_NS = (1n << 63n) - 1n;
+
 /** Attribute key → stringified value, in a prototype-free object (keys like `__proto__` are plain keys). */
 export type Attributes = Record<string, string>;
 
@@ -44,6 +50,8 @@ export interface Span {
   links: SpanLink[];
   statusCode: StatusCode;
   statusMessage: string;
+  /** Set when the span could not be decoded: the field and the problem. The span is rejected as `malformed`. */
+  malformed?: string;
 }
 
 export interface Scope {
@@ -54,11 +62,15 @@ export interface Scope {
 export interface ScopeSpans {
   scope: Scope;
   spans: Span[];
+  /** Set when the scope could not be decoded: its spans are rejected as `malformed`. */
+  malformed?: string;
 }
 
 export interface ResourceSpans {
   resource: Attributes;
   scopeSpans: ScopeSpans[];
+  /** Set when the resource could not be decoded: its spans are rejected as `malformed`. */
+  malformed?: string;
 }
 
 /** A decoded `ExportTraceServiceRequest`. */

@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
-/** Prices in USD per million tokens; `cachedInput` is the price of cache reads (input price when absent). */
+/**
+ * Prices in USD per million tokens; `cachedInput` is the price of cache reads and `cacheWrite` of cache writes (the
+ * input price when absent).
+ */
 const modelPrice = z.object({
   input: z.number().nonnegative(),
   output: z.number().nonnegative(),
   cachedInput: z.number().nonnegative().optional(),
+  cacheWrite: z.number().nonnegative().optional(),
 });
 export type ModelPrice = z.infer<typeof modelPrice>;
 
@@ -80,20 +84,27 @@ export function priceTable(taken: string, models: Record<string, ModelPrice>): P
   };
 }
 
+export interface TokenCounts {
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cachedInputTokens: number | null;
+  cacheWriteTokens: number | null;
+}
+
 /**
- * Cost of one call: uncached input at the input price, cache reads at the cached price, output at the output price.
- * Input tokens include the cached ones (GenAI convention); null when the call has no token counts.
+ * Cost of one call: cache reads at the cached price, cache writes at the cache-write price, the rest of the input at
+ * the input price, output (reasoning included) at the output price. Input tokens include cache reads and writes
+ * (GenAI convention); null when the call has no token counts.
  */
-export function costOfTokens(
-  price: ModelPrice,
-  inputTokens: number | null,
-  outputTokens: number | null,
-  cachedInputTokens: number | null,
-): number | null {
-  if (inputTokens === null && outputTokens === null) return null;
-  const input = inputTokens ?? 0;
-  const cached = Math.min(cachedInputTokens ?? 0, input);
+export function costOfTokens(price: ModelPrice, tokens: TokenCounts): number | null {
+  if (tokens.inputTokens === null && tokens.outputTokens === null) return null;
+  const input = tokens.inputTokens ?? 0;
+  const cached = Math.min(tokens.cachedInputTokens ?? 0, input);
+  const written = Math.min(tokens.cacheWriteTokens ?? 0, input - cached);
   const dollars =
-    (input - cached) * price.input + cached * (price.cachedInput ?? price.input) + (outputTokens ?? 0) * price.output;
+    (input - cached - written) * price.input +
+    cached * (price.cachedInput ?? price.input) +
+    written * (price.cacheWrite ?? price.input) +
+    (tokens.outputTokens ?? 0) * price.output;
   return dollars / 1_000_000;
 }

@@ -140,4 +140,9 @@ const WRITERS: Record<keyof SpanRow, ColumnWriter> = {
   CostUsd: nullableAmounts((llm) => llm.costUsd),
   Quality: nullableAmounts((llm) => llm.quality),
   IsError: flags((llm) => llm.isError),
+  RequestModel: strings((e) => e.llm.requestModel),
+  ResponseModel: strings((e) => e.llm.responseModel),
+  CacheWriteTokens: nullableCounts((llm) => llm.cacheWriteTokens),
+  ReasoningTokens: nullableCounts((llm) => llm.reasoningTokens),
+  TimeToFirstTokenMs: nullableAmounts((llm) => llm.timeToFirstTokenMs),
 };

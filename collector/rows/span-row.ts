@@ -43,6 +43,11 @@ export interface SpanRow {
   CostUsd: number | null;
   Quality: number | null;
   IsError: 0 | 1;
+  RequestModel: string;
+  ResponseModel: string;
+  CacheWriteTokens: number | null;
+  ReasoningTokens: number | null;
+  TimeToFirstTokenMs: number | null;
 }
 
 /** Every column of a SpanRow with its type, so the store can ship batches in binary (Store.insert's `columns`). */
@@ -82,6 +87,11 @@ export const SPAN_COLUMNS: readonly Column[] = [
   { name: 'CostUsd', type: 'Nullable(Float64)' },
   { name: 'Quality', type: 'Nullable(Float64)' },
   { name: 'IsError', type: 'UInt8' },
+  { name: 'RequestModel', type: 'String' },
+  { name: 'ResponseModel', type: 'String' },
+  { name: 'CacheWriteTokens', type: 'Nullable(UInt64)' },
+  { name: 'ReasoningTokens', type: 'Nullable(UInt64)' },
+  { name: 'TimeToFirstTokenMs', type: 'Nullable(Float64)' },
 ];
 
 export function spanRow(resource: Attributes, scope: Scope, span: Span, llm: LlmFields): SpanRow {
@@ -121,5 +131,10 @@ export function spanRow(resource: Attributes, scope: Scope, span: Span, llm: Llm
     CostUsd: llm.costUsd,
     Quality: llm.quality,
     IsError: llm.isError ? 1 : 0,
+    RequestModel: llm.requestModel,
+    ResponseModel: llm.responseModel,
+    CacheWriteTokens: llm.cacheWriteTokens,
+    ReasoningTokens: llm.reasoningTokens,
+    TimeToFirstTokenMs: llm.timeToFirstTokenMs,
   };
 }

@@ -5,6 +5,7 @@ import type { Attributes, Span } from '../otlp/span.js';
  * in `partial_success`. The other spans of the batch are kept.
  */
 export const DROP_REASONS = {
+  malformed: 'a value of the span, its scope or its resource could not be decoded',
   invalid_trace_id: 'traceId must be 16 bytes (32 hex digits), not all zero',
   invalid_span_id: 'spanId must be 8 bytes (16 hex digits), not all zero',
   invalid_parent_span_id: 'parentSpanId must be empty or 8 bytes (16 hex digits)',

@@ -18,6 +18,17 @@ export interface MetricValues {
   pricedRequests: number;
   inputTokensPerRequest: number | null;
   outputTokensPerRequest: number | null;
+  /** Mean cache-write and reasoning tokens of the requests that report them. */
+  cacheWriteTokensPerRequest: number | null;
+  reasoningTokensPerRequest: number | null;
+  /** Time to first token of the streamed requests (p50, p95), and how many streamed. */
+  timeToFirstTokenP50Ms: number | null;
+  timeToFirstTokenP95Ms: number | null;
+  streamedRequests: number;
+  /** Embedding calls: their own operation, not counted in requests or latency. */
+  embeddingRequests: number;
+  embeddingCost: number;
+  embeddingLatencyP50Ms: number | null;
   /** Mean quality (0..1) of span quality and posted scores, with its 95% interval. */
   quality: number | null;
   qualityLow: number | null;
@@ -43,6 +54,14 @@ export function metricValues(s: RollupSums): MetricValues {
     pricedRequests: s.costCount,
     inputTokensPerRequest: ratio(s.inputTokensSum, s.inputTokensCount),
     outputTokensPerRequest: ratio(s.outputTokensSum, s.outputTokensCount),
+    cacheWriteTokensPerRequest: ratio(s.cacheWriteTokensSum, s.cacheWriteTokensCount),
+    reasoningTokensPerRequest: ratio(s.reasoningTokensSum, s.reasoningTokensCount),
+    timeToFirstTokenP50Ms: s.timeToFirstTokenMs?.[0] ?? null,
+    timeToFirstTokenP95Ms: s.timeToFirstTokenMs?.[1] ?? null,
+    streamedRequests: s.timeToFirstTokenCount,
+    embeddingRequests: s.embeddingRequests,
+    embeddingCost: s.embeddingCostSum,
+    embeddingLatencyP50Ms: s.embeddingLatencyMs?.[0] ?? null,
     quality: quality.mean,
     qualityLow: quality.low,
     qualityHigh: quality.high,

@@ -2,8 +2,8 @@ import type { Store } from '../store/store.js';
 import { ROLLUP_COLUMNS, asofDeploymentJoin, attributedVersion, isInferred } from './version-attribution.js';
 
 /**
- * Aggregates the per-minute rollups (llm_metrics_1m for requests, errors, latency, cost, tokens and span quality;
- * llm_scores_1m for posted scores) of one environment + prompt over a minute-aligned window, optionally per time
+ * Aggregates the per-minute rollups (llm_metrics_1m for requests, errors, latency, cost, tokens, time to first token
+ * and span quality; llm_embeddings_1m for embedding calls; llm_scores_1m for posted scores) of one environment + prompt over a minute-aligned window, optionally per time
  * bucket and per version and/or model. Versions are attributed with the as-of deployment join.
  */
 export type GroupKey = 'version' | 'model';
@@ -33,6 +33,17 @@ export interface RollupSums {
   inputTokensSum: number;
   outputTokensCount: number;
   outputTokensSum: number;
+  cacheWriteTokensCount: number;
+  cacheWriteTokensSum: number;
+  reasoningTokensCount: number;
+  reasoningTokensSum: number;
+  /** Streamed requests (with a time to first token), and its p50, p95, p99 in milliseconds (null without any). */
+  timeToFirstTokenCount: number;
+  timeToFirstTokenMs: [number, number, number] | null;
+  /** Embedding calls (their own operation, llm_embeddings_1m): count, summed known cost, latency p50/p95/p99. */
+  embeddingRequests: number;
+  embeddingCostSum: number;
+  embeddingLatencyMs: [number, number, number] | null;
   /** Span quality and posted scores together. */
   qualityCount: number;
   qualitySum: number;
@@ -60,6 +71,15 @@ export const EMPTY_ROLLUP_SUMS: Readonly<RollupSums> = {
   inputTokensSum: 0,
   outputTokensCount: 0,
   outputTokensSum: 0,
+  cacheWriteTokensCount: 0,
+  cacheWriteTokensSum: 0,
+  reasoningTokensCount: 0,
+  reasoningTokensSum: 0,
+  timeToFirstTokenCount: 0,
+  timeToFirstTokenMs: null,
+  embeddingRequests: 0,
+  embeddingCostSum: 0,
+  embeddingLatencyMs: null,
   qualityCount: 0,
   qualitySum: 0,
   qualitySumSq: 0,
@@ -76,9 +96,20 @@ const METRIC_AGGREGATES = `
     sum(r.InputTokensSum) AS inputTokensSum,
     sum(r.OutputTokensCount) AS outputTokensCount,
     sum(r.OutputTokensSum) AS outputTokensSum,
+    sum(r.CacheWriteTokensCount) AS cacheWriteTokensCount,
+    sum(r.CacheWriteTokensSum) AS cacheWriteTokensSum,
+    sum(r.ReasoningTokensCount) AS reasoningTokensCount,
+    sum(r.ReasoningTokensSum) AS reasoningTokensSum,
+    sum(r.TimeToFirstTokenCount) AS timeToFirstTokenCount,
+    quantilesDDMerge(0.01, 0.5, 0.95, 0.99)(r.TimeToFirstTokenMsQuantiles) AS timeToFirstTokenMs,
     sum(r.QualityCount) AS qualityCount,
     sum(r.QualitySum) AS qualitySum,
     sum(r.QualitySumSq) AS qualitySumSq`;
+
+const EMBEDDING_AGGREGATES = `
+    sum(r.Requests) AS embeddingRequests,
+    sum(r.CostSum) AS embeddingCostSum,
+    quantilesDDMerge(0.01, 0.5, 0.95, 0.99)(r.LatencyMsQuantiles) AS embeddingLatencyMs`;
 
 const SCORE_AGGREGATES = `
     sum(r.ScoreCount) AS qualityCount,
@@ -116,19 +147,38 @@ export async function queryRollups(store: Store, filter: RollupFilter): Promise<
     version: filter.version ?? '',
     model: filter.model ?? '',
   };
-  const [metrics, scores] = await Promise.all([
+  const [metrics, embeddings, scores] = await Promise.all([
     store.query<RollupRow>(rollupSql('llm_metrics_1m', METRIC_AGGREGATES, filter), params),
+    store.query<RollupRow>(rollupSql('llm_embeddings_1m', EMBEDDING_AGGREGATES, filter), params),
     store.query<RollupRow>(rollupSql('llm_scores_1m', SCORE_AGGREGATES, filter), params),
   ]);
   const rows = new Map<string, RollupRow>();
   const keyOf = (r: RollupRow) => `${r.bucket}|${r.version}|${r.model}`;
-  for (const m of metrics) rows.set(keyOf(m), { ...m, latencyMs: m.requests > 0 ? m.latencyMs : null });
+  const rowOf = (r: RollupRow): RollupRow => {
+    const row = rows.get(keyOf(r)) ?? { ...EMPTY_ROLLUP_SUMS, bucket: r.bucket, version: r.version, model: r.model };
+    rows.set(keyOf(r), row);
+    return row;
+  };
+  for (const m of metrics) {
+    rows.set(keyOf(m), {
+      ...EMPTY_ROLLUP_SUMS,
+      ...m,
+      latencyMs: m.requests > 0 ? m.latencyMs : null,
+      timeToFirstTokenMs: m.timeToFirstTokenCount > 0 ? m.timeToFirstTokenMs : null,
+    });
+  }
+  for (const e of embeddings) {
+    Object.assign(rowOf(e), {
+      embeddingRequests: e.embeddingRequests,
+      embeddingCostSum: e.embeddingCostSum,
+      embeddingLatencyMs: e.embeddingRequests > 0 ? e.embeddingLatencyMs : null,
+    });
+  }
   for (const s of scores) {
-    const row = rows.get(keyOf(s)) ?? { ...EMPTY_ROLLUP_SUMS, bucket: s.bucket, version: s.version, model: s.model };
+    const row = rowOf(s);
     row.qualityCount += s.qualityCount;
     row.qualitySum += s.qualitySum;
     row.qualitySumSq += s.qualitySumSq;
-    rows.set(keyOf(s), row);
   }
   return [...rows.values()].sort((a, b) => a.bucket - b.bucket);
 }

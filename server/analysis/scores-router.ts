@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ApiContext } from '../app.js';
 import { requireRole } from '../http/auth.js';
 import { parseBody } from '../http/validation.js';
+import { scoreOf, scoreRow } from './score-record.js';
 import { findScoreTarget } from './score-target-query.js';
 
 const scoreBody = z.strictObject({
@@ -18,24 +19,7 @@ const scoreBody = z.strictObject({
   comment: z.string().max(2000).optional(),
 });
 
-/** A stored score, as `POST /api/v1/scores` returns it. */
-export interface Score {
-  id: string;
-  traceId: string;
-  spanId: string;
-  name: string;
-  /** 0..1 (booleans stored as 1 / 0). */
-  value: number;
-  source: 'user' | 'evaluator' | 'human';
-  comment: string;
-  /** Copied from the span the score is attributed to; version '' when the span had none (inferred at query time). */
-  environment: string;
-  prompt: string;
-  version: string;
-  model: string;
-  spanTime: string;
-  createdAt: string;
-}
+export type { Score } from './score-record.js';
 
 /**
  * `POST /api/v1/scores` — a quality score for a trace, possibly long after it ran. It is attributed to the
@@ -48,39 +32,15 @@ export function scoresRouter(ctx: Pick<ApiContext, 'store'>): Router {
     const body = parseBody(scoreBody, req.body);
     const traceId = body.traceId.toLowerCase();
     const target = await findScoreTarget(ctx.store, traceId, body.spanId?.toLowerCase());
-    const score: Score = {
+    const score = scoreOf(target, {
       id: `score_${randomUUID()}`,
       traceId,
-      spanId: target.spanId,
       name: body.name,
       value: typeof body.value === 'boolean' ? Number(body.value) : body.value,
       source: body.source,
       comment: body.comment ?? '',
-      environment: target.environment,
-      prompt: target.prompt,
-      version: target.version,
-      model: target.model,
-      spanTime: target.time,
-      createdAt: new Date().toISOString(),
-    };
-    await ctx.store.insert('scores', [
-      {
-        id: score.id,
-        trace_id: score.traceId,
-        span_id: score.spanId,
-        name: score.name,
-        value: score.value,
-        source: score.source,
-        comment: score.comment,
-        environment: score.environment,
-        prompt: score.prompt,
-        version: score.version,
-        model: score.model,
-        span_time: score.spanTime,
-        created_at: score.createdAt,
-        actor: res.locals.actor.name,
-      },
-    ]);
+    });
+    await ctx.store.insert('scores', [scoreRow(score, res.locals.actor.name)]);
     res.status(201).json(score);
   });
   return router;

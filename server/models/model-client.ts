@@ -71,7 +71,7 @@ export function createModelClient({ config, prices, spans, log }: ModelClientDep
 
   const cost = (answer: ProviderAnswer, model: string) => {
     const price = (answer.responseModel && prices.lookup(answer.responseModel)) || prices.lookup(model);
-    return price ? costOfTokens(price, answer.inputTokens, answer.outputTokens, answer.cachedInputTokens) : null;
+    return price ? costOfTokens(price, { ...answer, cacheWriteTokens: null }) : null;
   };
 
   async function complete(connection: Connection, request: ModelRequest, context: CallContext = {}) {

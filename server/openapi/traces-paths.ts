@@ -15,6 +15,7 @@ import {
   time,
   windowParams,
   type Feature,
+  type Schema,
 } from './openapi-helpers.js';
 
 const tag = 'traces';
@@ -61,7 +62,17 @@ export const tracesFeature: Feature = {
       status: object({ code: string(), message: string() }),
       attributes,
       resourceAttributes: attributes,
-      events: arrayOf(object({ time: time(), timeUnixNano: string(), name: string(), attributes })),
+      events: arrayOf(
+        object({
+          time: time(),
+          timeUnixNano: string(),
+          name: string(),
+          attributes,
+          source: string('`span`: an event of the span; `log`: a GenAI event received as an OTLP log record.', {
+            enum: ['span', 'log'],
+          }),
+        }),
+      ),
       links: arrayOf(object({ traceId: string(), spanId: string(), traceState: string(), attributes })),
       llm: object(
         {
@@ -69,13 +80,18 @@ export const tracesFeature: Feature = {
           promptName: string(),
           promptVersion: string(),
           versionInferred: boolean('The version was taken from the deployment history, not the span.'),
-          model: string(),
+          model: string('The model metrics group by: the requested model, else the one that answered.'),
+          requestModel: string('The model the application asked for.'),
+          responseModel: string('The model (snapshot) that answered.'),
           provider: string(),
           operation: string(),
           isGeneration: boolean(),
-          inputTokens: nullable(integer()),
-          outputTokens: nullable(integer()),
-          cachedInputTokens: nullable(integer()),
+          inputTokens: nullable(integer('Input tokens, cache reads and writes included.')),
+          outputTokens: nullable(integer('Output tokens, reasoning included.')),
+          cachedInputTokens: nullable(integer('Cache reads.')),
+          cacheWriteTokens: nullable(integer('Cache writes.')),
+          reasoningTokens: nullable(integer('Reasoning (thinking) tokens.')),
+          timeToFirstTokenMs: nullable(number('Streamed calls: milliseconds to the first chunk.')),
           costUsd: nullable(number('Cost in USD; null when the model’s price is unknown.')),
           quality: nullable(number('Quality score 0..1 carried by the span.')),
           isError: boolean(),
@@ -86,40 +102,24 @@ export const tracesFeature: Feature = {
     }),
   },
   paths: {
-    '/v1/traces': {
-      servers: [{ url: 'http://localhost:4318', description: 'Collector port (OTLP_PORT)' }],
-      post: {
-        ...op({
-          auth: false,
-          id: 'exportTraces',
-          summary: 'OTLP/HTTP trace export',
-          description:
-            'An OTLP ExportTraceServiceRequest as `application/x-protobuf` or `application/json`, optionally `Content-Encoding: gzip`; the answer is in the request’s encoding. Spans that fail validation are reported in `partial_success`. 400: undecodable data (do not retry); 401: missing ingest key (when INGEST_KEYS is set); 413: body over OTLP_MAX_BODY_BYTES after decompression; 415: unsupported content type or encoding; 503 with `Retry-After`: buffer full or store failure (retry).',
-          body: {
-            required: true,
-            content: {
-              'application/x-protobuf': { schema: { type: 'string', format: 'binary' } },
-              'application/json': { schema: freeObject('OTLP JSON encoding of ExportTraceServiceRequest.') },
-            },
-          },
-          responses: {
-            200: {
-              description: 'Accepted (stored before the answer); `partialSuccess` when some spans were rejected.',
-              content: {
-                'application/json': { schema: freeObject() },
-                'application/x-protobuf': { schema: { type: 'string', format: 'binary' } },
-              },
-            },
-            400: { description: 'Undecodable request (google.rpc.Status).' },
-            401: { description: 'Missing or unknown ingest key.' },
-            413: { description: 'Request body too large.' },
-            415: { description: 'Unsupported Content-Type or Content-Encoding.' },
-            503: { description: 'Buffer full or store failed; retry after `Retry-After` seconds.' },
-          },
-        }),
-        security: [{}, { ingestKey: [] }],
-      },
-    },
+    '/v1/traces': otlpExport(
+      'exportTraces',
+      'OTLP/HTTP trace export',
+      'An OTLP ExportTraceServiceRequest as `application/x-protobuf` or `application/json`, optionally `Content-Encoding: gzip`; the answer is in the request’s encoding. A span with a value that cannot be decoded, or that fails validation, is rejected alone and reported in `partial_success`; the rest is stored. 400: undecodable request, or no span of it accepted (do not retry); 401: missing ingest key (when INGEST_KEYS is set); 413: body over OTLP_MAX_BODY_BYTES after decompression; 415: unsupported content type or encoding; 429 with `Retry-After`: OTLP_MAX_INFLIGHT_BYTES reached; 503 with `Retry-After`: buffer full or store failure (retry).',
+      'ExportTraceServiceRequest',
+    ),
+    '/api/public/otel/v1/traces': otlpExport(
+      'exportTracesLangfusePath',
+      'OTLP/HTTP trace export at the Langfuse SDKs’ path',
+      'The same as `POST /v1/traces`, at the path the Langfuse SDKs export to, so that they point at Tracelane by their base URL alone; their `Authorization: Basic base64(public key:secret key)` passes when the secret key is an ingest key.',
+      'ExportTraceServiceRequest',
+    ),
+    '/v1/logs': otlpExport(
+      'exportLogs',
+      'OTLP/HTTP logs export',
+      'An OTLP ExportLogsServiceRequest, encoded as for `/v1/traces`. GenAI events (event name `gen_ai.*`) tied to a span by trace and span id are kept and shown among that span’s events; `gen_ai.evaluation.result` records become named scores of the span. Other records are counted and not stored. Malformed records are reported in `partial_success`; status codes as for `/v1/traces`.',
+      'ExportLogsServiceRequest',
+    ),
     '/api/v1/traces': {
       get: op({
         id: 'listTraces',
@@ -169,3 +169,41 @@ export const tracesFeature: Feature = {
     },
   },
 };
+
+/** An OTLP/HTTP export route on the collector port. */
+function otlpExport(id: string, summary: string, description: string, message: string): Schema {
+  return {
+    servers: [{ url: 'http://localhost:4318', description: 'Collector port (OTLP_PORT)' }],
+    post: {
+      ...op({
+        auth: false,
+        id,
+        summary,
+        description,
+        body: {
+          required: true,
+          content: {
+            'application/x-protobuf': { schema: { type: 'string', format: 'binary' } },
+            'application/json': { schema: freeObject(`OTLP JSON encoding of ${message}.`) },
+          },
+        },
+        responses: {
+          200: {
+            description: 'Accepted (stored before the answer); `partialSuccess` when some items were rejected.',
+            content: {
+              'application/json': { schema: freeObject() },
+              'application/x-protobuf': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          400: { description: 'Undecodable request, or nothing in it accepted (google.rpc.Status).' },
+          401: { description: 'Missing or unknown ingest key.' },
+          413: { description: 'Request body too large.' },
+          415: { description: 'Unsupported Content-Type or Content-Encoding.' },
+          429: { description: 'OTLP_MAX_INFLIGHT_BYTES reached; retry after `Retry-After` seconds.' },
+          503: { description: 'Buffer full or store failed; retry after `Retry-After` seconds.' },
+        },
+      }),
+      security: [{}, { ingestKey: [] }],
+    },
+  };
+}

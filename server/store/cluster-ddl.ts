@@ -8,6 +8,7 @@
  * - `CREATE MATERIALIZED VIEW v TO t AS SELECT … FROM s` runs ON CLUSTER, reads `s_local` and writes `t_local`,
  *   so every shard rolls up its own spans; queries aggregate the shards through the Distributed tables.
  * - `ALTER TABLE t` goes to `t_local` ON CLUSTER; column changes also go to the Distributed `t`.
+ * - `DROP VIEW v` (a materialized view being replaced) runs ON CLUSTER.
  *
  * `replicated: false` renders the same layout without replication and without ON CLUSTER (run on each node);
  * the test suite executes that form on chDB with a one-shard cluster.
@@ -24,6 +25,7 @@ const SHARDING_KEYS: Record<string, string> = {
   otel_traces: 'cityHash64(TraceId)',
   otel_traces_trace_id_ts: 'cityHash64(TraceId)',
   scores: 'cityHash64(trace_id)',
+  span_log_events: 'cityHash64(TraceId)',
 };
 
 const CLUSTER_NAME = /^[\w.{}-]+$/;
@@ -47,6 +49,7 @@ export function clusterDdlRenderer(options: ClusterDdlOptions): DdlRenderer {
     if (/^CREATE\s+VIEW\b/i.test(sql))
       return [sql.replace(/^CREATE\s+VIEW\s+(IF\s+NOT\s+EXISTS\s+)?\w+/i, (m) => m + onCluster)];
     if (/^ALTER\s+TABLE\b/i.test(sql)) return renderAlter(sql, onCluster);
+    if (/^DROP\s+VIEW\b/i.test(sql)) return [sql.replace(/^DROP\s+VIEW\s+(IF\s+EXISTS\s+)?\w+/i, (m) => m + onCluster)];
     if (/^INSERT\s+INTO\b/i.test(sql)) return [sql];
     throw new Error(`cluster mode cannot render this statement: ${sql.slice(0, 80)}`);
   };

@@ -68,7 +68,9 @@ export async function applyRetention(store: Store, spanDays: number, rollupDays:
   const ttl = (column: string, days: number) => `MODIFY TTL toDateTime(${column}) + toIntervalDay(${Math.trunc(days)})`;
   await execRendered(store, render, `ALTER TABLE otel_traces ${ttl('Timestamp', spanDays)}`);
   await execRendered(store, render, `ALTER TABLE otel_traces_trace_id_ts ${ttl('Start', spanDays)}`);
+  await execRendered(store, render, `ALTER TABLE span_log_events ${ttl('Timestamp', spanDays)}`);
   await execRendered(store, render, `ALTER TABLE llm_metrics_1m ${ttl('Minute', rollupDays)}`);
+  await execRendered(store, render, `ALTER TABLE llm_embeddings_1m ${ttl('Minute', rollupDays)}`);
 }
 
 async function execRendered(store: Store, render: DdlRenderer, statement: string): Promise<void> {

@@ -26,6 +26,7 @@ export interface MinuteRollup {
 
 export const MINUTE_ROLLUPS: readonly MinuteRollup[] = [
   { table: 'llm_metrics_1m', count: 'Requests' },
+  { table: 'llm_embeddings_1m', count: 'Requests' },
   { table: 'llm_scores_1m', count: 'ScoreCount' },
 ];
 

@@ -1,4 +1,5 @@
 import type { LlmFields } from '../../collector/normalize/llm-fields.js';
+import { spanLogEvents } from '../span-events/span-log-events-query.js';
 import type { Store } from '../store/store.js';
 
 /** One span of a trace as the API returns it: OTLP fields, attributes, events, links and the normalised fields. */
@@ -18,7 +19,14 @@ export interface TraceSpan {
   status: { code: string; message: string };
   attributes: Record<string, string>;
   resourceAttributes: Record<string, string>;
-  events: { time: string; timeUnixNano: string; name: string; attributes: Record<string, string> }[];
+  /** The span's own events, then the GenAI events received as log records tied to it (`source: 'log'`). */
+  events: {
+    time: string;
+    timeUnixNano: string;
+    name: string;
+    attributes: Record<string, string>;
+    source: 'span' | 'log';
+  }[];
   links: { traceId: string; spanId: string; traceState: string; attributes: Record<string, string> }[];
   /** The collector's normalised columns, plus whether the version was inferred from the deployment history. */
   llm: LlmFields & { versionInferred: boolean };
@@ -41,7 +49,8 @@ interface Bounds {
 
 /**
  * Every span of one trace, in start order, or undefined when the trace is unknown. The trace-id lookup table gives
- * the time range to scan, so the span table is read only in the partitions that hold the trace.
+ * the time range to scan, so the span table is read only in the partitions that hold the trace. GenAI events that
+ * arrived as log records are joined to their spans here, whichever arrived first.
  */
 export async function getTrace(store: Store, traceId: string): Promise<Trace | undefined> {
   const [bounds] = await store.query<Bounds>(
@@ -51,8 +60,9 @@ export async function getTrace(store: Store, traceId: string): Promise<Trace | u
     { traceId },
   );
   if (!bounds || bounds.spans === 0) return undefined;
-  const rows = await store.query<Row>(
-    `SELECT TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName, ScopeName, ScopeVersion,
+  const [rows, logEvents] = await Promise.all([
+    store.query<Row>(
+      `SELECT TraceId, SpanId, ParentSpanId, TraceState, SpanName, SpanKind, ServiceName, ScopeName, ScopeVersion,
             Timestamp, toString(toUnixTimestamp64Nano(Timestamp)) AS StartUnixNano, Duration, StatusCode, StatusMessage,
             SpanAttributes, ResourceAttributes,
             Events.Timestamp AS EventTimes, arrayMap(t -> toString(toUnixTimestamp64Nano(t)), Events.Timestamp) AS EventNanos,
@@ -60,16 +70,21 @@ export async function getTrace(store: Store, traceId: string): Promise<Trace | u
             Links.TraceId AS LinkTraceIds, Links.SpanId AS LinkSpanIds, Links.TraceState AS LinkTraceStates,
             Links.Attributes AS LinkAttributes,
             Environment, PromptName, PromptVersion, VersionInferred, Model, Provider, Operation, IsGeneration,
-            InputTokens, OutputTokens, CachedInputTokens, CostUsd, Quality, IsError
+            InputTokens, OutputTokens, CachedInputTokens, CostUsd, Quality, IsError,
+            RequestModel, ResponseModel, CacheWriteTokens, ReasoningTokens, TimeToFirstTokenMs
      FROM otel_traces
      WHERE TraceId = {traceId:String}
        AND Timestamp >= fromUnixTimestamp64Nano({startNs:Int64}) AND Timestamp <= fromUnixTimestamp64Nano({endNs:Int64})
      ORDER BY Timestamp, SpanId
      LIMIT {limit:UInt32}`,
-    { traceId, startNs: bounds.startNs, endNs: bounds.endNs, limit: MAX_SPANS + 1 },
-  );
+      { traceId, startNs: bounds.startNs, endNs: bounds.endNs, limit: MAX_SPANS + 1 },
+    ),
+    spanLogEvents(store, traceId),
+  ]);
   if (rows.length === 0) return undefined;
-  return { traceId, spans: rows.slice(0, MAX_SPANS).map(toSpan), truncated: rows.length > MAX_SPANS };
+  const spans = rows.slice(0, MAX_SPANS).map(toSpan);
+  for (const span of spans) span.events.push(...(logEvents.get(span.spanId) ?? []));
+  return { traceId, spans, truncated: rows.length > MAX_SPANS };
 }
 
 interface Row {
@@ -111,6 +126,11 @@ interface Row {
   CostUsd: number | null;
   Quality: number | null;
   IsError: number;
+  RequestModel: string;
+  ResponseModel: string;
+  CacheWriteTokens: number | null;
+  ReasoningTokens: number | null;
+  TimeToFirstTokenMs: number | null;
 }
 
 function toSpan(r: Row): TraceSpan {
@@ -135,6 +155,7 @@ function toSpan(r: Row): TraceSpan {
       timeUnixNano: r.EventNanos[i] ?? '',
       name,
       attributes: r.EventAttributes[i] ?? {},
+      source: 'span' as const,
     })),
     links: r.LinkTraceIds.map((traceId, i) => ({
       traceId,
@@ -148,12 +169,17 @@ function toSpan(r: Row): TraceSpan {
       promptVersion: r.PromptVersion,
       versionInferred: r.VersionInferred === 1,
       model: r.Model,
+      requestModel: r.RequestModel,
+      responseModel: r.ResponseModel,
       provider: r.Provider,
       operation: r.Operation,
       isGeneration: r.IsGeneration === 1,
       inputTokens: r.InputTokens,
       outputTokens: r.OutputTokens,
       cachedInputTokens: r.CachedInputTokens,
+      cacheWriteTokens: r.CacheWriteTokens,
+      reasoningTokens: r.ReasoningTokens,
+      timeToFirstTokenMs: r.TimeToFirstTokenMs,
       costUsd: r.CostUsd,
       quality: r.Quality,
       isError: r.IsError === 1,

@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, promptWithVersions, type Client } from '../registry/registry-client.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
+import { tracelane as runInProcess, tracelaneProcess, type Run } from './run-cli.js';
 
-const BIN = fileURLToPath(new URL('../../bin/tracelane.js', import.meta.url));
 const KEYS = { admin: 'admin-secret-cli', ci: 'deployer-secret-cli', dash: 'viewer-secret-cli' };
 
 let t: TestTracelane;
@@ -19,21 +17,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `tracelane <args>` as a child process, as a CI job would. */
-function tracelane(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const childEnv = { PATH: process.env.PATH, TRACELANE_URL: t.apiUrl, TRACELANE_API_KEY: KEYS.ci, ...env };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: childEnv, timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** Runs `tracelane <args>` with the pipeline's settings (in process; `inProcess: false` spawns the binary). */
+function tracelane(args: string[], env: Record<string, string> = {}, inProcess = true): Promise<Run> {
+  const settings = { TRACELANE_URL: t.apiUrl, TRACELANE_API_KEY: KEYS.ci, ...env };
+  return inProcess ? runInProcess(args, settings) : tracelaneProcess(args, settings);
 }
 
 const json = <T>(run: Run) => JSON.parse(run.stdout) as T;
@@ -74,7 +61,7 @@ describe.concurrent('tracelane CLI: usage errors exit 1 without calling the serv
   });
 
   it('prints help for --help with exit 0', async () => {
-    const run = await tracelane(['rollback', '--help']);
+    const run = await tracelane(['rollback', '--help'], {}, false); // the binary: exit code and stdout of a process
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('usage: tracelane rollback <prompt> <environment> [--to <version>]');
   });
@@ -83,7 +70,7 @@ describe.concurrent('tracelane CLI: usage errors exit 1 without calling the serv
 describe('tracelane CLI against a running server', () => {
   it('deploys, resolves and rolls back, recording the key name as the actor', async () => {
     const prompt = await promptWithVersions(admin, 3, 'cli');
-    const first = await tracelane(['deploy', prompt, 'production', '1', '--reason', 'first release']);
+    const first = await tracelane(['deploy', prompt, 'production', '1', '--reason', 'first release'], {}, false);
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout).toMatch(
       new RegExp(`^deployed v1 to ${prompt} in production \\(was nothing\\) \\(deployment \\S+\\)\\n$`),
@@ -199,7 +186,7 @@ describe('tracelane CLI against a running server', () => {
 
   it('exits 2 with the API message when the API rejects the request', async () => {
     const prompt = await promptWithVersions(admin, 1, 'cli');
-    const missing = await tracelane(['deploy', prompt, 'production', '9']);
+    const missing = await tracelane(['deploy', prompt, 'production', '9'], {}, false); // exit 2 of the process
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^tracelane: .*version.*\(HTTP 404\)\n$/);
 

@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeProvider } from '../fixtures/fake-model-servers.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
+import { tracelaneProcess } from './run-cli.js';
 import { plantedDataset, setUpScenario, smallDataset, triageModel } from '../experiments/triage-scenario.js';
 
 /** `tracelane eval run` as a CI job runs it: a child process against a real server and a fake provider. */
-const BIN = fileURLToPath(new URL('../../bin/tracelane.js', import.meta.url));
 let t: TestTracelane;
 let fake: FakeProvider;
 
@@ -20,14 +18,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-function tracelane(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { PATH: process.env.PATH, TRACELANE_URL: t.apiUrl };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const tracelane = (args: string[]) => tracelaneProcess(args, { TRACELANE_URL: t.apiUrl });
 
 describe('tracelane eval run', () => {
   it('prints the per-category table and exits 0 when no category regressed (4/5 → 2/5 is not enough items)', async () => {

@@ -12,8 +12,12 @@ beforeAll(async () => {
   tl = await startTestTracelane({
     BUFFER_MAX_SPANS: '10',
     BUFFER_FLUSH_SPANS: '1000',
-    BUFFER_FLUSH_INTERVAL_MS: '1500',
+    BUFFER_FLUSH_INTERVAL_MS: '5000', // the slack the test has to fill the buffer before the flush, on a busy machine
   });
+  // Start the ingest workers (one per request until the pool is full; each takes a while on a loaded machine), so
+  // that the timing below depends on the write buffer only.
+  const warmUp = await Promise.all([1, 2, 3, 4].map(() => postTraces(tl.otlpUrl, batch(newTraceId(), 1))));
+  expect(warmUp.map((r) => r.status)).toEqual([200, 200, 200, 200]);
 });
 afterAll(() => tl.close());
 
@@ -45,7 +49,7 @@ async function storedSpans(traceId: string): Promise<number> {
 }
 
 it('answers 503 with Retry-After when the buffer is full, and acknowledges the waiting batch only once stored', async () => {
-  // A lone request is inserted at once; the next waits for the flush interval (1.5 s) — long enough to fill up.
+  // A lone request is inserted at once; the next waits for the flush interval (5 s) — long enough to fill up.
   expect((await postTraces(tl.otlpUrl, batch(newTraceId(), 1))).status).toBe(200);
   const first = newTraceId();
   const pending = postTraces(tl.otlpUrl, batch(first, 8));

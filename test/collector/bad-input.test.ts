@@ -50,9 +50,37 @@ describe('whole-request errors', () => {
   });
 
   it('names the field path of a JSON body with the wrong structure', async () => {
-    const res = await postTraces(tl.otlpUrl, { resourceSpans: [{ scopeSpans: [{ spans: [{ name: 5 }] }] }] });
+    const res = await postTraces(tl.otlpUrl, { resourceSpans: [{ scopeSpans: { spans: [] } }] });
     expect(res.status).toBe(400);
-    expect(jsonBody(res.body).message).toBe('resourceSpans[0].scopeSpans[0].spans[0].name: expected a string');
+    expect(jsonBody(res.body).message).toBe('resourceSpans[0].scopeSpans: expected an array');
+  });
+
+  it('answers 400 naming the field when no span of the request can be decoded, never 500 or 503', async () => {
+    // 10,000 levels, as text: JSON.stringify would itself overflow the stack at this depth.
+    const nested =
+      '{"kvlistValue":{"values":[{"key":"k","value":'.repeat(10_000) + '{"stringValue":"x"}' + '}]}}'.repeat(10_000);
+    const deepSpan = JSON.stringify(jsonRequest({ 'service.name': 'svc' }, [jsonSpan({ name: 'deep' })])).replace(
+      '"attributes":[]',
+      `"attributes":[{"key":"a","value":${nested}}]`,
+    );
+    const cases: [unknown, string][] = [
+      [deepSpan, 'spans[0].attributes[0].value: expected a value nested at most 64 levels deep'],
+      [
+        jsonRequest({}, [jsonSpan({ name: 'late', events: [{ name: 'e', timeUnixNano: '18446744073709551615' }] })]),
+        'spans[0].events[0].timeUnixNano: expected a time in Unix nanoseconds before the year 2262',
+      ],
+      [jsonRequest({}, [jsonSpan({ name: 'bad \ud83d text' })]), 'spans[0].name: expected valid Unicode text'],
+      [
+        jsonRequest({ 'service.name': '\udc00' }, [jsonSpan({ name: 'ok' })]),
+        'resource.attributes[0].value.stringValue',
+      ],
+    ];
+    for (const [body, field] of cases) {
+      const res = await postTraces(tl.otlpUrl, body);
+      expect(res.status, field).toBe(400);
+      expect(jsonBody(res.body).code).toBe(3);
+      expect(jsonBody(res.body).message).toContain(field);
+    }
   });
 
   it('answers 400 for a truncated gzip body', async () => {
@@ -137,6 +165,26 @@ describe('invalid spans in a batch', () => {
     expect(stored.map((s) => s.spanId).sort()).toEqual(valid.map((s) => s.spanId).sort());
   });
 
+  it('rejects only the span with a value it cannot decode, naming the field, and stores the rest', async () => {
+    const traceId = newTraceId();
+    const good = jsonSpan({ name: 'good' }, traceId);
+    const bad = { ...jsonSpan({ name: 'bad' }, traceId), attributes: [{ key: 'n', value: { intValue: 'twelve' } }] };
+    const numeric = jsonSpan(
+      { name: 'numeric-strings', attributes: { t: { doubleValue: '0.5' }, n: { intValue: '12' } } },
+      traceId,
+    );
+    const res = await postTraces(tl.otlpUrl, jsonRequest({}, [good, bad, numeric]));
+    expect(res.status).toBe(200);
+    const partial = jsonBody(res.body).partialSuccess as { rejectedSpans: string; errorMessage: string };
+    expect(partial.rejectedSpans).toBe('1');
+    expect(partial.errorMessage).toContain(
+      '1 malformed (resourceSpans[0].scopeSpans[0].spans[1].attributes[0].value.intValue: expected a signed 64-bit integer',
+    );
+    const stored = await spansOfTrace(traceId);
+    expect(stored.map((s) => s.spanId).sort()).toEqual([good.spanId, numeric.spanId].sort());
+    expect(stored.find((s) => s.spanId === numeric.spanId)!.attributes).toMatchObject({ t: '0.5', n: '12' });
+  });
+
   it('answers partial success in protobuf for a protobuf request', async () => {
     const traceId = newTraceId();
     const good = {
@@ -164,7 +212,7 @@ describe('invalid spans in a batch', () => {
 
   it('truncates absurdly long attribute values, keeps the span and warns', async () => {
     const traceId = newTraceId();
-    const before = await metric('tracelane_collector_attribute_values_truncated_total');
+    const before = await metric('tracelane_collector_strings_truncated_total{kind="attribute_value"}');
     const span = jsonSpan(
       { name: 'long', attributes: { 'gen_ai.input.messages': 'x'.repeat(50_000), short: 'y' } },
       traceId,
@@ -173,12 +221,12 @@ describe('invalid spans in a batch', () => {
     expect(res.status).toBe(200);
     expect(jsonBody(res.body).partialSuccess).toEqual({
       rejectedSpans: '0',
-      errorMessage: '1 attribute values longer than 1000 characters were truncated',
+      errorMessage: 'truncated 1 attribute_value (over 1000 characters)',
     });
     const [stored] = await spansOfTrace(traceId);
     expect(stored!.attributes['gen_ai.input.messages']).toHaveLength(1000);
     expect(stored!.attributes.short).toBe('y');
-    expect(await metric('tracelane_collector_attribute_values_truncated_total')).toBe(before + 1);
+    expect(await metric('tracelane_collector_strings_truncated_total{kind="attribute_value"}')).toBe(before + 1);
   });
 
   it('counts rejected spans by reason and rejected requests at /metrics on both ports', async () => {

@@ -67,6 +67,69 @@ it('has one fixture per instrumentation family', () => {
       'openlit.json',
       'openllmetry.json',
       'vercel-ai.json',
+      'genkit.json',
+      'semantic-kernel.json',
+      'spring-ai.json',
+      'google-adk.json',
+      'pydantic-ai.json',
+      'smolagents.json',
+      'livekit.json',
+      'litellm.json',
+      'mlflow.json',
+      'strands.json',
     ]),
   );
+});
+
+it('rolls the new columns up as metrics: cache writes, reasoning, time to first token, embeddings apart', async () => {
+  const traceId = newTraceId();
+  const base = { 'gen_ai.prompt.name': 'metrics-prompt', 'gen_ai.prompt.version': '1' };
+  const chat = (extra: Record<string, number>) =>
+    jsonSpan(
+      {
+        name: 'chat',
+        attributes: {
+          ...base,
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.request.model': 'claude-sonnet-4-5',
+          'gen_ai.usage.input_tokens': 1000,
+          'gen_ai.usage.output_tokens': 100,
+          ...extra,
+        },
+      },
+      traceId,
+    );
+  const embedding = jsonSpan(
+    {
+      name: 'embeddings',
+      attributes: {
+        ...base,
+        'gen_ai.operation.name': 'embeddings',
+        'gen_ai.request.model': 'text-embedding-3-small',
+        'gen_ai.usage.input_tokens': 50_000,
+      },
+    },
+    traceId,
+  );
+  const spans = [
+    chat({ 'gen_ai.usage.reasoning.output_tokens': 40, 'gen_ai.response.time_to_first_chunk': 0.3 }),
+    chat({ 'gen_ai.usage.cache_creation.input_tokens': 600 }),
+    embedding,
+  ];
+  expect(
+    (await postTraces(tl.otlpUrl, jsonRequest({ 'deployment.environment.name': 'metrics-env' }, spans))).status,
+  ).toBe(200);
+  const to = Date.now() + 60_000;
+  const url = `${tl.apiUrl}/api/v1/metrics/timeseries?environment=metrics-env&prompt=metrics-prompt&from=${to - 3_600_000}&to=${to}&step=1h`;
+  const series = (await (await fetch(url)).json()) as { series: { points: Record<string, number | null>[] }[] };
+  const point = series.series[0]!.points.find((p) => (p.requests ?? 0) > 0)!;
+  expect(point).toMatchObject({
+    requests: 2,
+    reasoningTokensPerRequest: 40,
+    cacheWriteTokensPerRequest: 600,
+    streamedRequests: 1,
+    embeddingRequests: 1,
+  });
+  expect(point.timeToFirstTokenP50Ms).toBeCloseTo(300, -1);
+  expect(point.embeddingCost).toBeCloseTo((50_000 * 0.02) / 1e6, 12);
 });

@@ -22,7 +22,7 @@ it('answers 401 with a status naming both headers when the key is missing or wro
     const res = await postTraces(tl.otlpUrl, body(), { headers });
     expect(res.status).toBe(401);
     expect((JSON.parse(res.body.toString()) as { message: string }).message).toBe(
-      'missing or unknown ingest key: send "Authorization: Bearer <key>" or "x-api-key: <key>"',
+      'missing or unknown ingest key: send "Authorization: Bearer <key>" (or Basic with the key as password) or "x-api-key: <key>"',
     );
   }
 });
@@ -34,8 +34,16 @@ it('accepts any configured key as a bearer token or in x-api-key', async () => {
   expect((await postTraces(tl.otlpUrl, body(), { headers: { 'x-api-key': 'ingest-key-two' } })).status).toBe(200);
 });
 
+it('takes the password of Basic authentication as the key (what the Langfuse SDKs send)', async () => {
+  const basic = (user: string, password: string) => ({
+    authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+  });
+  expect((await postTraces(tl.otlpUrl, body(), { headers: basic('pk-lf-1', 'ingest-key-one') })).status).toBe(200);
+  expect((await postTraces(tl.otlpUrl, body(), { headers: basic('ingest-key-one', 'sk-wrong') })).status).toBe(401);
+});
+
 it('counts unauthorized requests; /metrics needs no key', async () => {
   const text = await (await fetch(`${tl.otlpUrl}/metrics`)).text();
-  expect(text).toContain('tracelane_collector_requests_rejected_total{reason="unauthorized"} 4');
-  expect(text).toContain('tracelane_collector_spans_accepted_total 2');
+  expect(text).toContain('tracelane_collector_requests_rejected_total{reason="unauthorized"} 5');
+  expect(text).toContain('tracelane_collector_spans_accepted_total 3');
 });

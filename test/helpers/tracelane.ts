@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../server/config.js';
-import { silentLogger } from '../../server/log.js';
+import { silentLogger, type Logger } from '../../server/log.js';
 import { startTracelane, type Tracelane } from '../../server/tracelane.js';
 
 /** A fresh data folder under the OS temp dir; chDB binds one per process, so each test file makes its own. */
@@ -17,12 +17,16 @@ export interface TestTracelane extends Tracelane {
 
 /**
  * Starts server and collector on free ports over a fresh embedded store. `env` overrides configuration
- * variables by name, exactly as the environment would. Call `close()` in afterAll.
+ * variables by name, exactly as the environment would; `log` receives what it logs (nothing by default). Call
+ * `close()` in afterAll.
  */
-export async function startTestTracelane(env: Record<string, string> = {}): Promise<TestTracelane> {
+export async function startTestTracelane(
+  env: Record<string, string> = {},
+  log: Logger = silentLogger,
+): Promise<TestTracelane> {
   const dataDir = tempDataDir();
-  const config = loadConfig({ PORT: '0', OTLP_PORT: '0', DATA_DIR: dataDir, ...env });
-  const tracelane = await startTracelane(config, silentLogger);
+  const config = loadConfig({ PORT: '0', OTLP_PORT: '0', OTLP_GRPC_PORT: '0', DATA_DIR: dataDir, ...env });
+  const tracelane = await startTracelane(config, log);
   return {
     ...tracelane,
     config,

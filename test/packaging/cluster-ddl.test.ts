@@ -114,7 +114,15 @@ describe('cluster DDL rendering (replicated, ON CLUSTER)', () => {
     expect(recorder.statements).toEqual([
       "ALTER TABLE otel_traces_local ON CLUSTER 'prod' MODIFY TTL toDateTime(Timestamp) + toIntervalDay(7)",
       "ALTER TABLE otel_traces_trace_id_ts_local ON CLUSTER 'prod' MODIFY TTL toDateTime(Start) + toIntervalDay(7)",
+      "ALTER TABLE span_log_events_local ON CLUSTER 'prod' MODIFY TTL toDateTime(Timestamp) + toIntervalDay(7)",
       "ALTER TABLE llm_metrics_1m_local ON CLUSTER 'prod' MODIFY TTL toDateTime(Minute) + toIntervalDay(90)",
+      "ALTER TABLE llm_embeddings_1m_local ON CLUSTER 'prod' MODIFY TTL toDateTime(Minute) + toIntervalDay(90)",
+    ]);
+  });
+
+  it('drops a materialized view being replaced ON CLUSTER', () => {
+    expect(render('DROP VIEW IF EXISTS llm_metrics_1m_mv')).toEqual([
+      "DROP VIEW IF EXISTS llm_metrics_1m_mv ON CLUSTER 'prod'",
     ]);
   });
 

@@ -19,7 +19,7 @@ interface Running {
 function startCollector(env: Record<string, string>): Running {
   const child = spawn(process.execPath, ['--import', 'tsx', 'collector/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', OTLP_PORT: '0', ...env },
+    env: { PATH: process.env.PATH ?? '', OTLP_PORT: '0', OTLP_GRPC_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -13,7 +13,13 @@ import { client, enc, promptWithVersions } from './registry-client.js';
 const dataDir = tempDataDir('tracelane-registry-restart-');
 const start = () =>
   startTracelane(
-    loadConfig({ PORT: '0', OTLP_PORT: '0', DATA_DIR: dataDir, API_KEYS: 'admin:admin:a,ops:deployer:o' }),
+    loadConfig({
+      PORT: '0',
+      OTLP_PORT: '0',
+      OTLP_GRPC_PORT: '0',
+      DATA_DIR: dataDir,
+      API_KEYS: 'admin:admin:a,ops:deployer:o',
+    }),
     silentLogger,
   );
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -26,8 +26,8 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const PROMPT = 'repair/triage';
 const minuteStart = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
 
-/** `n` generation spans of PROMPT in production, in the minute starting at `minute` (epoch ms), one trace each. */
-async function sendSpans(tl: Tracelane, minute: number, n: number): Promise<string[]> {
+/** `n` model-call spans of PROMPT in production, in the minute starting at `minute` (epoch ms), one trace each. */
+async function sendSpans(tl: Tracelane, minute: number, n: number, operation = 'chat'): Promise<string[]> {
   const traceIds = Array.from({ length: n }, () => newTraceId());
   const spans = traceIds.map((traceId, i) =>
     jsonSpan(
@@ -36,8 +36,8 @@ async function sendSpans(tl: Tracelane, minute: number, n: number): Promise<stri
         kind: 3,
         startTimeUnixNano: String(BigInt(minute + i * 100) * 1_000_000n),
         attributes: {
-          'gen_ai.operation.name': 'chat',
-          'gen_ai.request.model': 'gpt-4o-mini',
+          'gen_ai.operation.name': operation,
+          'gen_ai.request.model': operation === 'chat' ? 'gpt-4o-mini' : 'text-embedding-3-small',
           'gen_ai.prompt.name': PROMPT,
           'gen_ai.prompt.version': '1',
         },
@@ -76,6 +76,10 @@ async function counts(tl: Tracelane) {
        WHERE prompt = {prompt:String} GROUP BY m`),
     scored: await perMinute(`SELECT toString(Minute) AS m, toUInt64(sum(ScoreCount)) AS n FROM llm_scores_1m
        WHERE PromptName = {prompt:String} GROUP BY m`),
+    embeddingSpans: await perMinute(`SELECT toString(toStartOfMinute(Timestamp)) AS m, count() AS n FROM otel_traces
+       WHERE PromptName = {prompt:String} AND Operation = 'embeddings' GROUP BY m`),
+    embeddings: await perMinute(`SELECT toString(Minute) AS m, toUInt64(sum(Requests)) AS n FROM llm_embeddings_1m
+       WHERE PromptName = {prompt:String} GROUP BY m`),
   };
 }
 
@@ -112,13 +116,17 @@ describe('rollups after a crash', () => {
       // The crash window: the raw rows are written, the views that roll them up do not run.
       await first.store.exec('DETACH TABLE llm_metrics_1m_mv');
       await first.store.exec('DETACH TABLE llm_scores_1m_mv');
+      await first.store.exec('DETACH TABLE llm_embeddings_1m_mv');
       const lost = [...(await sendSpans(first, minuteStart, 15)), ...(await sendSpans(first, minuteStart + 60_000, 8))];
       await sendScores(first, lost.slice(0, 4));
+      await sendSpans(first, minuteStart, 6, 'embeddings');
       await first.store.exec('ATTACH TABLE llm_metrics_1m_mv');
       await first.store.exec('ATTACH TABLE llm_scores_1m_mv');
+      await first.store.exec('ATTACH TABLE llm_embeddings_1m_mv');
       const damaged = await counts(first);
       expect(damaged.requests).not.toEqual(damaged.spans);
       expect(damaged.scored).not.toEqual(damaged.scores);
+      expect(damaged.embeddings).not.toEqual(damaged.embeddingSpans);
       expect(await chartedRequests(first)).toBe(20);
     } finally {
       await first.close();
@@ -131,6 +139,8 @@ describe('rollups after a crash', () => {
       expect(Object.values(repaired.spans).reduce((a, b) => a + b, 0)).toBe(43);
       expect(repaired.requests).toEqual(repaired.spans);
       expect(repaired.scored).toEqual(repaired.scores);
+      expect(Object.values(repaired.embeddingSpans)).toEqual([6]);
+      expect(repaired.embeddings).toEqual(repaired.embeddingSpans);
       expect(await chartedRequests(second)).toBe(43);
       expect(warnings.some((w) => w.startsWith('rollup repaired') && w.includes('"rollup":"llm_metrics_1m"'))).toBe(
         true,

@@ -20,7 +20,8 @@ export class Sender {
     this.provider = new tracing.BasicTracerProvider({
       resource: resources.resourceFromAttributes({ 'service.name': 'support-app' }),
       spanProcessors: [
-        new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpUrl}/v1/traces` }), {
+        // A long timeout: the first export waits for the collector's worker threads to start, slow on a busy machine.
+        new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpUrl}/v1/traces`, timeoutMillis: 60_000 }), {
           maxQueueSize: 20_000,
           maxExportBatchSize: 1000,
           scheduledDelayMillis: 200,

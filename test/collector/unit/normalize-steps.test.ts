@@ -8,6 +8,7 @@ import { markGeneration, readOperation } from '../../../collector/normalize/oper
 import { createNormalizer, normalizeSteps } from '../../../collector/normalize/pipeline.js';
 import { readPromptName, readPromptVersion } from '../../../collector/normalize/prompt.js';
 import { readQuality } from '../../../collector/normalize/quality.js';
+import { readTimeToFirstToken } from '../../../collector/normalize/time-to-first-token.js';
 import { langfuseUsage, readTokens } from '../../../collector/normalize/tokens.js';
 import { newAttributes, type Span } from '../../../collector/otlp/span.js';
 import { priceTable } from '../../../collector/pricing/price-table.js';
@@ -97,8 +98,23 @@ describe('readModel / readProvider', () => {
         input({ 'gen_ai.response.model': 'gpt-4o-2024-08-06', 'gen_ai.request.model': 'gpt-4o' }),
         fields(),
       ),
-    ).toEqual({ model: 'gpt-4o' });
-    expect(readModel.apply(input({ 'llm.model_name': 'x' }), fields())).toEqual({ model: 'x' });
+    ).toEqual({ model: 'gpt-4o', requestModel: 'gpt-4o', responseModel: 'gpt-4o-2024-08-06' });
+    expect(readModel.apply(input({ 'gen_ai.response.model': 'gpt-4o-2024-08-06' }), fields())).toEqual({
+      model: 'gpt-4o-2024-08-06',
+      requestModel: '',
+      responseModel: 'gpt-4o-2024-08-06',
+    });
+    expect(readModel.apply(input({ 'llm.model_name': 'x' }), fields())).toMatchObject({ model: 'x' });
+  });
+  it('reads OpenInference embedding models, MLflow, a bare `model`, and Genkit model actions', () => {
+    const model = (attributes: Record<string, string>) => readModel.apply(input(attributes), fields()).model;
+    expect(model({ 'embedding.model_name': 'text-embedding-3-small' })).toBe('text-embedding-3-small');
+    expect(model({ 'mlflow.llm.model': 'gpt-4o-mini' })).toBe('gpt-4o-mini');
+    expect(model({ model: 'claude-sonnet-4-5' })).toBe('claude-sonnet-4-5');
+    const genkit = { 'genkit:metadata:subtype': 'model', 'genkit:name': 'googleai/gemini-2.5-flash' };
+    expect(model(genkit)).toBe('gemini-2.5-flash');
+    expect(readProvider.apply(input(genkit), fields())).toEqual({ provider: 'googleai' });
+    expect(model({ 'genkit:metadata:subtype': 'flow', 'genkit:name': 'supportFlow' })).toBe('');
   });
   it('lowercases providers and shortens Vercel provider ids', () => {
     expect(readProvider.apply(input({ 'gen_ai.system': 'OpenAI' }), fields())).toEqual({ provider: 'openai' });
@@ -127,10 +143,39 @@ describe('readOperation / markGeneration', () => {
     [{ 'ai.operationId': 'ai.generateText' }, '', false],
     [{ 'ai.operationId': 'ai.streamObject.doStream' }, 'chat', true],
     [{ 'ai.operationId': 'ai.embedMany.doEmbed' }, 'embeddings', false],
+    [{ 'gen_ai.operation.name': 'completion' }, 'text_completion', true],
+    [{ 'gen_ai.operation.name': 'generate' }, 'generate_content', true],
+    [{ 'gen_ai.operation.name': 'chat.completions' }, 'chat', true],
+    [{ 'gen_ai.operation.name': 'embedding' }, 'embeddings', false],
+    [{ 'gen_ai.operation.name': 'framework' }, 'framework', false],
+    [{ 'llm.request.type': 'acompletion' }, 'chat', true],
+    [{ 'genkit:metadata:subtype': 'model' }, 'generate_content', true],
+    [{ 'genkit:metadata:subtype': 'flow' }, '', false],
+    [{ 'mlflow.spanType': '"CHAT_MODEL"' }, 'chat', true],
+    [{ 'mlflow.spanType': '"AGENT"' }, 'invoke_agent', false],
+    [{ 'traceloop.span.kind': 'workflow' }, '', false],
   ])('%j → operation %s, generation %s', (attributes, operation, generation) => {
     const op = readOperation.apply(input(attributes), fields());
     expect(op).toEqual({ operation });
     expect(markGeneration.apply(input(attributes), fields({ operation }))).toEqual({ isGeneration: generation });
+  });
+  it('takes the explicit type in precedence order: Langfuse, OpenInference, GenAI, then the others', () => {
+    const op = (attributes: Record<string, string>) => readOperation.apply(input(attributes), fields()).operation;
+    expect(op({ 'langfuse.observation.type': 'span', 'gen_ai.operation.name': 'chat' })).toBe('');
+    expect(op({ 'openinference.span.kind': 'AGENT', 'gen_ai.operation.name': 'chat' })).toBe('invoke_agent');
+    expect(op({ 'gen_ai.operation.name': 'invoke_agent', 'ai.operationId': 'ai.generateText.doGenerate' })).toBe(
+      'invoke_agent',
+    );
+  });
+  it('judges only spans without an explicit type by their model and token usage', () => {
+    const op = (attributes: Record<string, string>, f: Partial<LlmFields>) =>
+      readOperation.apply(input(attributes), fields(f)).operation;
+    expect(op({}, { model: 'gemini-2.5-pro', inputTokens: 10, outputTokens: 5 })).toBe('chat');
+    expect(op({}, { model: 'text-embedding-3-small', inputTokens: 10 })).toBe('embeddings');
+    expect(op({}, { model: 'gpt-4o' })).toBe('');
+    expect(op({}, { inputTokens: 10, outputTokens: 5 })).toBe('');
+    // A wrapper that repeats the model and the summed usage stays a wrapper.
+    expect(op({ 'ai.operationId': 'ai.generateText' }, { model: 'gpt-4o', inputTokens: 10, outputTokens: 5 })).toBe('');
   });
 });
 
@@ -149,7 +194,35 @@ describe('readTokens', () => {
       inputTokens: 12,
       outputTokens: 5,
       cachedInputTokens: null,
+      cacheWriteTokens: null,
+      reasoningTokens: null,
     });
+  });
+  it('reads cache writes and reasoning tokens under both GenAI names and the frameworks’ own', () => {
+    const tokens = (attributes: Record<string, string>) => readTokens.apply(input(attributes), fields());
+    expect(tokens({ 'gen_ai.usage.cache_creation.input_tokens': '30' })).toMatchObject({ cacheWriteTokens: 30 });
+    expect(tokens({ 'gen_ai.usage.cache_write.input_tokens': '31' })).toMatchObject({ cacheWriteTokens: 31 });
+    expect(tokens({ 'gen_ai.usage.reasoning.output_tokens': '7' })).toMatchObject({ reasoningTokens: 7 });
+    expect(tokens({ 'gen_ai.usage.experimental.reasoning_tokens': '8' })).toMatchObject({ reasoningTokens: 8 });
+    expect(tokens({ 'llm.token_count.completion_details.reasoning': '9' })).toMatchObject({ reasoningTokens: 9 });
+  });
+  it('reads the JSON usage of MLflow, LiveKit and Genkit model actions', () => {
+    const tokens = (attributes: Record<string, string>) => readTokens.apply(input(attributes), fields());
+    expect(
+      tokens({ 'mlflow.chat.tokenUsage': '{"input_tokens":10,"output_tokens":4,"total_tokens":14}' }),
+    ).toMatchObject({ inputTokens: 10, outputTokens: 4 });
+    expect(
+      tokens({ 'lk.llm_metrics': '{"ttft":0.2,"prompt_tokens":50,"completion_tokens":6,"prompt_cached_tokens":32}' }),
+    ).toMatchObject({ inputTokens: 50, outputTokens: 6, cachedInputTokens: 32 });
+    const usage = '{"usage":{"inputTokens":42,"outputTokens":17,"thoughtsTokens":3,"cachedContentTokens":8}}';
+    expect(tokens({ 'genkit:metadata:subtype': 'model', 'genkit:output': usage })).toEqual({
+      inputTokens: 42,
+      outputTokens: 17,
+      cachedInputTokens: 8,
+      cacheWriteTokens: null,
+      reasoningTokens: 3,
+    });
+    expect(tokens({ 'genkit:metadata:subtype': 'flow', 'genkit:output': usage })).toMatchObject({ inputTokens: null });
   });
   it('sums Langfuse usage types by prefix', () => {
     expect(
@@ -158,13 +231,30 @@ describe('readTokens', () => {
       inputTokens: 15,
       outputTokens: 5,
       cachedInputTokens: 5,
+      cacheWriteTokens: null,
+      reasoningTokens: 2,
     });
-    expect(langfuseUsage({ prompt_tokens: 7, completion_tokens: 1, cache_read_input_tokens: 4 })).toEqual({
-      inputTokens: 11,
+    expect(
+      langfuseUsage({
+        prompt_tokens: 7,
+        completion_tokens: 1,
+        cache_read_input_tokens: 4,
+        cache_creation_input_tokens: 2,
+      }),
+    ).toEqual({
+      inputTokens: 13,
       outputTokens: 1,
       cachedInputTokens: 4,
+      cacheWriteTokens: 2,
+      reasoningTokens: null,
     });
-    expect(langfuseUsage(undefined)).toEqual({ inputTokens: null, outputTokens: null, cachedInputTokens: null });
+    expect(langfuseUsage(undefined)).toEqual({
+      inputTokens: null,
+      outputTokens: null,
+      cachedInputTokens: null,
+      cacheWriteTokens: null,
+      reasoningTokens: null,
+    });
   });
 });
 
@@ -190,6 +280,40 @@ describe('readOwnCost / computeCost', () => {
     expect(step.apply(input({}), fields({ model: 'gpt-4o', costUsd: 1, inputTokens: 10 }))).toEqual({});
     expect(step.apply(input({}), fields({ model: 'unknown', inputTokens: 10 }))).toEqual({});
     expect(step.apply(input({}), fields({ model: 'gpt-4o' }))).toEqual({ costUsd: null });
+  });
+  it('prices the answering model first, and takes MLflow and pydantic-ai costs as the span’s own', () => {
+    const step = computeCost(
+      priceTable('test', { 'gpt-4o-2024-05-13': { input: 5, output: 15 }, 'gpt-4o': { input: 2.5, output: 10 } }),
+    );
+    expect(
+      step.apply(input({}), fields({ model: 'gpt-4o', responseModel: 'gpt-4o-2024-05-13', inputTokens: 1000 })),
+    ).toEqual({ costUsd: (1000 * 5) / 1e6 });
+    expect(
+      readOwnCost.apply(
+        input({ 'mlflow.llm.cost': '{"input_cost":0.1,"output_cost":0.2,"total_cost":0.3}' }),
+        fields(),
+      ),
+    ).toEqual({ costUsd: 0.3 });
+    expect(readOwnCost.apply(input({ 'operation.cost': '0.002' }), fields())).toEqual({ costUsd: 0.002 });
+  });
+});
+
+describe('readTimeToFirstToken', () => {
+  const ttft = (attributes: Record<string, string>, startMs = 0) =>
+    readTimeToFirstToken.apply(input(attributes, {}, { startTimeUnixNano: BigInt(startMs) * 1_000_000n }), fields())
+      .timeToFirstTokenMs;
+  it('reads seconds, milliseconds, LiveKit metrics and the Langfuse completion start', () => {
+    expect(ttft({ 'gen_ai.response.time_to_first_chunk': '0.25' })).toBe(250);
+    expect(ttft({ 'gen_ai.server.time_to_first_token': '1.5' })).toBe(1500);
+    expect(ttft({ 'ai.response.msToFirstChunk': '180.5' })).toBe(180.5);
+    expect(ttft({ 'lk.llm_metrics': '{"ttft":0.4}' })).toBe(400);
+    const start = Date.parse('2026-01-01T00:00:00.000Z');
+    expect(ttft({ 'langfuse.observation.completion_start_time': '"2026-01-01T00:00:00.320Z"' }, start)).toBe(320);
+  });
+  it('is null when the call did not stream or the value makes no sense', () => {
+    expect(ttft({})).toBeNull();
+    expect(ttft({ 'gen_ai.response.time_to_first_chunk': '-1' })).toBeNull();
+    expect(ttft({ 'langfuse.observation.completion_start_time': 'soon' })).toBeNull();
   });
 });
 

@@ -34,13 +34,32 @@ describe('the shipped price table', () => {
 
 describe('costOfTokens', () => {
   const price = { input: 3, output: 15, cachedInput: 0.3 };
+  const tokens = (
+    input: number | null,
+    output: number | null,
+    cached: number | null,
+    cacheWrite: number | null = null,
+  ) => ({
+    inputTokens: input,
+    outputTokens: output,
+    cachedInputTokens: cached,
+    cacheWriteTokens: cacheWrite,
+  });
   it('charges cache reads at the cached price and the rest of the input at the input price', () => {
-    expect(costOfTokens(price, 1000, 100, 600)).toBeCloseTo((400 * 3 + 600 * 0.3 + 100 * 15) / 1e6, 15);
+    expect(costOfTokens(price, tokens(1000, 100, 600))).toBeCloseTo((400 * 3 + 600 * 0.3 + 100 * 15) / 1e6, 15);
   });
   it('is null without tokens and never charges more cached tokens than input tokens', () => {
-    expect(costOfTokens(price, null, null, 5)).toBeNull();
-    expect(costOfTokens(price, 10, null, 50)).toBeCloseTo((10 * 0.3) / 1e6, 15);
-    expect(costOfTokens({ input: 1, output: 2 }, 10, 10, 5)).toBeCloseTo(30 / 1e6, 15);
+    expect(costOfTokens(price, tokens(null, null, 5))).toBeNull();
+    expect(costOfTokens(price, tokens(10, null, 50))).toBeCloseTo((10 * 0.3) / 1e6, 15);
+    expect(costOfTokens({ input: 1, output: 2 }, tokens(10, 10, 5))).toBeCloseTo(30 / 1e6, 15);
+  });
+  it('charges cache writes at the cache-write price (input price when the model has none)', () => {
+    const withWrite = { ...price, cacheWrite: 3.75 };
+    expect(costOfTokens(withWrite, tokens(1000, 0, 600, 300))).toBeCloseTo(
+      (100 * 3 + 600 * 0.3 + 300 * 3.75) / 1e6,
+      15,
+    );
+    expect(costOfTokens(price, tokens(1000, 0, 0, 300))).toBeCloseTo((1000 * 3) / 1e6, 15);
   });
 });
 

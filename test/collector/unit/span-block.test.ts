@@ -16,6 +16,7 @@ const settings: IngestSettings = {
   qualityKeys: [],
   pricesFile: '',
   maxAttributes: 128,
+  maxNameChars: 1024,
   maxValueChars: 64,
   retentionDays: 30,
   output: 'native',
@@ -87,7 +88,7 @@ describe('span block', () => {
     const rows = createExportIngest({ ...settings, output: 'rows' })(body(), 'protobuf');
     expect(native.accepted).toBe(3);
     expect(native.rejected).toEqual({ invalid_trace_id: 1 });
-    expect(native.truncated).toBe(3);
+    expect(native.truncated).toEqual({ attribute_value: 3 });
     expect(rows.batch.rows).toHaveLength(3);
     const generic = encodeNative(SPAN_COLUMNS, rows.batch.rows!);
     expect(Buffer.from(native.batch.native!).equals(generic)).toBe(true);

@@ -32,6 +32,30 @@ describe('spanContent', () => {
     expect(content.completion.map((c) => c.text)).toEqual(['hello', 'from an event']);
   });
 
+  it('splits the current GenAI content event into prompt and completion, and reads message events’ bodies', () => {
+    const content = spanContent({
+      attributes: {},
+      events: [
+        {
+          name: 'gen_ai.client.inference.operation.details',
+          attributes: {
+            'gen_ai.input.messages': '[{"role":"user"}]',
+            'gen_ai.output.messages': 'answer',
+            'gen_ai.request.model': 'gpt-4o',
+          },
+        },
+        { name: 'gen_ai.user.message', attributes: { body: '{"content":"hello"}' } },
+      ],
+    });
+    expect(content.prompt.map((c) => c.source)).toEqual([
+      'gen_ai.client.inference.operation.details · gen_ai.input.messages',
+      'gen_ai.user.message · body',
+    ]);
+    expect(content.completion).toEqual([
+      { source: 'gen_ai.client.inference.operation.details · gen_ai.output.messages', text: 'answer' },
+    ]);
+  });
+
   it('finds nothing on a span without captured content', () => {
     expect(spanContent({ attributes: { 'gen_ai.request.model': 'gpt-4o' }, events: [] })).toEqual({
       prompt: [],

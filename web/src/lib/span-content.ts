@@ -2,7 +2,8 @@
  * The prompt and completion text of a span, when the instrumentation captured it. Each convention stores it
  * differently: whole-message JSON (OpenTelemetry GenAI), indexed attributes (OpenLLMetry `gen_ai.prompt.0.content`,
  * OpenInference `llm.input_messages.0.message.content`), single values (`input.value`, Vercel `ai.prompt`,
- * Langfuse `langfuse.observation.input`) or span events (OpenLIT, deprecated GenAI events).
+ * Langfuse `langfuse.observation.input`) or events (OpenLIT, deprecated GenAI events, and the current
+ * `gen_ai.client.inference.operation.details` — on the span, or received as log records tied to it).
  */
 export interface ContentPart {
   /** Where it came from (attribute key or event name), shown as a caption. */
@@ -60,6 +61,13 @@ const EVENTS = {
   completion: ['gen_ai.content.completion', 'gen_ai.choice'],
 };
 
+/** The current GenAI content event carries both sides, each in its own attributes. */
+const DETAILS_EVENT = 'gen_ai.client.inference.operation.details';
+const DETAILS = {
+  prompt: ['gen_ai.system_instructions', 'gen_ai.input.messages'],
+  completion: ['gen_ai.output.messages'],
+};
+
 /** JSON shown indented; anything else as it is. */
 export function readable(value: string): string {
   const trimmed = value.trim();
@@ -97,13 +105,18 @@ function side(span: SpanLike, which: 'prompt' | 'completion'): ContentPart[] {
   const whole = WHOLE[which]
     .filter((key) => span.attributes[key] !== undefined && span.attributes[key] !== '')
     .map((key) => ({ source: key, text: readable(span.attributes[key] ?? '') }));
-  const events = span.events
-    .filter((e) => (EVENTS[which] as readonly string[]).includes(e.name))
-    .flatMap((e) =>
-      Object.entries(e.attributes)
-        .filter(([key]) => key !== 'gen_ai.system')
-        .map(([key, value]) => ({ source: `${e.name} · ${key}`, text: readable(value) })),
-    );
+  const events = span.events.flatMap((e) => {
+    const keep =
+      e.name === DETAILS_EVENT
+        ? (key: string) => DETAILS[which].includes(key)
+        : (EVENTS[which] as readonly string[]).includes(e.name)
+          ? (key: string) => key !== 'gen_ai.system'
+          : undefined;
+    if (!keep) return [];
+    return Object.entries(e.attributes)
+      .filter(([key]) => keep(key))
+      .map(([key, value]) => ({ source: `${e.name} · ${key}`, text: readable(value) }));
+  });
   return [...whole, ...indexed(span.attributes, INDEXED[which]), ...events];
 }
 

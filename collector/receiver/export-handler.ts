@@ -1,43 +1,36 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { AuthThrottle } from '../../server/http/auth-throttle.js';
 import type { Logger } from '../../server/log.js';
 import type { CollectorMetrics } from '../metrics.js';
-import { OtlpDecodeError } from '../otlp/decode-error.js';
 import type { OtlpEncoding } from '../ingest.js';
-import { BufferClosedError, BufferFullError, StoreWriteError } from '../write-buffer.js';
-import { ingestKeyCheck, presentsKey } from './ingest-keys.js';
+import type { AuthThrottle } from '../../server/http/auth-throttle.js';
+import { presentsKey, type IngestKeyCheck } from './ingest-keys.js';
+import { InflightBudget, InflightShare } from './inflight-budget.js';
+import { exportFailure, type ExportResult, type Signal } from './export-result.js';
 import { sendExportResponse, sendRpcStatus, RPC } from './otlp-responses.js';
 import { BodyError, readBody } from './read-body.js';
 
-/** What the client is told on success: how many spans were rejected and why (empty when all were stored). */
-export interface IngestResult {
-  rejectedSpans: number;
-  errorMessage: string;
-}
-
-export interface TracesHandlerOptions {
-  /** Decodes, validates, normalises and stores one body; throws OtlpDecodeError or the write buffer's refusal. */
-  ingest(body: Uint8Array, encoding: OtlpEncoding): Promise<IngestResult>;
-  ingestKeys: readonly string[];
+export interface ExportHandlerOptions {
+  signal: Signal;
+  /** Decodes and stores one body; throws what export-result.ts maps to a status. */
+  ingest(body: Uint8Array, encoding: OtlpEncoding): Promise<ExportResult>;
+  authorized: IngestKeyCheck;
   /** Too many wrong keys from one address: 429 before the key is looked at. */
   authThrottle: AuthThrottle;
   maxBodyBytes: number;
+  budget: InflightBudget;
   metrics: CollectorMetrics;
   log: Logger;
 }
 
-/** Seconds an OTLP client is asked to wait before retrying when the buffer is full or the store failed. */
-const RETRY_AFTER_FULL_S = 2;
-const RETRY_AFTER_STORE_S = 5;
-
 /**
- * `POST /v1/traces` per the OTLP/HTTP specification: protobuf or JSON (media type matched with or without
- * parameters), optional gzip, the response in the request's encoding. Errors carry a google.rpc.Status:
- * 400 bad data (do not retry), 401 missing ingest key, 413 too large, 415 unsupported content type or encoding,
- * 503 with Retry-After when the buffer is full or the store failed (retry).
+ * An OTLP/HTTP export route (`POST /v1/traces`, `/v1/logs`) per the OTLP/HTTP specification: protobuf or JSON (media
+ * type matched with or without parameters), optional gzip, the response in the request's encoding. Errors carry a
+ * google.rpc.Status: 400 bad data (do not retry), 401 missing ingest key, 413 too large, 415 unsupported content
+ * type or encoding, 429 with Retry-After when OTLP_MAX_INFLIGHT_BYTES is reached or the client address made too
+ * many failed authentications, 503 with Retry-After when the buffer is full or the store failed (retry). A client
+ * that goes away mid-upload is counted, not logged as an error.
  */
-export function tracesHandler(options: TracesHandlerOptions): RequestHandler {
-  const authorized = ingestKeyCheck(options.ingestKeys);
+export function exportHandler(options: ExportHandlerOptions): RequestHandler {
   const { metrics } = options;
   return async (req, res) => {
     const encoding = mediaType(req);
@@ -48,15 +41,16 @@ export function tracesHandler(options: TracesHandlerOptions): RequestHandler {
       const message = `too many wrong ingest keys from this address: retry in ${wait} s`;
       return sendRpcStatus(res, reply, 429, RPC.RESOURCE_EXHAUSTED, message, wait);
     }
-    if (!authorized(req.headers)) {
-      if (presentsKey(req)) options.authThrottle.failed(req.ip);
+    const { authorization, 'x-api-key': apiKey } = req.headers;
+    if (!options.authorized(authorization, apiKey)) {
+      if (presentsKey(authorization, apiKey)) options.authThrottle.failed(req.ip);
       metrics.rejectRequest('unauthorized');
       return sendRpcStatus(
         res,
         reply,
         401,
         RPC.UNAUTHENTICATED,
-        'missing or unknown ingest key: send "Authorization: Bearer <key>" or "x-api-key: <key>"',
+        'missing or unknown ingest key: send "Authorization: Bearer <key>" (or Basic with the key as password) or "x-api-key: <key>"',
       );
     }
     if (!encoding) {
@@ -80,12 +74,15 @@ export function tracesHandler(options: TracesHandlerOptions): RequestHandler {
         `Content-Encoding must be gzip or absent, not ${JSON.stringify(contentEncoding)}`,
       );
     }
+    const share = new InflightShare(options.budget);
     try {
-      const body = await readBody(req, contentEncoding === 'gzip', options.maxBodyBytes);
+      const body = await readBody(req, contentEncoding === 'gzip', options.maxBodyBytes, share);
       const result = await options.ingest(body, encoding);
-      sendExportResponse(res, encoding, result.rejectedSpans, result.errorMessage);
+      sendExportResponse(res, encoding, options.signal, result);
     } catch (err) {
       sendFailure(res, encoding, err, options);
+    } finally {
+      share.release();
     }
   };
 }
@@ -101,30 +98,20 @@ function sendFailure(
   res: Response,
   encoding: OtlpEncoding,
   err: unknown,
-  { metrics, log }: TracesHandlerOptions,
+  { metrics, log }: ExportHandlerOptions,
 ): void {
   if (err instanceof BodyError) {
     metrics.rejectRequest(err.reason);
+    if (err.reason === 'aborted') return; // nobody is left to answer
+    if (err.reason === 'inflight_bytes') {
+      return sendRpcStatus(res, encoding, 429, RPC.RESOURCE_EXHAUSTED, err.message, InflightBudget.RETRY_AFTER_S);
+    }
     if (err.reason === 'too_large') res.set('Connection', 'close');
     return sendRpcStatus(res, encoding, err.reason === 'too_large' ? 413 : 400, RPC.INVALID_ARGUMENT, err.message);
   }
-  if (err instanceof OtlpDecodeError) {
-    metrics.rejectRequest(encoding === 'protobuf' ? 'bad_protobuf' : 'bad_json');
-    return sendRpcStatus(res, encoding, 400, RPC.INVALID_ARGUMENT, err.message);
+  const failure = exportFailure(err, encoding, metrics);
+  if (failure.kind === 'internal') {
+    log.error('export request failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   }
-  if (err instanceof BufferFullError || err instanceof BufferClosedError) {
-    return sendRpcStatus(res, encoding, 503, RPC.UNAVAILABLE, err.message, RETRY_AFTER_FULL_S);
-  }
-  if (err instanceof StoreWriteError) {
-    return sendRpcStatus(
-      res,
-      encoding,
-      503,
-      RPC.UNAVAILABLE,
-      'the span store failed; retry later',
-      RETRY_AFTER_STORE_S,
-    );
-  }
-  log.error('export request failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-  sendRpcStatus(res, encoding, 500, RPC.INTERNAL, 'internal error');
+  sendRpcStatus(res, encoding, failure.httpStatus, failure.code, failure.message, failure.retryAfterSeconds);
 }
