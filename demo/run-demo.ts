@@ -54,12 +54,13 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   const api = apiClient(options.apiUrl, options.apiKey);
   const random = seededRandom(options.seed);
   const lead = leadFor(STORY_MS, options.speed);
-  const historyEnd = Date.now() - lead;
-  const history = { from: historyEnd - options.historyHours * HOUR, to: historyEnd };
-  const firstRun = await setUpRegistry(api, options.regression, history.from, say);
+  const firstRun = await setUpRegistry(api, options.regression, Date.now() - lead - options.historyHours * HOUR, say);
   // the simulated model's OpenAI-compatible endpoint: experiments (and the release gate) call it through a connection
   const model = await startModelEndpoint();
   if (firstRun) await setUpEvaluation(api, model.url, say);
+  // after the set-up (the experiment takes a few seconds), so that the history ends where the story starts
+  const historyEnd = Date.now() - lead;
+  const history = { from: historyEnd - options.historyHours * HOUR, to: historyEnd };
   if (!firstRun) say(`[demo] existing demo data found: live traffic only (remove the data folder for the full story)`);
 
   const services = {} as Record<DemoEnvironment, TriageService>;
