@@ -110,8 +110,8 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   });
   let wasLive = clock.live();
   const timer = setInterval(() => {
-    const now = clock.now();
-    story.advance(now);
+    story.advance(clock.now());
+    const now = Math.min(clock.now(), story.holdAt() ?? Infinity);
     for (const stream of streams) {
       for (; stream.next <= now; stream.next = stream.arrival.next(stream.next)) {
         stream.service.triage(nextTicket(random), stream.next).catch((err: unknown) => say(`[app] ${String(err)}`));

@@ -138,6 +138,8 @@ export async function setUpRegistry(
 export class StoryRunner {
   private next = 0;
   private running: Promise<void> = Promise.resolve();
+  /** Virtual times of the steps started and not yet recorded. */
+  private readonly inFlight = new Set<number>();
 
   constructor(
     private readonly api: ApiClient,
@@ -150,10 +152,21 @@ export class StoryRunner {
   advance(now: number): void {
     while (this.next < this.steps.length && this.storyStart + (this.steps[this.next] as StoryStep).offsetMs <= now) {
       const step = this.steps[this.next++] as StoryStep;
+      const at = this.storyStart + step.offsetMs;
+      this.inFlight.add(at);
       this.running = this.running
-        .then(() => this.play(step, this.storyStart + step.offsetMs))
-        .catch((err: unknown) => this.say(`[story] deploying to ${step.environment} failed: ${String(err)}`));
+        .then(() => this.play(step, at))
+        .catch((err: unknown) => this.say(`[story] deploying to ${step.environment} failed: ${String(err)}`))
+        .finally(() => this.inFlight.delete(at));
     }
+  }
+
+  /**
+   * The virtual time traffic must wait at while a step is being recorded (a gated deploy takes a few requests), so
+   * that tickets after a deployment are answered with the version it deployed; undefined when none is in flight.
+   */
+  holdAt(): number | undefined {
+    return this.inFlight.size === 0 ? undefined : Math.min(...this.inFlight);
   }
 
   done(): boolean {
