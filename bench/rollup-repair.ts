@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../server/log.js';
 import { ChdbStore } from '../server/store/chdb-store.js';
 import { migrate } from '../server/store/migrate.js';
-import { repairMinuteRollups } from '../server/store/rollup-repair.js';
+import { repairRollups } from '../server/store/rollup-repair.js';
 import { generateTraffic } from './analysis-data.js';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 10_000_000);
@@ -30,11 +30,11 @@ try {
   console.log();
   const options = { hours: 24, settleMs: 0, now: now + 60_000 };
 
-  await repairMinuteRollups(store, silentLogger, options);
+  await repairRollups(store, silentLogger, options);
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t = performance.now();
-    const repaired = await repairMinuteRollups(store, silentLogger, options);
+    const repaired = await repairRollups(store, silentLogger, options);
     times.push(performance.now() - t);
     if (Object.keys(repaired).length > 0) throw new Error(`nothing should need repair: ${JSON.stringify(repaired)}`);
   }
@@ -50,7 +50,7 @@ try {
   );
   await store.exec('ATTACH TABLE llm_metrics_1m_mv');
   const t = performance.now();
-  const repaired = await repairMinuteRollups(store, silentLogger, options);
+  const repaired = await repairRollups(store, silentLogger, options);
   const repairMs = performance.now() - t;
   const minutes = repaired['llm_metrics_1m'] ?? 0;
   console.log(`repair after a simulated crash: ${minutes} minutes recomputed in ${repairMs.toFixed(0)} ms`);

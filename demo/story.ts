@@ -98,9 +98,18 @@ export const VERSION_2_CALM = snapshot(
   'Clearer priority wording',
 );
 
+/** A monitor on production's cost per request against the two hours before (shown on the Alerts page). */
+const DEMO_MONITOR = {
+  name: 'support-triage cost per request',
+  metric: 'cost_per_request',
+  scope: { environment: 'production', prompt: PROMPT },
+  condition: { type: 'change', windowMinutes: 10, referenceMinutes: 120, warning: 1.2, critical: 1.5 },
+  minSamples: 200,
+};
+
 /**
- * Creates the prompt, its two versions and the day-old deployments of version 1 (recorded as `external`
- * deployments at their own past times), and turns production's automatic rollback off so that the user rolls
+ * Creates the prompt, its two versions, a cost monitor and the day-old deployments of version 1 (recorded as
+ * `external` deployments at their own past times), and turns production's automatic rollback off so that the user rolls
  * back from the chart. Returns false when the prompt already exists (a later start of the demo).
  */
 export async function setUpRegistry(
@@ -118,6 +127,10 @@ export async function setUpRegistry(
   await api.post('/api/v1/prompts', { name: PROMPT, description: 'Routes support tickets to a team, with a priority' });
   await api.post(`/api/v1/prompts/${PROMPT}/versions`, VERSION_1);
   await api.post(`/api/v1/prompts/${PROMPT}/versions`, regression ? VERSION_2 : VERSION_2_CALM);
+  // The failing verdict alerts by itself; this monitor also watches what no deployment explains.
+  await api.post('/api/v1/monitors', DEMO_MONITOR).catch((err: unknown) => {
+    if (!(err instanceof ApiError && err.status === 403)) throw err;
+  });
   for (const [i, environment] of ['staging', 'production'].entries()) {
     await api.post('/api/v1/deployments/external', {
       prompt: PROMPT,

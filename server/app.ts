@@ -1,6 +1,9 @@
 import express, { type Express } from 'express';
 import type { CollectorMetrics } from '../collector/metrics.js';
+import { createAlertingRouter } from './alerts/alerts-api.js';
+import type { AlertsRuntime } from './alerts/alerts-runtime.js';
 import { createAnalysisRouter } from './analysis/analysis-api.js';
+import { createChangesRouter } from './changes/changes-router.js';
 import { connectionsRouter } from './connections/connections-router.js';
 import { datasetsRouter } from './datasets/datasets-router.js';
 import { evaluatorsRouter } from './evaluators/evaluators-router.js';
@@ -20,6 +23,7 @@ import { keysRouter } from './registry/keys-router.js';
 import { registryRouter } from './registry/registry-router.js';
 import type { Logger } from './log.js';
 import { createOpenApiRouter } from './openapi/openapi-router.js';
+import { overviewRouter } from './overview/overview-router.js';
 import type { Store } from './store/store.js';
 import { createTracesRouter } from './traces/traces-router.js';
 import { createWebhooksRouter } from './webhooks/webhooks-router.js';
@@ -45,6 +49,7 @@ export interface ApiContext {
   authThrottle: AuthThrottle;
   /** Where the collector listens (`address` 0.0.0.0 or :: on every interface), for the UI's first-trace help. */
   collectorAddress: { address: string; port: number };
+  alerts: AlertsRuntime;
   /** The one model call site (experiments, judges, connection tests). */
   models: ModelClient;
   /** Experiment runs executing in this process. */
@@ -69,9 +74,12 @@ export function createApiApp(ctx: ApiContext): Express {
   api.use(createMeRouter(ctx));
   api.use(createAnalysisRouter(ctx));
   api.use(createTracesRouter(ctx));
+  api.use(overviewRouter(ctx));
   api.use(connectionsRouter(ctx, ctx.models), datasetsRouter(ctx), evaluatorsRouter(ctx));
   api.use(experimentsRouter(ctx, ctx.experiments));
-  api.use(draftsRouter(ctx.store), workbenchRouter(ctx.store));
+  api.use(draftsRouter(ctx), workbenchRouter(ctx.store));
+  api.use(createAlertingRouter(ctx));
+  api.use(createChangesRouter(ctx));
   app.use('/api/v1', api);
   app.use('/api', (_req, _res, next) => next(notFound('no such API route')));
   app.use(createWebHandler());

@@ -35,7 +35,8 @@ export const configSchema = z.object({
   ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(395),
   /**
    * Start-up: hours of per-minute rollups compared with the raw spans and scores they summarise; minutes that differ
-   * (an unclean shutdown between the two writes) are recomputed. 0: no check.
+   * (an unclean shutdown between the two writes) are recomputed, and traces without a trace-id lookup row covering
+   * their spans get one. 0: no check.
    */
   ROLLUP_REPAIR_HOURS: z.coerce
     .number()
@@ -44,7 +45,7 @@ export const configSchema = z.object({
     .max(24 * 400)
     .default(24),
   /**
-   * API keys with roles: comma-separated `name:role:secret`, role one of viewer, deployer, admin.
+   * API keys with roles: comma-separated `name:role:secret`, role one of viewer, scorer, deployer, admin.
    * Empty: no authentication, and the server listens on loopback only.
    */
   API_KEYS: list.default([]),
@@ -101,8 +102,14 @@ export const configSchema = z.object({
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
   /** Evaluation results received as OTLP logs: milliseconds between attempts to score the spans they belong to. */
   EVALUATION_LINK_INTERVAL_MS: z.coerce.number().int().min(10).default(2000),
-  /** Analysis: milliseconds between re-evaluations of the deployments still inside their bake window. */
-  ANALYSIS_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * Analysis: milliseconds between runs of the analysis loop. A run re-evaluates only deployments whose lane received
+   * data (every run while young, at most once a minute later on), whose window closed, or whose rollback is pending.
+   */
+  ANALYSIS_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Trace search (`GET /api/v1/traces`): longest a query may run, and most span rows it may read, before a 400. */
+  TRACE_SEARCH_MAX_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  TRACE_SEARCH_MAX_ROWS: z.coerce.number().int().min(1000).default(200_000_000),
   /** Self-observability: OTLP/HTTP endpoint (…/v1/traces) receiving a span per request Tracelane serves. Empty: off. */
   SELF_TRACES_OTLP_ENDPOINT: z.union([z.literal(''), z.url()]).default(''),
   /** Self-observability: the `service.name` of those spans. */
@@ -131,7 +138,10 @@ export const configSchema = z.object({
   API_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1024),
   /** Open connections accepted on the OTLP/HTTP port; beyond it new connections are closed at once. */
   OTLP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4096),
-  /** Every port: time for a request's line and headers (and for a new connection to start its first request). */
+  /**
+   * Every port: time for a request's line and headers (and for a new connection to start its first request); on the
+   * OTLP/gRPC port, for a new connection's HTTP/2 preface.
+   */
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /** Every port: time for a whole request, headers and body; at least HTTP_HEADERS_TIMEOUT_MS. */
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
@@ -153,6 +163,34 @@ export const configSchema = z.object({
   /** Webhooks: deliveries held in memory per endpoint and in total; beyond either the oldest is dropped and logged. */
   WEBHOOK_QUEUE_PER_ENDPOINT: z.coerce.number().int().min(1).default(1000),
   WEBHOOK_QUEUE_TOTAL: z.coerce.number().int().min(1).default(10_000),
+  /** Base URL of the UI as people reach it, for links in alert messages. Empty: the API's own address. */
+  PUBLIC_URL: z.union([z.literal(''), z.url()]).default(''),
+  /** Alerts: milliseconds between evaluations of the monitors (and checks of deployment verdicts). */
+  ALERTS_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Alert notifications: attempts per channel and alert step, the first included, before it is given up. */
+  ALERT_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /** Alert notifications: delay before the first retry; it doubles per attempt (with jitter) up to …_MAX_MS. */
+  ALERT_DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2000),
+  ALERT_DELIVERY_RETRY_MAX_MS: z.coerce.number().int().min(1).default(300_000),
+  /** Alert notifications: time allowed for one attempt (Slack, PagerDuty, webhook request; SMTP session). */
+  ALERT_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  /** Email channel: SMTP server. Empty: email channels cannot send (their deliveries fail, saying so). */
+  SMTP_HOST: z.string().default(''),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  /**
+   * `starttls`: upgrade with STARTTLS when the server offers it; `require-starttls`: refuse to send without it;
+   * `implicit`: TLS from the first byte (usually port 465); `none`: plain text (a local relay).
+   */
+  SMTP_TLS: z.enum(['starttls', 'require-starttls', 'implicit', 'none']).default('starttls'),
+  /** SMTP credentials; empty user: no authentication. Never logged or returned by the API. */
+  SMTP_USER: z.string().default(''),
+  SMTP_PASSWORD: z.string().default(''),
+  /** Sender of alert emails. */
+  SMTP_FROM: z.string().min(3).default('Tracelane <tracelane@localhost>'),
+  /** Unannounced changes: milliseconds between scans for model snapshot switches and prompt text drift. */
+  CHANGES_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Unannounced changes: spans are scanned this long after their time, so that late spans are not missed. */
+  CHANGES_SCAN_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
   /**
    * Model connections: the key that encrypts secrets stored with a connection (AES-256-GCM), 32 bytes as 64 hex
    * digits or base64. Empty: connections can only name an environment variable holding their secret.

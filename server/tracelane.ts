@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCollector } from '../collector/collector.js';
-import { startGrpcReceiver } from '../collector/receiver/grpc-server.js';
+import { startAlerts, type AlertsRuntime } from './alerts/alerts-runtime.js';
 import { startAnalysisLoop } from './analysis/analysis-loop.js';
+import { startChangeDetection, type ChangeDetection } from './changes/change-detection.js';
+import { startGrpcReceiver } from '../collector/receiver/grpc-server.js';
 import { loadPriceTable } from '../collector/pricing/price-table.js';
 import { createApiApp } from './app.js';
 import type { Config } from './config.js';
@@ -21,7 +23,8 @@ import { CollectorMetrics } from '../collector/metrics.js';
 import { ddlRendererFor } from './store/cluster-ddl.js';
 import { applyRetention, loadMigrations, migrate } from './store/migrate.js';
 import { openStore } from './store/open-store.js';
-import { repairMinuteRollups } from './store/rollup-repair.js';
+import { repairRollups } from './store/rollup-repair.js';
+import { backfillRollupTiers } from './store/rollup-tiers.js';
 import { startRun } from './store/server-runs.js';
 import { startEvaluationLinker } from './span-events/evaluation-linker.js';
 import { startSelfTracing } from './telemetry/self-tracing.js';
@@ -39,6 +42,8 @@ export interface Tracelane {
   models: ModelClient;
   /** Delivers events to webhooks (and test events on request). */
   webhooks: WebhookDispatcher;
+  alerts: AlertsRuntime;
+  changes: ChangeDetection;
   /** Stops accepting connections, flushes the write buffer (answering the requests waiting for it), closes the store. */
   close(): Promise<void>;
 }
@@ -54,11 +59,12 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const applied = await migrate(store, loadMigrations(), renderDdl);
   if (applied.length > 0) log.info('migrations applied', { migrations: applied });
   await applyRetention(store, config.RETENTION_DAYS, config.ROLLUP_RETENTION_DAYS, renderDdl);
+  await backfillRollupTiers(store, log); // before the repair: it compares the tiers with the per-minute rollup
   const run = await startRun(store);
   if (run.previousUnclean) {
     // Before anything is ingested. With a ClickHouse server, standalone collectors may be writing the newest minutes.
-    log.warn('the previous run did not stop cleanly: checking the per-minute rollups against the raw rows');
-    await repairMinuteRollups(store, log, {
+    log.warn('the previous run did not stop cleanly: checking the rollups against the raw rows');
+    await repairRollups(store, log, {
       hours: config.ROLLUP_REPAIR_HOURS,
       settleMs: config.CLICKHOUSE_URL === '' ? 0 : ROLLUP_SETTLE_MS,
       ...(renderDdl ? { render: renderDdl } : {}),
@@ -76,6 +82,9 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
   const collector = createCollector({ config, store, log, connections, authThrottle, metrics, onEvaluations });
   const webhooks = startWebhookDispatcher({ config, store, log, bus });
   const analysis = startAnalysisLoop({ config, store, log, bus });
+  let publicUrl = config.PUBLIC_URL; // the API's own address once it listens, when not configured
+  const alerts = await startAlerts({ config, store, log, bus, publicUrl: () => publicUrl });
+  const changes = startChangeDetection({ config, store, bus, log });
   const spans = (request: object) => collector.ingestJson(request); // Tracelane's own model calls enter otel_traces through the collector
   const models = createModelClient({ config, prices: loadPriceTable(config.PRICES_FILE), spans, log });
   const experiments = createExperiments({ store, models, spans, bus, log });
@@ -112,10 +121,12 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
     connections,
     authThrottle,
     collectorAddress,
+    alerts,
     models,
     experiments,
   });
   const apiServer = await listen(selfTracing.instrument(api, 'api'), config.PORT, apiHost, limits('api'));
+  publicUrl ||= urlOf(apiServer);
   await experiments.resumeUnfinished();
   return {
     apiUrl: urlOf(apiServer),
@@ -126,11 +137,15 @@ export async function startTracelane(config: Config, log: Logger): Promise<Trace
     experiments,
     models,
     webhooks,
+    alerts,
+    changes,
     close: async () => {
       bus.close(); // ends the open event streams, which would otherwise keep the server from closing
       await experiments.stop(); // runs stay `running` and resume at the next start
       await webhooks.stop();
       await analysis.stop();
+      await alerts.stop();
+      await changes.stop();
       // Stop accepting connections, then flush the write buffer so that requests waiting for it are answered, and
       // only then wait for the open requests to end.
       const closing = Promise.all([stop(apiServer), stop(otlpServer), grpc.close()]);

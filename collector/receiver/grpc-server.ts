@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Config } from '../../server/config.js';
 import type { Logger } from '../../server/log.js';
 import type { CollectorMetrics } from '../metrics.js';
@@ -54,7 +54,9 @@ const SHUTDOWN_GRACE_MS = 10_000;
  * UNAVAILABLE with a RetryInfo when the store failed or the collector is closing. gzip is decompressed by grpc-js,
  * within OTLP_MAX_BODY_BYTES (larger messages get RESOURCE_EXHAUSTED, not retryable without RetryInfo). grpc-js has
  * no connection cap of its own, so it serves connections accepted by a net.Server that holds at most
- * OTLP_GRPC_MAX_CONNECTIONS.
+ * OTLP_GRPC_MAX_CONNECTIONS. Nor does it time out a connection that never starts HTTP/2 (its keep-alive ping would
+ * close a silent one only after OTLP_GRPC_KEEPALIVE_MS + 20 s): a connection is handed to grpc-js only once the
+ * client's connection preface has arrived, within HTTP_HEADERS_TIMEOUT_MS (awaitPreface).
  */
 export async function startGrpcReceiver(options: GrpcReceiverOptions, host: string): Promise<GrpcReceiver> {
   const { config } = options;
@@ -72,7 +74,9 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions, host: stri
   server.addService(exportService('logs.v1.LogsService'), { Export: exportCall(options, options.ingestLogs) });
   const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
 
-  const listener = createServer((socket) => injector.injectConnection(socket));
+  const listener = createServer((socket) =>
+    awaitPreface(socket, config.HTTP_HEADERS_TIMEOUT_MS, () => injector.injectConnection(socket)),
+  );
   listener.maxConnections = config.OTLP_GRPC_MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     listener.once('error', reject);
@@ -96,6 +100,44 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions, host: stri
       injector.destroy();
     },
   };
+}
+
+/** What an HTTP/2 client sends first: this magic, then a SETTINGS frame (RFC 9113 §3.4). */
+const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+const FRAME_HEADER_BYTES = 9;
+const SETTINGS_FRAME = 0x4;
+
+/**
+ * Calls `ready` once the client's connection preface (the magic and a whole SETTINGS frame) has arrived, with those
+ * bytes put back for HTTP/2 to read; a connection that does not send it within `timeoutMs`, or sends something else,
+ * is closed — so silent or stalled connections cannot hold the port's slots (OTLP_GRPC_MAX_CONNECTIONS).
+ */
+export function awaitPreface(socket: Socket, timeoutMs: number, ready: () => void): void {
+  let received = Buffer.alloc(0);
+  const fail = () => {
+    clearTimeout(timer);
+    socket.off('data', onData);
+    socket.destroy();
+  };
+  const timer = setTimeout(fail, timeoutMs);
+  const onData = (chunk: Buffer) => {
+    received = Buffer.concat([received, chunk]);
+    const magic = received.subarray(0, PREFACE.length);
+    if (!magic.equals(PREFACE.subarray(0, magic.length))) return fail();
+    const header = received.subarray(PREFACE.length, PREFACE.length + FRAME_HEADER_BYTES);
+    if (header.length < FRAME_HEADER_BYTES) return;
+    if (header[3] !== SETTINGS_FRAME) return fail();
+    if (received.length < PREFACE.length + FRAME_HEADER_BYTES + header.readUIntBE(0, 3)) return;
+    clearTimeout(timer);
+    socket.off('data', onData);
+    socket.off('error', fail);
+    socket.pause();
+    socket.unshift(received);
+    ready();
+  };
+  socket.on('data', onData);
+  socket.on('error', fail);
+  socket.once('close', () => clearTimeout(timer));
 }
 
 const first = (values: grpc.MetadataValue[]) => (typeof values[0] === 'string' ? values[0] : undefined);

@@ -18,9 +18,17 @@ export interface AnalysisLoopDeps {
   log: Logger;
 }
 
-/** Re-evaluates deployments every ANALYSIS_INTERVAL_MS, the next run starting that long after the previous one ended. */
+/**
+ * Runs the evaluator every ANALYSIS_INTERVAL_MS, the next run starting that long after the previous one ended. A run
+ * re-evaluates only the deployments that are due (new data, a closed window, a pending rollback), so a short interval
+ * costs little when nothing happens and lets large regressions be caught within seconds.
+ */
 export function startAnalysisLoop(deps: AnalysisLoopDeps): AnalysisLoop {
-  const evaluator = createEvaluator({ ...deps, registry: createRegistry(deps) });
+  const evaluator = createEvaluator({
+    ...deps,
+    registry: createRegistry(deps),
+    minIntervalMs: deps.config.ANALYSIS_INTERVAL_MS,
+  });
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let current: Promise<unknown> = Promise.resolve();

@@ -8,11 +8,22 @@ import {
   analysisHistory,
   lastKnownGood,
   latestAnalysis,
+  latestSummaries,
+  type AnalysisSummary,
   type HistoryEntry,
   type LastKnownGood,
 } from './analyses-store.js';
 import { analyzeDeployment, type DeploymentAnalysis } from './analyze-deployment.js';
 import { requiredString } from './query-params.js';
+import { parseQuery } from '../http/validation.js';
+import { z } from 'zod';
+
+/** Most deployments one `GET /analyses` may name. */
+export const MAX_ANALYSES = 200;
+const deploymentId = z.string().min(1).max(100);
+const analysesQuery = z.strictObject({
+  deployment: z.union([deploymentId, z.array(deploymentId).max(MAX_ANALYSES, `at most ${MAX_ANALYSES} deployments`)]),
+});
 
 /** `GET /api/v1/deployments/{id}/analysis`. */
 export interface AnalysisResponse extends DeploymentAnalysis {
@@ -29,6 +40,11 @@ export interface LastGoodResponse {
   lastKnownGood: LastKnownGood | null;
 }
 
+/** `GET /api/v1/analyses?deployment=…`. */
+export interface AnalysesResponse {
+  analyses: AnalysisSummary[];
+}
+
 /** A deployment never evaluated by the loop (older than the feature, or not yet): judged now, not stored. */
 async function analyzeNow(store: Store, id: string): Promise<DeploymentAnalysis> {
   const deployment = await findDeploymentEvent(store, id);
@@ -42,6 +58,8 @@ async function analyzeNow(store: Store, id: string): Promise<DeploymentAnalysis>
  * `GET /api/v1/deployments/{id}/analysis` — the deployment's latest evaluation (or one computed now when the loop
  * has not stored any), its evaluation history and the lane's last known good version.
  * `GET /api/v1/prompts/{name}/last-good?environment=` — the last known good version alone.
+ * `GET /api/v1/analyses?deployment=<id>&deployment=…` — the latest verdict summary of several deployments at once
+ *   (chart markers), without the reports; deployments not judged yet are left out.
  */
 export function analysisRouter(ctx: Pick<ApiContext, 'store'>): Router {
   const router = Router();
@@ -54,6 +72,12 @@ export function analysisRouter(ctx: Pick<ApiContext, 'store'>): Router {
       lastKnownGood(ctx.store, analysis.environment, analysis.prompt),
     ]);
     const body: AnalysisResponse = { ...analysis, stored: stored !== undefined, history, lastKnownGood: good };
+    res.json(body);
+  });
+
+  router.get('/analyses', async (req, res) => {
+    const ids = parseQuery(analysesQuery, req.query).deployment;
+    const body: AnalysesResponse = { analyses: await latestSummaries(ctx.store, [ids].flat()) };
     res.json(body);
   });
 

@@ -1,11 +1,20 @@
 import type { DeploymentEvent } from '../registry/deployment-event.js';
 import type { Environment } from '../registry/environment-queries.js';
-import { judgeDeployment, judgeMetrics, type MetricVerdict, type Verdict } from '../stats/index.js';
+import {
+  judgeDeployment,
+  judgeEarlyStop,
+  judgeMetrics,
+  mergeArms,
+  type DetectorConfig,
+  type MetricVerdict,
+  type OverallVerdict,
+} from '../stats/index.js';
 import type { Store } from '../store/store.js';
-import { EMPTY_ARM, queryArms } from './arm-aggregates-query.js';
+import { EMPTY_ARM, queryArmsBatch, type Arms } from './arms-query.js';
 import { planAnalysis, type AnalysisPlan } from './baseline.js';
+import { collectingEstimate, describeCollecting, type Collecting } from './collecting.js';
 import { bakeMinutesFor, detectorConfigFor } from './detector-config.js';
-import { queryPeerDrift } from './peer-drift-query.js';
+import { queryDriftBatch, type Drift } from './drift-query.js';
 import { worstMetric } from './worst-metric.js';
 
 /** One evaluation of a deployment: what the API returns and what deployment_analyses stores as JSON. */
@@ -19,12 +28,18 @@ export interface DeploymentAnalysis {
   deployedAt: string;
   evaluatedAt: string;
   mode: AnalysisPlan['mode'];
-  verdict: Verdict;
+  verdict: OverallVerdict;
   reason: string;
   /** The evaluation window has closed (bake window over, or the deployment was replaced): the final verdict. */
   final: boolean;
   /** Every critical metric could be judged. */
   complete: boolean;
+  /** A failing critical metric has overwhelming evidence (early stop level): rollback need not wait as long. */
+  decisive: boolean;
+  /** While `collecting`: samples so far per critical metric and when the verdict is expected. */
+  collecting: Collecting | null;
+  /** Evaluated again because spans or scores arrived for a window that had already closed. */
+  lateData: boolean;
   bakeEnded: boolean;
   windowEnd: string;
   failing: string[];
@@ -40,12 +55,65 @@ export interface DeploymentAnalysis {
   configProblem: string | null;
 }
 
+export interface AnalysisInput {
+  deployment: DeploymentEvent;
+  /** The lane's events after the deployment, in replay order. */
+  later: readonly DeploymentEvent[];
+  environment: Environment | undefined;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
+interface Prepared extends AnalysisInput {
+  config: DetectorConfig;
+  problem: string | null;
+  plan: AnalysisPlan;
+  useDrift: boolean;
+}
+
+function prepare(input: AnalysisInput, now: number): Prepared {
+  const { config, problem } = detectorConfigFor(input.environment);
+  const bake = bakeMinutesFor(input.deployment.kind, input.environment, config);
+  const plan = planAnalysis(input.deployment, input.later, config, bake, now);
+  const useDrift = config.driftCorrection && plan.mode === 'before_after' && plan.baseline !== null;
+  return { ...input, config, problem, plan, useDrift };
+}
+
 /**
- * Judges a deployment as of `now`: plans the arms, aggregates them in ClickHouse, measures peer drift when the
- * baseline is the window before the switch, and applies the detector (sequential mode: checked every minute).
+ * Judges deployments as of `now`, all of them with a constant number of ClickHouse queries: plans the arms,
+ * aggregates every arm in one scan, measures peer drift for before/after comparisons in one query, and applies the
+ * detector (sequential mode: re-checked as data arrives; early stopping for large effects).
  */
+export async function analyzeDeployments(
+  store: Store,
+  inputs: readonly AnalysisInput[],
+  now: number,
+): Promise<DeploymentAnalysis[]> {
+  const prepared = inputs.map((input) => prepare(input, now));
+  const arms = await queryArmsBatch(
+    store,
+    prepared.map((p) => ({ environment: p.deployment.environment, prompt: p.deployment.prompt, plan: p.plan })),
+  );
+  const drifted = prepared.flatMap((p, i) => (p.useDrift && p.plan.baseline ? [i] : []));
+  const drifts = await queryDriftBatch(
+    store,
+    drifted.map((i) => {
+      const p = prepared[i] as Prepared;
+      return {
+        environment: p.deployment.environment,
+        prompt: p.deployment.prompt,
+        models: (arms[i] as Arms).candidateModels,
+        baseline: p.plan.baseline!,
+        candidate: p.plan.candidate,
+      };
+    }),
+    drifted.map((i) => (prepared[i] as Prepared).config),
+  );
+  const driftOf = new Map(drifted.map((planIndex, k) => [planIndex, drifts[k] ?? {}]));
+  return prepared.map((p, i) => judgeAnalysis(p, arms[i] as Arms, driftOf.get(i) ?? {}, now));
+}
+
+/** One deployment as of `now` (the API's answer for a deployment the loop has not judged yet). */
 export async function analyzeDeployment(
   store: Store,
   deployment: DeploymentEvent,
@@ -53,36 +121,57 @@ export async function analyzeDeployment(
   environment: Environment | undefined,
   now: number,
 ): Promise<DeploymentAnalysis> {
-  const { config, problem } = detectorConfigFor(environment);
-  const plan = planAnalysis(deployment, later, config, bakeMinutesFor(deployment.kind, environment, config), now);
-  const scope = { environment: deployment.environment, prompt: deployment.prompt };
-  const arms = await queryArms(store, { ...scope, candidate: plan.candidate, baseline: plan.baseline });
-  const useDrift = config.driftCorrection && plan.mode === 'before_after' && plan.baseline !== null;
-  const drift =
-    useDrift && plan.baseline
-      ? await queryPeerDrift(
-          store,
-          { ...scope, models: arms.candidateModels, baseline: plan.baseline, candidate: plan.candidate },
-          config,
-        )
-      : {};
+  const [analysis] = await analyzeDeployments(store, [{ deployment, later, environment }], now);
+  return analysis as DeploymentAnalysis;
+}
+
+/** The verdict from the measured arms (pure). */
+function judgeAnalysis(p: Prepared, arms: Arms, drift: Drift, now: number): DeploymentAnalysis {
+  const { deployment, plan, config } = p;
   const baselineArm = plan.baseline ? arms.baseline : EMPTY_ARM;
-  const metrics = judgeMetrics(baselineArm, arms.candidate, config, { mode: 'sequential', drift });
+  const options = { mode: 'sequential' as const, drift: p.useDrift ? drift : {} };
+  const early = { candidate: mergeArms(arms.candidate, arms.candidateExtra), baseline: EMPTY_ARM };
+  if (plan.baseline) early.baseline = mergeArms(arms.baseline, arms.baselineExtra);
+  // A critical metric without enough samples may still fail early on the arms from the switch on.
+  const metrics = judgeMetrics(baselineArm, arms.candidate, config, options).map((m) =>
+    m.critical && m.verdict === 'inconclusive' && plan.baseline
+      ? (judgeEarlyStop(m.name, early.baseline, early.candidate, config, options) ?? m)
+      : m,
+  );
   const overall = judgeDeployment(metrics, config, { bakeEnded: plan.closed });
-  const reason = plan.baseline ? overall.reason : `no baseline: ${plan.description.baseline}`;
+  const verdict: OverallVerdict = plan.baseline ? overall.verdict : 'inconclusive';
+  const collecting =
+    verdict === 'collecting'
+      ? collectingEstimate({
+          plan,
+          pending: metrics.filter((m) => overall.pending.includes(m.name)),
+          early,
+          regular: { candidate: arms.candidate, baseline: baselineArm },
+          config,
+        })
+      : null;
+  const reason = !plan.baseline
+    ? `no baseline: ${plan.description.baseline}`
+    : collecting
+      ? describeCollecting(collecting)
+      : overall.reason;
   return {
     deploymentId: deployment.id,
-    ...scope,
+    environment: deployment.environment,
+    prompt: deployment.prompt,
     kind: deployment.kind,
     version: deployment.version,
     previousVersion: deployment.previousVersion,
     deployedAt: deployment.time,
     evaluatedAt: iso(now),
     mode: plan.mode,
-    verdict: plan.baseline ? overall.verdict : 'inconclusive',
+    verdict,
     reason,
     final: plan.closed,
     complete: overall.complete,
+    decisive: overall.decisive,
+    collecting,
+    lateData: false,
     bakeEnded: plan.bakeEnded,
     windowEnd: iso(plan.windowEnd),
     failing: overall.failing,
@@ -102,9 +191,9 @@ export async function analyzeDeployment(
       requests: arms.candidate.n,
       description: plan.description.candidate,
     },
-    driftCorrection: useDrift,
+    driftCorrection: p.useDrift,
     worstMetric: worstMetric(metrics),
     metrics,
-    configProblem: problem,
+    configProblem: p.problem,
   };
 }

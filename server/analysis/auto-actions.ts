@@ -3,9 +3,9 @@ import type { Logger } from '../log.js';
 import type { DeploymentEvent } from '../registry/deployment-event.js';
 import type { Environment } from '../registry/environment-queries.js';
 import type { Registry } from '../registry/registry.js';
-import { shouldAutoRollback, type DetectorConfig } from '../stats/index.js';
+import { autoRollbackDecision, type DetectorConfig } from '../stats/index.js';
 import type { Store } from '../store/store.js';
-import { analysisHistory, lastKnownGood } from './analyses-store.js';
+import { lastKnownGood } from './analyses-store.js';
 import type { DeploymentAnalysis } from './analyze-deployment.js';
 import { endingEvent } from './baseline.js';
 
@@ -31,6 +31,8 @@ export interface AutoActionInput {
   environment: Environment | undefined;
   config: DetectorConfig;
   analysis: DeploymentAnalysis;
+  /** Failing evaluations in a row before this one. */
+  previousFailStreak: number;
   now: number;
 }
 
@@ -39,8 +41,9 @@ export type AutoAction = { action: 'rollback' | 'promote'; event: DeploymentEven
 /**
  * The environment's automatic policies after an evaluation:
  * - rollback when `policies.autoRollback` is on, the deployment is still live, and the detector's rule holds
- *   (only `fail`, N consecutive failing evaluations, a minimum time since the deployment). Target: the last known
- *   good version of the lane when there is one, else the version live before; a canary is aborted instead.
+ *   (only `fail`, N consecutive failing evaluations, a minimum time since the deployment — shorter for a decisive
+ *   failure). Target: the last known good version of the lane when there is one, else the version live before; a
+ *   canary is aborted instead. Late data re-opening a closed window can trigger it too.
  * - promotion of a canary when `policies.autoPromote` is on, its bake window has ended and its verdict is a
  *   complete `pass`.
  */
@@ -49,12 +52,13 @@ export async function applyAutoActions(deps: AutoActionDeps, input: AutoActionIn
   if (!environment || endingEvent(deployment, input.later) !== null) return null;
   const canary = deployment.kind === 'canary_start';
   if (environment.policies.autoRollback && analysis.verdict === 'fail') {
-    const history = await analysisHistory(deps.store, deployment.id);
-    const decision = shouldAutoRollback(
-      history.map((h) => ({ at: Date.parse(h.evaluatedAt), result: h })),
+    const decision = autoRollbackDecision(
+      {
+        latest: analysis,
+        streak: input.previousFailStreak + 1,
+        sinceDeploymentMs: input.now - Date.parse(deployment.time),
+      },
       input.config,
-      input.now,
-      Date.parse(deployment.time),
     );
     if (!decision.rollback) return null;
     const good = canary ? null : await lastKnownGood(deps.store, deployment.environment, deployment.prompt);

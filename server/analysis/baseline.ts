@@ -8,6 +8,11 @@ import type { DetectorConfig } from '../stats/index.js';
  * Both skip the first `skipMinutesAfterSwitch` minutes after the switch (warm-up, caches, mixed traffic). The
  * candidate window ends at the bake window's end, at the lane's next event (a rollback, another deploy, the end of
  * the canary), or now, whichever comes first. Evaluations are cumulative from the switch.
+ *
+ * Early arms, for early stopping and the time-to-verdict estimate: the same comparison without the skip, the
+ * candidate from the switch itself (and, before/after, the baseline window of equal length before it). Each
+ * regular arm lies inside its early arm; `extra` is the part of the early arm outside it, so one scan can count
+ * both without counting a row twice.
  */
 export const JUDGED_KINDS = ['deploy', 'external', 'canary_start'] as const;
 
@@ -19,8 +24,15 @@ export interface ArmWindow {
   to: number;
 }
 
+export interface EarlyArms {
+  candidate: ArmWindow;
+  baseline: ArmWindow | null;
+}
+
 export interface AnalysisPlan {
   mode: 'canary' | 'before_after';
+  /** Epoch ms of the switch (the deployment's time). */
+  switchAt: number;
   candidate: ArmWindow;
   /** null when nothing was live before (first deployment): every metric is then inconclusive. */
   baseline: ArmWindow | null;
@@ -31,6 +43,8 @@ export interface AnalysisPlan {
   bakeEnded: boolean;
   /** The event that ended this deployment's time as the live version, if any. */
   endedBy: DeploymentEvent | null;
+  /** The arms measured from the switch on. */
+  early: EarlyArms;
   description: { baseline: string; candidate: string };
 }
 
@@ -60,8 +74,10 @@ export function planAnalysis(
   const bakeEnd = switchAt + bakeMinutes * MIN;
   const windowEnd = Math.min(bakeEnd, endedBy ? Date.parse(endedBy.time) : Infinity);
   const from = switchAt + config.skipMinutesAfterSwitch * MIN;
-  const to = Math.max(from, Math.min(now, windowEnd));
+  const earlyTo = Math.max(switchAt, Math.min(now, windowEnd));
+  const to = Math.max(from, earlyTo);
   const candidate = { version: deployment.version, from, to };
+  const early: EarlyArms = { candidate: { version: deployment.version, from: switchAt, to: earlyTo }, baseline: null };
   const previous = deployment.previousVersion;
   const canary = deployment.kind === 'canary_start';
   let baseline: ArmWindow | null = null;
@@ -69,16 +85,21 @@ export function planAnalysis(
     baseline = canary
       ? { version: previous, from, to }
       : { version: previous, from: switchAt - (to - from), to: switchAt };
+    early.baseline = canary
+      ? { version: previous, from: switchAt, to: earlyTo }
+      : { version: previous, from: switchAt - (earlyTo - switchAt), to: switchAt };
   }
   const span = (w: ArmWindow) => `version ${w.version}, ${iso(w.from)} – ${iso(w.to)}`;
   return {
     mode: canary ? 'canary' : 'before_after',
+    switchAt,
     candidate,
     baseline,
     windowEnd,
     closed: now >= windowEnd,
     bakeEnded: now >= bakeEnd,
     endedBy,
+    early,
     description: {
       candidate: `${span(candidate)}${canary ? ` (canary, ${deployment.canaryPercent ?? '?'}% of traffic)` : ''}`,
       baseline: baseline
@@ -86,4 +107,9 @@ export function planAnalysis(
         : 'none: no version was live before this deployment',
     },
   };
+}
+
+/** The part of an early arm outside its regular arm (which starts inside it and ends at or after its end). */
+export function extraWindow(early: ArmWindow, regular: ArmWindow): ArmWindow {
+  return { version: early.version, from: early.from, to: Math.max(early.from, Math.min(regular.from, early.to)) };
 }

@@ -40,6 +40,16 @@ export interface MetricValues {
 
 const ratio = (sum: number, count: number) => (count > 0 ? sum / count : null);
 
+/** The values overviews chart per bucket: as metricValues computes them, without the (costly) intervals. */
+export function trendValues(s: RollupSums): Pick<MetricValues, 'requests' | 'errorRate' | 'latencyP95Ms' | 'quality'> {
+  return {
+    requests: s.requests,
+    errorRate: ratio(s.errors, s.requests),
+    latencyP95Ms: s.latencyMs?.[1] ?? null,
+    quality: ratio(s.qualitySum, s.qualityCount),
+  };
+}
+
 export function metricValues(s: RollupSums): MetricValues {
   const quality = meanInterval(s.qualityCount, s.qualitySum, s.qualitySumSq);
   return {

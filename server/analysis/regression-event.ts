@@ -1,8 +1,9 @@
 import type { EventBus } from '../events/event-bus.js';
 import type { DeploymentAnalysis } from './analyze-deployment.js';
+import type { PreviousVerdict } from './analysis-updated-event.js';
 
 /** A new `warn` or `fail`: the verdict turned into one of them (not a repeat of the same verdict). */
-export function isNewRegression(previous: DeploymentAnalysis | undefined, current: DeploymentAnalysis): boolean {
+export function isNewRegression(previous: PreviousVerdict, current: DeploymentAnalysis): boolean {
   return (current.verdict === 'warn' || current.verdict === 'fail') && previous?.verdict !== current.verdict;
 }
 

@@ -28,7 +28,7 @@ export type { Score } from './score-record.js';
  */
 export function scoresRouter(ctx: Pick<ApiContext, 'store'>): Router {
   const router = Router();
-  router.post('/scores', requireRole('deployer'), async (req, res) => {
+  router.post('/scores', requireRole('scorer'), async (req, res) => {
     const body = parseBody(scoreBody, req.body);
     const traceId = body.traceId.toLowerCase();
     const target = await findScoreTarget(ctx.store, traceId, body.spanId?.toLowerCase());

@@ -38,7 +38,7 @@ export interface Timeseries {
 const MAX_MARKERS = 1000;
 
 /** Every bucket start in the window, so series are dense (requests 0, other values null where there was no traffic). */
-function bucketStarts(from: number, to: number, stepMs: number): number[] {
+export function bucketStarts(from: number, to: number, stepMs: number): number[] {
   const starts: number[] = [];
   for (let t = Math.floor(from / stepMs) * stepMs; t < to; t += stepMs) starts.push(t);
   return starts;

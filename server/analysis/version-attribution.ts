@@ -7,12 +7,15 @@
  * unversioned span cannot be placed in either arm: it stays unattributed ('') rather than polluting the stable arm.
  * Rollup rows are attributed by their minute (the minute of a switch counts for the version live at its start).
  *
- * The SQL below binds {environment:String} and {prompt:String}; `dep.attributed` is '' when nothing matches.
+ * The SQL below binds {environment:String} and {prompt:String} (one lane), or reads the lanes a caller's filter
+ * on deployment_events names (many lanes at once); `dep.attributed` is '' when nothing matches.
  */
-const TIMELINE = `(
+export const ONE_LANE = 'environment = {environment:String} AND prompt = {prompt:String}';
+
+const timeline = (laneFilter: string) => `(
     SELECT environment, prompt, time, if(kind = 'canary_start', '', toString(version)) AS attributed
     FROM deployment_events
-    WHERE environment = {environment:String} AND prompt = {prompt:String}
+    WHERE ${laneFilter}
   )`;
 
 export interface AttributedColumns {
@@ -45,8 +48,8 @@ export const SCORE_COLUMNS: AttributedColumns = {
 };
 
 /** `ASOF LEFT JOIN` clause giving `dep.attributed` for every row of the left side. */
-export function asofDeploymentJoin(c: AttributedColumns): string {
-  return `ASOF LEFT JOIN ${TIMELINE} AS dep
+export function asofDeploymentJoin(c: AttributedColumns, laneFilter = ONE_LANE): string {
+  return `ASOF LEFT JOIN ${timeline(laneFilter)} AS dep
     ON ${c.alias}.${c.environment} = dep.environment AND ${c.alias}.${c.prompt} = dep.prompt
     AND ${c.alias}.${c.time} >= dep.time`;
 }

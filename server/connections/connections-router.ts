@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { AddressPolicy } from '../outbound/address-policy.js';
-import { checkConfiguredUrl } from '../outbound/configured-url.js';
+import { checkReceiver } from '../outbound/check-receiver.js';
 import { z } from 'zod';
 import type { ApiContext } from '../app.js';
 import { requireRole } from '../http/auth.js';
@@ -41,7 +41,7 @@ export function connectionsRouter(ctx: Pick<ApiContext, 'store' | 'config'>, mod
 
   router.post('/connections', requireRole('admin'), async (req, res) => {
     const { secret, secretEnv, ...body } = parseBody(createConnectionBody, req.body);
-    if (body.baseUrl !== undefined) await checkConfiguredUrl(body.baseUrl, policy, 'baseUrl');
+    if (body.baseUrl !== undefined) await checkReceiver(body.baseUrl, policy, 'baseUrl');
     const created = await lock.run(body.name, async () => {
       if (await findConnection(store, body.name)) throw conflict(`connection "${body.name}" already exists`, 'name');
       const now = nowIso();
@@ -62,7 +62,7 @@ export function connectionsRouter(ctx: Pick<ApiContext, 'store' | 'config'>, mod
   router.patch('/connections/:name', requireRole('admin'), async (req, res) => {
     const name = pathParam(req.params, 'name');
     const { secret, secretEnv, removeSecret, ...changes } = parseBody(updateConnectionBody, req.body);
-    if (changes.baseUrl !== undefined) await checkConfiguredUrl(changes.baseUrl, policy, 'baseUrl');
+    if (changes.baseUrl !== undefined) await checkReceiver(changes.baseUrl, policy, 'baseUrl');
     const updated = await lock.run(name, async () => {
       const current = await require(name);
       const newSecret = removeSecret

@@ -2,6 +2,7 @@ import { conflict, notFound } from '../http/errors.js';
 import { parseBody } from '../http/validation.js';
 import { timeAfter } from '../registry/clock.js';
 import { KeyedMutex } from '../registry/keyed-mutex.js';
+import { publish, type RegistryDeps } from '../registry/registry-deps.js';
 import { createVersion, requirePrompt } from '../registry/prompt-service.js';
 import type { PromptVersion } from '../registry/version-queries.js';
 import { snapshotSchema, type DraftSnapshot } from '../registry/version-snapshot.js';
@@ -12,7 +13,8 @@ import { appendDraftEvent, draftOf, latestDraftEvent, type Draft, type DraftEven
  * Drafts: one per prompt and author, saved as the author types. Every write reads the newest event and appends
  * the next revision under a per-draft lock (in-process, like the registry's locks). A caller that sends the
  * revision it last saw (`expectedRevision`, 0 for "no draft") gets a 409 instead of overwriting a save made
- * elsewhere (another tab) or a draft already published or discarded.
+ * elsewhere (another tab) or a draft already published or discarded. Every write is announced
+ * (`draft.saved`, `draft.discarded`, `draft.published`) so pages show who edits what without a reload.
  */
 const draftLocks = new KeyedMutex();
 const draftKey = (prompt: string, author: string) => `${prompt}\u0000${author}`;
@@ -56,8 +58,8 @@ export interface SaveDraftInput extends DraftIdentity {
   expectedRevision?: number | undefined;
 }
 
-export async function saveDraft(store: Store, input: SaveDraftInput): Promise<Draft> {
-  return withDraft(store, input, async (latest) => {
+export async function saveDraft(deps: RegistryDeps, input: SaveDraftInput): Promise<Draft> {
+  return withDraft(deps.store, input, async (latest) => {
     checkRevision(latest, input.expectedRevision);
     const previous = draftOf(latest);
     const event: DraftEvent = {
@@ -71,17 +73,17 @@ export async function saveDraft(store: Store, input: SaveDraftInput): Promise<Dr
       publishedVersion: null,
       time: timeAfter(latest?.time),
     };
-    await appendDraftEvent(store, event);
+    await append(deps, event);
     return draftOf(event)!;
   });
 }
 
-export async function discardDraft(store: Store, id: DraftIdentity, expectedRevision?: number): Promise<void> {
-  await withDraft(store, id, async (latest) => {
+export async function discardDraft(deps: RegistryDeps, id: DraftIdentity, expectedRevision?: number): Promise<void> {
+  await withDraft(deps.store, id, async (latest) => {
     checkRevision(latest, expectedRevision);
     const draft = draftOf(latest);
     if (!draft) throw notFound(`author: ${id.author} has no draft of "${id.prompt}"`, 'author');
-    await appendDraftEvent(store, closing(draft, 'discard', null, latest?.time));
+    await append(deps, closing(draft, 'discard', null, latest?.time));
   });
 }
 
@@ -96,17 +98,17 @@ export interface PublishResult {
  * closes the draft. An incomplete draft is refused with a 400 naming the field; the draft then stays as it was.
  */
 export async function publishDraft(
-  store: Store,
+  deps: RegistryDeps,
   id: DraftIdentity & { commitMessage?: string | undefined; expectedRevision?: number | undefined },
 ): Promise<PublishResult> {
-  return withDraft(store, id, async (latest) => {
+  return withDraft(deps.store, id, async (latest) => {
     checkRevision(latest, id.expectedRevision);
     const draft = draftOf(latest);
     if (!draft || !latest?.content) throw notFound(`author: ${id.author} has no draft of "${id.prompt}"`, 'author');
     const snapshot = parseBody(snapshotSchema, latest.content);
     const commitMessage = id.commitMessage ?? draft.commitMessage;
-    const result = await createVersion(store, id.prompt, { snapshot, commitMessage, author: id.author });
-    await appendDraftEvent(store, {
+    const result = await createVersion(deps.store, id.prompt, { snapshot, commitMessage, author: id.author });
+    await append(deps, {
       ...closing(draft, 'publish', result.version.version, latest.time),
       content: latest.content,
       commitMessage,
@@ -127,4 +129,18 @@ function closing(draft: Draft, kind: 'discard' | 'publish', version: number | nu
     publishedVersion: version,
     time: timeAfter(after),
   };
+}
+
+const ANNOUNCED = { save: 'draft.saved', discard: 'draft.discarded', publish: 'draft.published' } as const;
+
+/** Appends the event and announces it: who, which prompt, when (and the version made), never the content. */
+async function append(deps: RegistryDeps, event: DraftEvent): Promise<void> {
+  await appendDraftEvent(deps.store, event);
+  publish(deps, ANNOUNCED[event.kind], {
+    prompt: event.prompt,
+    author: event.author,
+    revision: event.revision,
+    time: event.time,
+    ...(event.publishedVersion === null ? {} : { version: event.publishedVersion }),
+  });
 }

@@ -6,7 +6,7 @@ import { intParam, parseBody, parseQuery, pathParam } from '../http/validation.j
 import { COMMENT_MAX, promptName, versionNumber } from '../registry/names.js';
 import { requirePrompt } from '../registry/prompt-service.js';
 import { draftSnapshotSchema } from '../registry/version-snapshot.js';
-import type { Store } from '../store/store.js';
+import type { RegistryDeps } from '../registry/registry-deps.js';
 import { listDrafts } from './draft-events.js';
 import { discardDraft, publishDraft, requireDraft, saveDraft } from './draft-service.js';
 
@@ -41,7 +41,8 @@ function requireAuthor(actor: Actor, author: string, action: string, adminMay = 
  * Drafts: `GET /drafts` (who edits what), and per prompt and author
  * `GET|PUT|DELETE /prompts/{name}/drafts/{author}` and `POST …/publish` (save as a version).
  */
-export function draftsRouter(store: Store): Router {
+export function draftsRouter(deps: RegistryDeps): Router {
+  const { store } = deps;
   const router = Router();
 
   router.get('/drafts', async (req, res) => {
@@ -62,14 +63,14 @@ export function draftsRouter(store: Store): Router {
     const id = identity(req.params);
     requireAuthor(res.locals.actor, id.author, 'edit');
     const { commitMessage, baseVersion, revision, ...content } = parseBody(saveBody, req.body);
-    res.json(await saveDraft(store, { ...id, content, commitMessage, baseVersion, expectedRevision: revision }));
+    res.json(await saveDraft(deps, { ...id, content, commitMessage, baseVersion, expectedRevision: revision }));
   });
 
   router.delete('/prompts/:name/drafts/:author', requireRole('deployer'), async (req, res) => {
     const id = identity(req.params);
     requireAuthor(res.locals.actor, id.author, 'discard', true);
     const { revision } = parseQuery(discardQuery, req.query);
-    await discardDraft(store, id, revision);
+    await discardDraft(deps, id, revision);
     res.status(204).end();
   });
 
@@ -77,7 +78,7 @@ export function draftsRouter(store: Store): Router {
     const id = identity(req.params);
     requireAuthor(res.locals.actor, id.author, 'save');
     const body = parseBody(publishBody, req.body ?? {});
-    const { version, created } = await publishDraft(store, {
+    const { version, created } = await publishDraft(deps, {
       ...id,
       commitMessage: body.commitMessage,
       expectedRevision: body.revision,

@@ -9,9 +9,16 @@ export const EVENT_TYPES = [
   'deployment_request.rejected',
   'regression.detected',
   'analysis.updated',
+  'alert.firing',
+  'alert.acknowledged',
+  'alert.resolved',
+  'change.detected',
   'experiment.started',
   'experiment.progress',
   'experiment.finished',
+  'draft.saved',
+  'draft.discarded',
+  'draft.published',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

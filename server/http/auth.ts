@@ -3,7 +3,13 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { AuthThrottle } from './auth-throttle.js';
 import { badRequest, forbidden, tooManyRequests, unauthorized } from './errors.js';
 
-export const ROLES = ['viewer', 'deployer', 'admin'] as const;
+/**
+ * Roles from least to most allowed; each may do what the ones before it may. `viewer` reads everything; `scorer`
+ * reads and also posts scores (`POST /api/v1/scores`) — the key an application holds to send feedback, which may
+ * not change a prompt or a deployment; `deployer` writes drafts and versions, deploys, rolls back, promotes and
+ * reviews; `admin` manages environments, webhooks, connections and keys.
+ */
+export const ROLES = ['viewer', 'scorer', 'deployer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who made a request: the API key's name (recorded as the actor of every event) and its role. */
@@ -28,7 +34,7 @@ export function parseApiKeys(entries: readonly string[]): ApiKey[] {
     const [name, role, ...rest] = entry.split(':');
     const secret = rest.join(':');
     if (!name || !secret || !ROLES.includes(role as Role)) {
-      throw new Error(`API_KEYS entry "${name ?? ''}:…" must be name:role:secret with role viewer, deployer or admin`);
+      throw new Error(`API_KEYS entry "${name ?? ''}:…" must be name:role:secret with role ${ROLES.join(', ')}`);
     }
     return { name, role: role as Role, secret };
   });

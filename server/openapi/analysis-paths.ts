@@ -90,6 +90,25 @@ export const analysisFeature: Feature = {
         errors: [404],
       }),
     },
+    '/api/v1/analyses': {
+      get: op({
+        id: 'listAnalysisSummaries',
+        summary: 'The latest verdict summary of several deployments at once (chart markers)',
+        params: [
+          query(
+            'deployment',
+            'A deployment event id; repeat for several (at most 200). Deployments not judged yet are left out.',
+            {
+              type: 'array',
+              items: { type: 'string' },
+            },
+            true,
+          ),
+        ],
+        responses: { 200: json('The summaries.', object({ analyses: arrayOf(ref('AnalysisSummary')) })) },
+        errors: [400],
+      }),
+    },
     '/api/v1/prompts/{name}/last-good': {
       get: op({
         id: 'getLastKnownGood',
@@ -123,7 +142,7 @@ export const analysisFeature: Feature = {
     '/api/v1/scores': {
       post: op({
         id: 'postScore',
-        role: 'deployer',
+        role: 'scorer',
         summary: 'A quality score for a trace, possibly long after it ran',
         description: 'Attributed to the trace’s generation span, so it counts toward that version’s quality.',
         body: jsonBody(

@@ -15,6 +15,8 @@ import {
 /** The analysis objects: metric values, verdicts, deployment analyses, comparisons, scores, offline evaluations. */
 
 const VERDICTS = ['pass', 'warn', 'fail', 'inconclusive'];
+/** A deployment's overall verdict adds `collecting`: a critical metric still lacks samples (never `pass` then). */
+const OVERALL_VERDICTS = [...VERDICTS, 'collecting'];
 const maybe = (description: string) => nullable(number(description));
 
 /** The numbers of one group of requests, shared by time-series points and comparison rows. */
@@ -78,10 +80,33 @@ const regressionFields = {
   previousVersion: nullable(integer()),
   deployedAt: time(),
   evaluatedAt: time(),
-  verdict: string('', { enum: VERDICTS }),
+  verdict: string('', { enum: OVERALL_VERDICTS }),
   reason: string('The verdict in words, quoting the deciding metrics.'),
   worstMetric: nullable(ref('MetricVerdict')),
 };
+
+const collecting = nullable(
+  object(
+    {
+      metrics: arrayOf(
+        object(
+          {
+            name: string('', { enum: METRIC_NAMES }),
+            n: object({ baseline: integer(), candidate: integer() }, [], 'Observations per arm so far.'),
+            needed: integer('Observations needed per arm.'),
+            neededEvents: integer('Error rate: errors needed in both arms together.'),
+            expectedAt: nullable(time('When it can be judged at the current traffic; null without traffic.')),
+          },
+          ['neededEvents'],
+        ),
+      ),
+      expectedAt: nullable(time('When every critical metric can be judged.')),
+      afterWindowEnd: boolean('Expected only after the window closes: it would end `inconclusive`.'),
+    },
+    [],
+    'While `collecting`: the samples so far and when a verdict is expected.',
+  ),
+);
 
 export const analysisSchemas: Record<string, Schema> = {
   MetricVerdict: object(
@@ -112,9 +137,10 @@ export const analysisSchemas: Record<string, Schema> = {
         [],
         'Peer drift removed.',
       ),
+      earlyStop: boolean('Failed early on overwhelming evidence, measured from the switch on.'),
       reason: string(),
     },
-    ['pValue', 'eValue', 'drift'],
+    ['pValue', 'eValue', 'drift', 'earlyStop'],
     'The judgement of one metric.',
   ),
   DeploymentAnalysis: object(
@@ -125,6 +151,9 @@ export const analysisSchemas: Record<string, Schema> = {
       }),
       final: boolean('The evaluation window has closed: this is the final verdict.'),
       complete: boolean('Every critical metric could be judged.'),
+      decisive: boolean('A failing critical metric has overwhelming evidence: automatic rollback may come sooner.'),
+      collecting,
+      lateData: boolean('Evaluated again because data arrived after the window had closed.'),
       bakeEnded: boolean(),
       windowEnd: time(),
       failing: arrayOf(string(), 'Metrics judged `fail`.'),
@@ -139,7 +168,7 @@ export const analysisSchemas: Record<string, Schema> = {
       history: arrayOf(
         object({
           evaluatedAt: time(),
-          verdict: string('', { enum: VERDICTS }),
+          verdict: string('', { enum: OVERALL_VERDICTS }),
           final: boolean(),
           reason: string(),
           worstMetric: nullable(string()),
@@ -150,6 +179,30 @@ export const analysisSchemas: Record<string, Schema> = {
     },
     [],
     'A deployment’s verdict with the numbers behind it.',
+  ),
+  AnalysisSummary: object(
+    {
+      deploymentId: string(),
+      verdict: string('', { enum: OVERALL_VERDICTS }),
+      reason: string('At most 300 characters.'),
+      final: boolean(),
+      evaluatedAt: time(),
+      lateData: boolean(),
+      decisive: boolean(),
+      worstMetric: nullable(
+        object({
+          name: string(),
+          verdict: string(),
+          baseline: nullable(number()),
+          candidate: nullable(number()),
+          effect: nullable(number()),
+          effectKind: string(),
+        }),
+      ),
+      collecting,
+    },
+    [],
+    'What overviews show of a deployment’s latest evaluation.',
   ),
   LastKnownGood: object({ deploymentId: string(), version: integer(), deployedAt: time(), evaluatedAt: time() }),
   Regression: object({

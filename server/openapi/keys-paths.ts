@@ -19,7 +19,7 @@ export const keysFeature: Feature = {
   tag: {
     name: tag,
     description:
-      'API keys stored in Tracelane besides the configured API_KEYS. A key carries a role: `viewer` (read), `deployer` (deploy, rollback, promote), `admin` (environments, webhooks, keys).',
+      'API keys stored in Tracelane besides the configured API_KEYS. A key carries a role: `viewer` (read), `scorer` (read, and post scores: an application sending feedback), `deployer` (deploy, rollback, promote), `admin` (environments, webhooks, keys).',
   },
   schemas: {},
   paths: {

@@ -1,4 +1,6 @@
+import { alertsFeature } from './alerts-paths.js';
 import { analysisFeature } from './analysis-paths.js';
+import { changesFeature } from './changes-paths.js';
 import { connectionsFeature } from './connections-paths.js';
 import { datasetsFeature } from './datasets-paths.js';
 import { evaluatorsFeature, experimentsFeature } from './experiments-paths.js';
@@ -7,6 +9,7 @@ import { draftsFeature } from './drafts-paths.js';
 import { environmentsFeature } from './environments-paths.js';
 import { eventsFeature } from './events-paths.js';
 import { keysFeature } from './keys-paths.js';
+import { overviewFeature } from './overview-paths.js';
 import { errorResponses, object, string, type Feature, type PathItem, type Schema } from './openapi-helpers.js';
 import { promptsFeature } from './prompts-paths.js';
 import { systemFeature } from './system-paths.js';
@@ -23,6 +26,9 @@ export const FEATURES: readonly Feature[] = [
   deploymentsFeature,
   environmentsFeature,
   analysisFeature,
+  alertsFeature,
+  changesFeature,
+  overviewFeature,
   datasetsFeature,
   evaluatorsFeature,
   experimentsFeature,
@@ -37,7 +43,7 @@ const errorSchema: Schema = object({
   error: object(
     {
       code: string(
-        'Machine-readable code: bad_request, unauthorized, forbidden, not_found, conflict, too_large, store_unavailable, internal.',
+        'Machine-readable code: bad_request, search_too_broad, unauthorized, forbidden, not_found, conflict, too_large, store_unavailable, internal.',
       ),
       message: string('What is wrong, naming the field.'),
       field: string('The offending field or parameter, when one is to blame.'),

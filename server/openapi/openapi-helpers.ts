@@ -141,7 +141,7 @@ export interface OperationSpec {
   summary: string;
   description?: string;
   /** The least role allowed; omitted: any key (viewer and up). */
-  role?: 'deployer' | 'admin';
+  role?: 'scorer' | 'deployer' | 'admin';
   /** false: no API key needed (health, this document, the collector has its own keys). */
   auth?: boolean;
   params?: Schema[];

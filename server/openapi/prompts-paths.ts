@@ -19,6 +19,10 @@ const tag = 'prompts';
 const op = taggedOperation(tag);
 
 const name = pathParam('name', 'Prompt name (`/` encoded as `%2F`).');
+const promptTags = arrayOf(
+  string('1–64 characters: letters, digits, `-`, `_`, `.`, `/`, `:`, `@`.'),
+  'At most 20 tags (e.g. `team:billing`, `owner:alice`); replaces the previous tags.',
+);
 
 export const promptsFeature: Feature = {
   tag: {
@@ -33,7 +37,11 @@ export const promptsFeature: Feature = {
         id: 'createPrompt',
         role: 'deployer',
         summary: 'Create a prompt',
-        body: jsonBody(input({ name: promptNameSchema, description: string('At most 2000 characters.') }, ['name'])),
+        body: jsonBody(
+          input({ name: promptNameSchema, description: string('At most 2000 characters.'), tags: promptTags }, [
+            'name',
+          ]),
+        ),
         responses: { 201: json('The prompt.', ref('Prompt')) },
         errors: [400, 409],
       }),
@@ -61,6 +69,15 @@ export const promptsFeature: Feature = {
         params: [name],
         responses: { 200: json('The prompt.', ref('Prompt')) },
         errors: [404],
+      }),
+      patch: op({
+        id: 'updatePrompt',
+        role: 'deployer',
+        summary: 'Change a prompt’s description or tags (versions never change)',
+        params: [name],
+        body: jsonBody(input({ description: string('At most 2000 characters.'), tags: promptTags }, [])),
+        responses: { 200: json('The prompt.', ref('Prompt')) },
+        errors: [400, 404],
       }),
     },
     '/api/v1/prompts/{name}/versions': {

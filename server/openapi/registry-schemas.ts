@@ -102,6 +102,7 @@ export const registrySchemas: Record<string, Schema> = {
     id: string(),
     name: promptNameSchema,
     description: string(),
+    tags: arrayOf(string(), 'Free labels such as `team:billing` or `owner:alice`; overviews filter by them.'),
     createdAt: time(),
     createdBy: string(),
     updatedAt: time(),

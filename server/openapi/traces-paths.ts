@@ -123,7 +123,9 @@ export const tracesFeature: Feature = {
     '/api/v1/traces': {
       get: op({
         id: 'listTraces',
-        summary: 'Traces in a time window, newest first, paginated',
+        summary: 'Traces in a time window, newest first, searched and paginated',
+        description:
+          'Rows are bounded summaries (names and labels at most 200 characters, lists at most 20 entries); the full spans come with `GET /api/v1/traces/{traceId}`. A query may run at most TRACE_SEARCH_MAX_SECONDS and read at most TRACE_SEARCH_MAX_ROWS spans; past either the answer is 400 `search_too_broad`.',
         params: [
           query('environment', 'Only traces with a span in this environment.'),
           query('prompt', 'Only traces with a span of this prompt.'),
@@ -135,6 +137,17 @@ export const tracesFeature: Feature = {
           query('cursor', 'The `nextCursor` of the previous page.'),
           query('minDurationMs', 'Shortest trace duration.', { type: 'number', minimum: 0, maximum: 2_592_000_000 }),
           query('maxDurationMs', 'Longest trace duration.', { type: 'number', minimum: 0, maximum: 2_592_000_000 }),
+          query('minCostUsd', 'Least total cost of the trace’s generations, USD.', { type: 'number', minimum: 0 }),
+          query('maxCostUsd', 'Most total cost of the trace’s generations, USD.', { type: 'number', minimum: 0 }),
+          query(
+            'attr',
+            'An attribute condition one span must meet, on its own or its resource’s attributes: `key=value`, `key!=value`, `key` (exists), or `key>n`, `key>=n`, `key<n`, `key<=n` (numbers). Repeat for several (all must hold; at most 10).',
+            { type: 'array', items: { type: 'string' } },
+          ),
+          query(
+            'q',
+            'Text (3–200 characters) that a span’s attribute or event values contain, case-insensitively: finds words in captured prompts and completions.',
+          ),
         ],
         responses: {
           200: json(

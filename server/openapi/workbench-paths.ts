@@ -75,6 +75,9 @@ export const workbenchFeature: Feature = {
     }),
     ReviewEvidence: object({
       request: ref('DeploymentRequest'),
+      asOf: time(
+        'What the evidence describes: now for a pending request; for a decided one its decision (what was live then, the verdicts known then, the figures of the day before).',
+      ),
       comparison: nullable(ref('PromptComparison')),
       candidate: ref('CompareSide'),
       previous: nullable(
@@ -141,7 +144,8 @@ export const workbenchFeature: Feature = {
     '/api/v1/deployments/requests/{id}/evidence': {
       get: op({
         id: 'getReviewEvidence',
-        summary: 'What a reviewer needs: the candidate against what is live, and its verdict one environment earlier',
+        summary:
+          'What a reviewer needs: the candidate against what is live (as of the decision once decided), and its verdict one environment earlier',
         params: [pathParam('id', 'Review request id.')],
         responses: { 200: json('The evidence.', ref('ReviewEvidence')) },
         errors: [404],

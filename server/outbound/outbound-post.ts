@@ -18,6 +18,8 @@ export interface OutboundResponse {
   headers: Headers;
   /** The start of the response body (at most `excerptBytes`); the rest is never read. */
   excerpt: string;
+  /** The receiver's `Retry-After` header (429, 503), as sent. */
+  retryAfter: string | undefined;
 }
 
 /**
@@ -65,7 +67,9 @@ export async function postGuarded(
     for (const [name, value] of Object.entries(response.headers)) {
       for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v);
     }
-    return { status: response.statusCode ?? 0, headers, excerpt: await readExcerpt(response, excerptBytes) };
+    const retryAfter = response.headers['retry-after'];
+    const excerpt = await readExcerpt(response, excerptBytes);
+    return { status: response.statusCode ?? 0, headers, excerpt, retryAfter };
   } catch (err) {
     throw signal.aborted ? signal.reason : err;
   } finally {

@@ -22,6 +22,12 @@ export function nameSchema(max: number) {
 }
 
 export const promptName = nameSchema(PROMPT_NAME_MAX);
+/** A prompt tag: `team:billing`, `owner:alice`, `tier-1` — letters, digits, `-`, `_`, `.`, `/`, `:` and `@`. */
+export const promptTag = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'may contain only letters, digits, "-", "_", ".", "/", ":" and "@"');
 export const environmentName = nameSchema(ENVIRONMENT_NAME_MAX);
 export const reason = z.string().max(REASON_MAX, `must be at most ${REASON_MAX} characters`).default('');
 export const comment = z.string().max(COMMENT_MAX, `must be at most ${COMMENT_MAX} characters`).default('');

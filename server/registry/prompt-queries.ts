@@ -1,10 +1,12 @@
 import type { Store } from '../store/store.js';
 
-/** A prompt: a unique name and a description. `id` is the name (prompts are addressed by name). */
+/** A prompt: a unique name, a description and tags. `id` is the name (prompts are addressed by name). */
 export interface Prompt {
   id: string;
   name: string;
   description: string;
+  /** Free labels (`team:billing`, `owner:alice`) that overviews filter by. */
+  tags: string[];
   createdAt: string;
   createdBy: string;
   updatedAt: string;
@@ -13,17 +15,19 @@ export interface Prompt {
 interface PromptRow {
   name: string;
   description: string;
+  tags: string[];
   created_at: string;
   created_by: string;
   updated_at: string;
 }
 
-const COLUMNS = 'name, description, created_at, created_by, updated_at';
+const COLUMNS = 'name, description, tags, created_at, created_by, updated_at';
 
 const fromRow = (row: PromptRow): Prompt => ({
   id: row.name,
   name: row.name,
   description: row.description,
+  tags: row.tags,
   createdAt: row.created_at,
   createdBy: row.created_by,
   updatedAt: row.updated_at,
@@ -67,11 +71,13 @@ export async function countPrompts(store: Store, filter: Omit<PromptFilter, 'lim
   return rows[0]?.n ?? 0;
 }
 
+/** Writes a prompt row; a newer `updatedAt` replaces the previous row of the same name. */
 export async function insertPrompt(store: Store, prompt: Prompt): Promise<void> {
   await store.insert('prompts', [
     {
       name: prompt.name,
       description: prompt.description,
+      tags: prompt.tags,
       created_at: prompt.createdAt,
       created_by: prompt.createdBy,
       updated_at: prompt.updatedAt,

@@ -14,13 +14,37 @@ import {
   type VersionIdentity,
 } from './version-queries.js';
 
-export async function createPrompt(store: Store, name: string, description: string, actor: string): Promise<Prompt> {
+export async function createPrompt(
+  store: Store,
+  name: string,
+  fields: { description: string; tags: string[] },
+  actor: string,
+): Promise<Prompt> {
   return locks.prompt.run(name, async () => {
     if (await findPrompt(store, name)) throw conflict(`prompt "${name}" already exists`);
     const now = nowIso();
-    const prompt: Prompt = { id: name, name, description, createdAt: now, createdBy: actor, updatedAt: now };
+    const prompt: Prompt = { id: name, name, ...fields, createdAt: now, createdBy: actor, updatedAt: now };
     await insertPrompt(store, prompt);
     return prompt;
+  });
+}
+
+/** Changes a prompt's description and/or tags (its versions are immutable; these are labels). */
+export async function updatePrompt(
+  store: Store,
+  name: string,
+  changes: { description?: string | undefined; tags?: string[] | undefined },
+): Promise<Prompt> {
+  return locks.prompt.run(name, async () => {
+    const prompt = await requirePrompt(store, name, 'name');
+    const updated: Prompt = {
+      ...prompt,
+      description: changes.description ?? prompt.description,
+      tags: changes.tags ?? prompt.tags,
+      updatedAt: timeAfter(prompt.updatedAt),
+    };
+    await insertPrompt(store, updated);
+    return updated;
   });
 }
 

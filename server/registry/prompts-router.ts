@@ -6,8 +6,8 @@ import type { Store } from '../store/store.js';
 import { diffSnapshots } from './diff.js';
 import { describePrompts } from './prompt-overview.js';
 import { countPrompts, listPrompts } from './prompt-queries.js';
-import { createPrompt, createVersion, requirePrompt, requireVersion } from './prompt-service.js';
-import { environmentName, promptName, versionText } from './names.js';
+import { createPrompt, createVersion, requirePrompt, requireVersion, updatePrompt } from './prompt-service.js';
+import { environmentName, promptName, promptTag, versionText } from './names.js';
 import { pageParams } from './query-params.js';
 import { laneEvents } from './deployment-queries.js';
 import { deriveLaneState } from './environment-state.js';
@@ -16,10 +16,17 @@ import { parseBody, parseField, parseQuery, pathParam } from '../http/validation
 import { snapshotSchema } from './version-snapshot.js';
 import { listVersions } from './version-queries.js';
 
+const description = z.string().max(2000, 'must be at most 2000 characters');
+const tags = z
+  .array(promptTag)
+  .max(20, 'must have at most 20 tags')
+  .transform((list) => [...new Set(list)].sort());
 const createPromptBody = z.strictObject({
   name: promptName,
-  description: z.string().max(2000, 'must be at most 2000 characters').default(''),
+  description: description.default(''),
+  tags: tags.default([]),
 });
+const updatePromptBody = z.strictObject({ description: description.optional(), tags: tags.optional() });
 const listQuery = z.object({
   search: z.string().max(200).default(''),
   environment: environmentName.optional(),
@@ -38,8 +45,15 @@ export function promptsRouter(store: Store): Router {
 
   router.post('/prompts', requireRole('deployer'), async (req, res) => {
     const body = parseBody(createPromptBody, req.body);
-    const prompt = await createPrompt(store, body.name, body.description, res.locals.actor.name);
+    const prompt = await createPrompt(store, body.name, body, res.locals.actor.name);
     res.status(201).json({ ...prompt, latestVersion: null, deployments: [] });
+  });
+
+  router.patch('/prompts/:name', requireRole('deployer'), async (req, res) => {
+    const name = pathParam(req.params, 'name');
+    const prompt = await updatePrompt(store, name, parseBody(updatePromptBody, req.body));
+    const [overview] = await describePrompts(store, [prompt]);
+    res.json(overview);
   });
 
   router.get('/prompts', async (req, res) => {

@@ -20,6 +20,8 @@
  * together (`quantile(0.95)(Duration / 1e6)` without GROUP BY); any threshold computed without looking at the arm
  * labels keeps the exceedance test valid, so an approximate quantile is fine.
  */
+import { sortedQuantile } from './quantile-exceedance.js';
+import { sortedFiniteCopy } from './sorted.js';
 import type { MomentSums } from './welch.js';
 
 export interface LatencySummary {
@@ -32,6 +34,11 @@ export interface LatencySummary {
    * Needed for latency_p50 (Mann-Whitney); also used for p95 / p99 when the counts below are absent.
    */
   samples?: ArrayLike<number>;
+  /**
+   * Requests of this arm strictly above the pooled median of both arms: used for latency_p50 (Mood's median test)
+   * only when there are no `samples` (e.g. arms read from per-minute rollups).
+   */
+  aboveP50Pooled?: number;
   /** Requests of this arm strictly above the pooled p95 of both arms: countIf(latency_ms > pooled_p95). */
   aboveP95Pooled?: number;
   /** Requests of this arm strictly above the pooled p99 of both arms. */
@@ -58,4 +65,38 @@ export interface ArmSummary {
   outputTokens: MomentSums;
   /** Quality score in 0..1: count / sum / sum of squares of Quality (only scored requests). */
   quality: MomentSums;
+}
+
+const addSums = (a: MomentSums, b: MomentSums): MomentSums => ({
+  n: a.n + b.n,
+  sum: a.sum + b.sum,
+  sumSq: a.sumSq + b.sumSq,
+});
+
+/**
+ * Two disjoint parts of one arm (e.g. the regular window and the minutes before it) as one arm. Counts and moment
+ * sums add; latency quantiles are recomputed from the pooled samples when both parts hold every latency, otherwise
+ * they are unknown (NaN, without samples) and the latency metrics of the merged arm stay inconclusive.
+ */
+export function mergeArms(a: ArmSummary, b: ArmSummary): ArmSummary {
+  const complete = (arm: ArmSummary) => arm.n === 0 || (arm.latency.samples?.length ?? 0) === arm.n;
+  let latency: LatencySummary = { p50: NaN, p95: NaN, p99: NaN };
+  if (complete(a) && complete(b)) {
+    const samples = sortedFiniteCopy([...Array.from(a.latency.samples ?? []), ...Array.from(b.latency.samples ?? [])]);
+    latency = {
+      p50: sortedQuantile(samples, 0.5),
+      p95: sortedQuantile(samples, 0.95),
+      p99: sortedQuantile(samples, 0.99),
+      samples,
+    };
+  }
+  return {
+    n: a.n + b.n,
+    errors: a.errors + b.errors,
+    latency,
+    cost: addSums(a.cost, b.cost),
+    inputTokens: addSums(a.inputTokens, b.inputTokens),
+    outputTokens: addSums(a.outputTokens, b.outputTokens),
+    quality: addSums(a.quality, b.quality),
+  };
 }

@@ -11,8 +11,17 @@ export * from './drift.js';
 export * from './measure-metric.js';
 export * from './judge-metric.js';
 export * from './judge-deployment.js';
+export * from './early-stop.js';
 export * from './mcnemar.js';
 export * from './wilcoxon.js';
 export * from './holm.js';
 export * from './paired-comparison.js';
-export { METRIC_LABELS, formatValue } from './format.js';
+export {
+  METRIC_LABELS,
+  formatChange,
+  formatNumber,
+  formatPValue,
+  formatRatio,
+  formatThreshold,
+  formatValue,
+} from './format.js';

@@ -5,15 +5,22 @@
  *   fail          a critical metric fails                       (eligible for automatic rollback)
  *   warn          a non-critical metric fails, or any metric warns   (alert + one-click rollback)
  *   inconclusive  the bake window has ended and a critical metric still lacks samples (no automatic action)
- *   pass          otherwise; `complete` is false while critical metrics are still waiting for samples
+ *   collecting    the bake window is open and a critical metric still lacks samples: never `pass` before every
+ *                 critical metric was judged
+ *   pass          otherwise
  * Automatic rollback: the latest evaluation fails, so did the ones before it (consecutiveFailsForRollback in a
- * row), and at least minMinutesBeforeAutoRollback have passed since the deployment.
+ * row), and at least minMinutesBeforeAutoRollback have passed since the deployment — or
+ * earlyStop.minSecondsBeforeAutoRollback when the latest failure is decisive (overwhelming evidence).
  */
+import { isDecisive } from './early-stop.js';
 import type { MetricVerdict, Verdict } from './judge-metric.js';
 import type { DetectorConfig, MetricName } from './thresholds.js';
 
+/** A deployment's overall verdict: a metric verdict, or `collecting` while critical metrics await samples. */
+export type OverallVerdict = Verdict | 'collecting';
+
 export interface DeploymentVerdict {
-  verdict: Verdict;
+  verdict: OverallVerdict;
   /** One line for people, quoting the metrics that decided and their numbers. */
   reason: string;
   /** Critical metrics that fail. */
@@ -24,6 +31,8 @@ export interface DeploymentVerdict {
   pending: MetricName[];
   /** True when every critical metric could be judged. */
   complete: boolean;
+  /** A failing critical metric meets the early-stop evidence level (see early-stop.ts). */
+  decisive: boolean;
   bakeEnded: boolean;
   metrics: MetricVerdict[];
 }
@@ -47,6 +56,7 @@ export function judgeDeployment(
     warning: warningMetrics.map((m) => m.name),
     pending: pendingMetrics.map((m) => m.name),
     complete: pendingMetrics.length === 0,
+    decisive: failingMetrics.some((m) => isDecisive(m, config)),
     bakeEnded: options.bakeEnded,
     metrics: [...metrics],
   };
@@ -65,14 +75,16 @@ export function judgeDeployment(
       reason: `bake window of ${config.bakeMinutes} min ended without enough data: ${quote(pendingMetrics)}`,
     };
   }
-  const waiting = pendingMetrics.length > 0 ? `; waiting for samples: ${quote(pendingMetrics)}` : '';
-  return { ...common, verdict: 'pass', reason: `no regression detected${waiting}` };
+  if (pendingMetrics.length > 0) {
+    return { ...common, verdict: 'collecting', reason: `collecting samples: ${quote(pendingMetrics)}` };
+  }
+  return { ...common, verdict: 'pass', reason: 'no regression detected' };
 }
 
 export interface EvaluationRecord {
   /** When the evaluation ran (epoch ms or Date). */
   at: number | Date;
-  result: Pick<DeploymentVerdict, 'verdict' | 'reason'>;
+  result: Pick<DeploymentVerdict, 'verdict' | 'reason'> & { decisive?: boolean };
 }
 
 export interface RollbackDecision {
@@ -99,28 +111,44 @@ export function shouldAutoRollback(
     .sort((a, b) => toMs(a.at) - toMs(b.at));
   const latest = evaluations[evaluations.length - 1];
   if (!latest) return { rollback: false, reason: 'no evaluation yet' };
-  if (latest.result.verdict !== 'fail') {
-    return { rollback: false, reason: `latest evaluation is ${latest.result.verdict}, not fail` };
-  }
-  const needed = config.consecutiveFailsForRollback;
   let streak = 0;
   for (let i = evaluations.length - 1; i >= 0 && evaluations[i]?.result.verdict === 'fail'; i--) streak++;
-  if (streak < needed) {
-    return {
-      rollback: false,
-      reason: `${streak} of ${needed} consecutive failing evaluations: ${latest.result.reason}`,
-    };
+  return autoRollbackDecision({ latest: latest.result, streak, sinceDeploymentMs: nowMs - deployedMs }, config);
+}
+
+export interface RollbackState {
+  /** The latest evaluation. */
+  latest: EvaluationRecord['result'];
+  /** Evaluations in a row, ending with the latest, whose verdict was `fail`. */
+  streak: number;
+  /** Time since the deployment, ms. */
+  sinceDeploymentMs: number;
+}
+
+/** The automatic-rollback rule on a deployment's latest evaluation and its failing streak. */
+export function autoRollbackDecision(state: RollbackState, config: DetectorConfig): RollbackDecision {
+  const { latest, streak } = state;
+  if (latest.verdict !== 'fail') {
+    return { rollback: false, reason: `latest evaluation is ${latest.verdict}, not fail` };
   }
-  const minutes = (nowMs - deployedMs) / 60_000;
-  if (minutes < config.minMinutesBeforeAutoRollback) {
+  const needed = config.consecutiveFailsForRollback;
+  if (streak < needed) {
+    return { rollback: false, reason: `${streak} of ${needed} consecutive failing evaluations: ${latest.reason}` };
+  }
+  const minutes = state.sinceDeploymentMs / 60_000;
+  const minimum = latest.decisive
+    ? Math.min(config.minMinutesBeforeAutoRollback, config.earlyStop.minSecondsBeforeAutoRollback / 60)
+    : config.minMinutesBeforeAutoRollback;
+  if (minutes < minimum) {
     const since = Number(minutes.toFixed(1));
     return {
       rollback: false,
-      reason: `failing, but only ${since} min since the deployment (${config.minMinutesBeforeAutoRollback} min needed): ${latest.result.reason}`,
+      reason: `failing, but only ${since} min since the deployment (${Number(minimum.toFixed(2))} min needed): ${latest.reason}`,
     };
   }
+  const after = minutes < 1 ? `${Math.round(minutes * 60)} s` : `${Math.floor(minutes)} min`;
   return {
     rollback: true,
-    reason: `${streak} consecutive failing evaluations, ${Math.floor(minutes)} min after the deployment: ${latest.result.reason}`,
+    reason: `${streak} consecutive failing evaluations, ${after} after the deployment: ${latest.reason}`,
   };
 }

@@ -66,6 +66,8 @@ export interface MetricVerdict {
   /** Significance levels used for warn and fail. */
   alpha: { warn: number; fail: number };
   threshold: { warn: number; fail: number; warnMinIncrease?: number; failIncrease?: number };
+  /** Decided by early stopping (early-stop.ts): measured from the switch, before the minimum sample. */
+  earlyStop?: boolean;
   /** Peer drift that was removed, with the effect before correction. */
   drift?: { kind: EffectKind; value: number; peers: number; rawEffect: number };
   reason: string;

@@ -3,6 +3,7 @@
  *
  *   error_rate                     two-proportion z-test       | sequential: mSPRT on the error indicator
  *   latency_p50                    one-sided Mann-Whitney U    | sequential: mSPRT on "above the pooled median"
+ *                                  (without raw samples: counts above the pooled median, Mood's median test)
  *   latency_p95, latency_p99       pooled-quantile exceedance  | sequential: mSPRT on "above the pooled quantile"
  *   cost, input/output tokens, quality   Welch t on the mean   | sequential: mSPRT on the mean
  *
@@ -26,7 +27,10 @@ export interface Measurement {
   sequential: { test: string; at: (alpha: number) => MsprtResult | null } | null;
 }
 
-const TAIL_Q: Partial<Record<MetricName, { q: number; field: 'aboveP95Pooled' | 'aboveP99Pooled' }>> = {
+type ExceedanceField = 'aboveP50Pooled' | 'aboveP95Pooled' | 'aboveP99Pooled';
+
+const TAIL_Q: Partial<Record<MetricName, { q: number; field: ExceedanceField }>> = {
+  latency_p50: { q: 0.5, field: 'aboveP50Pooled' },
   latency_p95: { q: 0.95, field: 'aboveP95Pooled' },
   latency_p99: { q: 0.99, field: 'aboveP99Pooled' },
 };
@@ -134,7 +138,8 @@ export function measureMetric(
     case 'latency_p50': {
       const a = baseline.latency.samples;
       const b = candidate.latency.samples;
-      if (!a || !b || a.length < 2 || b.length < 2) return missing('no latency samples for the Mann-Whitney test');
+      if (!a || !b || a.length < 2 || b.length < 2)
+        return exceedance(name, baseline, candidate, m, harmful, countsScale);
       const mw = mannWhitneyU(a, b, { alternative: pick('greater', 'less') });
       if (!mw) return missing('no finite latency samples');
       const c = pooledExceedanceCounts(a, b, 0.5);
@@ -148,20 +153,8 @@ export function measureMetric(
       return { ...measurement, fixed: { test: 'Mann-Whitney U (one-sided)', p: mw.p } };
     }
     case 'latency_p95':
-    case 'latency_p99': {
-      const tail = TAIL_Q[name];
-      if (!tail) return missing('unknown tail quantile');
-      const counts = tailCounts(baseline, candidate, tail.q, tail.field, countsScale);
-      if (!counts) return missing(`no counts above the pooled p${Math.round(tail.q * 100)} and no latency samples`);
-      const quantile = (arm: ArmSummary) => (tail.q === 0.95 ? arm.latency.p95 : arm.latency.p99);
-      const test = quantileExceedanceTest(
-        { n: counts.baselineN, above: counts.baseline, quantile: quantile(baseline) },
-        { n: counts.candidateN, above: counts.candidate, quantile: quantile(candidate) },
-      );
-      if (!test) return missing('no requests in an arm');
-      const label = `pooled-p${Math.round(tail.q * 100)} exceedance test`;
-      return proportionMeasurement(label, counts, pick(test.pGreater, test.pLess), m, harmful);
-    }
+    case 'latency_p99':
+      return exceedance(name, baseline, candidate, m, harmful, countsScale);
     case 'cost_per_request':
       return meanMeasurement(baseline.cost, candidate.cost, m, harmful);
     case 'input_tokens':
@@ -173,12 +166,36 @@ export function measureMetric(
   }
 }
 
+/** The pooled-quantile exceedance test of a latency quantile (its q from TAIL_Q). */
+function exceedance(
+  name: MetricName,
+  baseline: ArmSummary,
+  candidate: ArmSummary,
+  m: MetricThresholds,
+  harmful: HarmDirection,
+  countsScale: number | null,
+): Measurement {
+  const tail = TAIL_Q[name];
+  if (!tail) return missing('unknown tail quantile');
+  const percentile = Math.round(tail.q * 100);
+  const counts = tailCounts(baseline, candidate, tail.q, tail.field, countsScale);
+  if (!counts) return missing(`no counts above the pooled p${percentile} and no latency samples`);
+  const quantile = (arm: ArmSummary) => arm.latency[`p${percentile}` as 'p50' | 'p95' | 'p99'];
+  const test = quantileExceedanceTest(
+    { n: counts.baselineN, above: counts.baseline, quantile: quantile(baseline) },
+    { n: counts.candidateN, above: counts.candidate, quantile: quantile(candidate) },
+  );
+  if (!test) return missing('no requests in an arm');
+  const p = harmful === 'increase' ? test.pGreater : test.pLess;
+  return proportionMeasurement(`pooled-p${percentile} exceedance test`, counts, p, m, harmful);
+}
+
 /** SQL counts when they were computed with the expected baseline scale, else counts from the samples. */
 function tailCounts(
   baseline: ArmSummary,
   candidate: ArmSummary,
   q: number,
-  field: 'aboveP95Pooled' | 'aboveP99Pooled',
+  field: ExceedanceField,
   countsScale: number | null,
 ) {
   const scale = baseline.latency.pooledCountsBaselineScale ?? 1;

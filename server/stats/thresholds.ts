@@ -46,6 +46,23 @@ export interface MetricThresholds {
   sequentialTau: number;
 }
 
+/**
+ * Early stopping for large effects. The always-valid mSPRT may be checked at any sample size, so a critical metric
+ * still short of its minimum sample (or inside the skip after the switch) may fail early when the evidence is
+ * overwhelming: the arms measured from the switch itself, at least max(30, minSamplesFraction × minSamples)
+ * observations per arm, the effect past the fail threshold, and an e-value ≥ 1 / (fail α × alphaFactor). The
+ * stricter level keeps the A/A false-positive rate within the fail α (the small-sample variance estimate is the
+ * only approximation); below the floor a metric stays inconclusive, as ever. A decisive failure (early, or any fail
+ * meeting that level) may be rolled back automatically after minSecondsBeforeAutoRollback instead of
+ * minMinutesBeforeAutoRollback.
+ */
+export interface EarlyStopConfig {
+  enabled: boolean;
+  minSamplesFraction: number;
+  alphaFactor: number;
+  minSecondsBeforeAutoRollback: number;
+}
+
 export interface DetectorConfig {
   /** Significance level of the per-metric tests (warn, and fail of non-critical metrics). */
   alpha: number;
@@ -63,6 +80,7 @@ export interface DetectorConfig {
   consecutiveFailsForRollback: number;
   /** Subtract the drift seen by same-model peer prompts (difference-in-differences). */
   driftCorrection: boolean;
+  earlyStop: EarlyStopConfig;
   metrics: Record<MetricName, MetricThresholds>;
 }
 
@@ -87,6 +105,7 @@ export function defaultDetectorConfig(): DetectorConfig {
     minMinutesBeforeAutoRollback: 5,
     consecutiveFailsForRollback: 2,
     driftCorrection: true,
+    earlyStop: { enabled: true, minSamplesFraction: 0.1, alphaFactor: 0.01, minSecondsBeforeAutoRollback: 60 },
     metrics: {
       // ratio ≥ 1.5 and +0.5 pp warns; ratio ≥ 3 or +5 pp fails; 1,000 requests per arm and 10 errors.
       error_rate: { ...ratioMetric(1.5, 3, 1000, 0.5), warnMinIncrease: 0.005, failIncrease: 0.05, minEvents: 10 },
@@ -113,8 +132,9 @@ export function defaultDetectorConfig(): DetectorConfig {
 export const DEFAULT_DETECTOR_CONFIG: Readonly<DetectorConfig> = Object.freeze(defaultDetectorConfig());
 
 /** Partial settings for one environment; metric entries are merged field by field. */
-export type DetectorConfigOverrides = Partial<Omit<DetectorConfig, 'metrics'>> & {
+export type DetectorConfigOverrides = Partial<Omit<DetectorConfig, 'metrics' | 'earlyStop'>> & {
   metrics?: Partial<Record<MetricName, Partial<MetricThresholds>>>;
+  earlyStop?: Partial<EarlyStopConfig>;
 };
 
 function definedOnly<T extends object>(value: T): Partial<T> {
@@ -130,7 +150,7 @@ export function isMetricName(name: string): name is MetricName {
  * throws an Error listing every problem when the result is not a usable configuration.
  */
 export function mergeDetectorConfig(defaults: DetectorConfig, overrides: DetectorConfigOverrides = {}): DetectorConfig {
-  const { metrics: metricOverrides = {}, ...globals } = overrides;
+  const { metrics: metricOverrides = {}, earlyStop = {}, ...globals } = overrides;
   const problems: string[] = [];
   for (const name of Object.keys(metricOverrides)) {
     if (!isMetricName(name)) problems.push(`unknown metric "${name}"`);
@@ -143,6 +163,7 @@ export function mergeDetectorConfig(defaults: DetectorConfig, overrides: Detecto
     ...defaults,
     ...definedOnly(globals),
     criticalMetrics: [...(globals.criticalMetrics ?? defaults.criticalMetrics)],
+    earlyStop: { ...defaults.earlyStop, ...definedOnly(earlyStop) },
     metrics,
   };
   problems.push(...validateDetectorConfig(merged));
@@ -162,6 +183,13 @@ export function validateDetectorConfig(config: DetectorConfig): string[] {
   for (const key of ['skipMinutesAfterSwitch', 'bakeMinutes', 'minMinutesBeforeAutoRollback'] as const) {
     if (!(config[key] >= 0)) problems.push(`${key} must be ≥ 0`);
   }
+  const early = config.earlyStop;
+  if (typeof early.enabled !== 'boolean') problems.push('earlyStop.enabled must be true or false');
+  if (!(early.minSamplesFraction > 0 && early.minSamplesFraction <= 1)) {
+    problems.push('earlyStop.minSamplesFraction must be in (0, 1]');
+  }
+  if (!(early.alphaFactor > 0 && early.alphaFactor <= 1)) problems.push('earlyStop.alphaFactor must be in (0, 1]');
+  if (!(early.minSecondsBeforeAutoRollback >= 0)) problems.push('earlyStop.minSecondsBeforeAutoRollback must be ≥ 0');
   if (!(Number.isInteger(config.consecutiveFailsForRollback) && config.consecutiveFailsForRollback >= 1)) {
     problems.push('consecutiveFailsForRollback must be an integer ≥ 1');
   }

@@ -71,6 +71,9 @@ export async function applyRetention(store: Store, spanDays: number, rollupDays:
   await execRendered(store, render, `ALTER TABLE span_log_events ${ttl('Timestamp', spanDays)}`);
   await execRendered(store, render, `ALTER TABLE llm_metrics_1m ${ttl('Minute', rollupDays)}`);
   await execRendered(store, render, `ALTER TABLE llm_embeddings_1m ${ttl('Minute', rollupDays)}`);
+  for (const tier of ['llm_metrics_10m', 'llm_metrics_1h']) {
+    await execRendered(store, render, `ALTER TABLE ${tier} ${ttl('Bucket', rollupDays)}`);
+  }
 }
 
 async function execRendered(store: Store, render: DdlRenderer, statement: string): Promise<void> {

@@ -1,8 +1,15 @@
 import type { Params, Store } from '../store/store.js';
+import { attributeCondition } from './attribute-filter.js';
 import { encodeCursor } from './cursor.js';
+import { limitSettings, withinLimits, type SearchLimits } from './search-limits.js';
+import { likePattern, SEARCH_TEXT } from './text-search.js';
 import type { TraceListQuery } from './trace-list-query.js';
 
-/** One row of the trace list: the trace's shape plus what its generation spans say about prompt, model and cost. */
+/**
+ * One row of the trace list: the trace's shape plus what its generation spans say about prompt, model and cost.
+ * A summary is bounded whatever the spans hold: names and labels at most SUMMARY_TEXT_MAX characters (longer ones
+ * end in "…"), at most SUMMARY_LIST_MAX environments, prompts and models. The full text comes with the one trace.
+ */
 export interface TraceSummary {
   traceId: string;
   rootSpanName: string;
@@ -27,41 +34,51 @@ export interface TracePage {
   nextCursor: string | null;
 }
 
+export const SUMMARY_TEXT_MAX = 200;
+export const SUMMARY_LIST_MAX = 20;
+
 interface Row extends Omit<TraceSummary, 'hasError' | 'prompts'> {
   hasError: number;
   prompts: [string, string][];
 }
 
-/**
- * Traces with a span in the time window, newest first, keyset-paginated on (start, traceId). A trace matches when
- * one of its spans in the window matches every span filter (environment, prompt, version, model); status and
- * duration filter the trace as a whole. Aggregates cover the trace's spans inside the window.
- */
-export async function listTraces(store: Store, q: TraceListQuery): Promise<TracePage> {
-  const params: Params = { from: q.from, to: q.to, limit: q.limit + 1 };
-  const window =
-    'Timestamp >= fromUnixTimestamp64Milli({from:Int64}) AND Timestamp < fromUnixTimestamp64Milli({to:Int64})';
-  const spanFilters: string[] = [];
-  const addFilter = (value: string | undefined, column: string, name: string) => {
+/** A string column cut to SUMMARY_TEXT_MAX characters before it is aggregated, marked with "…" when cut. */
+const bounded = (column: string) =>
+  `if(lengthUTF8(${column}) > ${SUMMARY_TEXT_MAX}, leftUTF8(${column}, ${SUMMARY_TEXT_MAX - 1}) || '…', ${column})`;
+
+/** The span-level conditions of the query (one span of a trace must meet them all), values added to `params`. */
+function spanConditions(q: TraceListQuery, params: Params): string[] {
+  const conditions: string[] = [];
+  const equals = (value: string | undefined, column: string, name: string) => {
     if (value === undefined) return;
     params[name] = value;
-    spanFilters.push(`${column} = {${name}:String}`);
+    conditions.push(`${column} = {${name}:String}`);
   };
-  addFilter(q.environment, 'Environment', 'environment');
-  addFilter(q.prompt, 'PromptName', 'prompt');
-  addFilter(q.version, 'PromptVersion', 'version');
-  addFilter(q.model, 'Model', 'model');
+  equals(q.environment, 'Environment', 'environment');
+  equals(q.prompt, 'PromptName', 'prompt');
+  equals(q.version, 'PromptVersion', 'version');
+  equals(q.model, 'Model', 'model');
+  q.attributes.forEach((filter, i) => conditions.push(attributeCondition(filter, i, params)));
+  if (q.text !== undefined) {
+    params.textPattern = likePattern(q.text);
+    conditions.push(`${SEARCH_TEXT} LIKE {textPattern:String}`);
+  }
+  return conditions;
+}
 
+/** The trace-level conditions (status, duration, cost, the cursor), on the aggregated row. */
+function traceConditions(q: TraceListQuery, params: Params): string[] {
   const having: string[] = [];
   if (q.status) having.push(q.status === 'error' ? 'hasError = 1' : 'hasError = 0');
-  if (q.minDurationMs !== undefined) {
-    params.minDurationNs = Math.round(q.minDurationMs * 1e6);
-    having.push('durationNs >= {minDurationNs:Int64}');
-  }
-  if (q.maxDurationMs !== undefined) {
-    params.maxDurationNs = Math.round(q.maxDurationMs * 1e6);
-    having.push('durationNs <= {maxDurationNs:Int64}');
-  }
+  const bound = (value: number | undefined, name: string, condition: string, scale = 1) => {
+    if (value === undefined) return;
+    params[name] = scale === 1 ? value : Math.round(value * scale);
+    having.push(condition);
+  };
+  bound(q.minDurationMs, 'minDurationNs', 'durationNs >= {minDurationNs:Int64}', 1e6);
+  bound(q.maxDurationMs, 'maxDurationNs', 'durationNs <= {maxDurationNs:Int64}', 1e6);
+  bound(q.minCostUsd, 'minCost', 'ifNull(costUsd, 0) >= {minCost:Float64}');
+  bound(q.maxCostUsd, 'maxCost', 'ifNull(costUsd, 0) <= {maxCost:Float64}');
   if (q.cursor) {
     params.cursorStart = q.cursor.startNs;
     params.cursorTrace = q.cursor.traceId;
@@ -70,12 +87,25 @@ export async function listTraces(store: Store, q: TraceListQuery): Promise<Trace
         '(startTime = fromUnixTimestamp64Nano({cursorStart:Int64}) AND traceId < {cursorTrace:String}))',
     );
   }
+  return having;
+}
 
-  const rows = await store.query<Row>(
-    `SELECT
+/**
+ * Traces with a span in the time window, newest first, keyset-paginated on (start, traceId). A trace matches when
+ * one of its spans in the window meets every span condition (environment, prompt, version, model, attributes,
+ * text); status, duration and cost filter the trace as a whole. Aggregates cover the trace's spans inside the
+ * window. The query runs within `limits` (time and rows read).
+ */
+export async function listTraces(store: Store, q: TraceListQuery, limits: SearchLimits): Promise<TracePage> {
+  const params: Params = { from: q.from, to: q.to, limit: q.limit + 1 };
+  const window =
+    'Timestamp >= fromUnixTimestamp64Milli({from:Int64}) AND Timestamp < fromUnixTimestamp64Milli({to:Int64})';
+  const spanFilters = spanConditions(q, params);
+  const having = traceConditions(q, params);
+  const sql = `SELECT
        TraceId AS traceId,
-       if(countIf(ParentSpanId = '') > 0, argMinIf(SpanName, Timestamp, ParentSpanId = ''), argMin(SpanName, Timestamp)) AS rootSpanName,
-       if(countIf(ParentSpanId = '') > 0, argMinIf(ServiceName, Timestamp, ParentSpanId = ''), argMin(ServiceName, Timestamp)) AS serviceName,
+       if(countIf(ParentSpanId = '') > 0, argMinIf(${bounded('SpanName')}, Timestamp, ParentSpanId = ''), argMin(${bounded('SpanName')}, Timestamp)) AS rootSpanName,
+       if(countIf(ParentSpanId = '') > 0, argMinIf(${bounded('ServiceName')}, Timestamp, ParentSpanId = ''), argMin(${bounded('ServiceName')}, Timestamp)) AS serviceName,
        min(Timestamp) AS startTime,
        startTime AS start,
        toString(toUnixTimestamp64Nano(startTime)) AS startUnixNano,
@@ -84,9 +114,9 @@ export async function listTraces(store: Store, q: TraceListQuery): Promise<Trace
        count() AS spanCount,
        countIf(IsGeneration = 1) AS generationCount,
        max(IsError) AS hasError,
-       arraySort(groupUniqArrayIf(Environment, Environment != '')) AS environments,
-       arraySort(groupUniqArrayIf((PromptName, PromptVersion), PromptName != '')) AS prompts,
-       arraySort(groupUniqArrayIf(Model, Model != '' AND IsGeneration = 1)) AS models,
+       arraySort(groupUniqArrayIf(${SUMMARY_LIST_MAX})(${bounded('Environment')}, Environment != '')) AS environments,
+       arraySort(groupUniqArrayIf(${SUMMARY_LIST_MAX})((${bounded('PromptName')}, ${bounded('PromptVersion')}), PromptName != '')) AS prompts,
+       arraySort(groupUniqArrayIf(${SUMMARY_LIST_MAX})(${bounded('Model')}, Model != '' AND IsGeneration = 1)) AS models,
        sumIf(InputTokens, IsGeneration = 1) AS inputTokens,
        sumIf(OutputTokens, IsGeneration = 1) AS outputTokens,
        sumIf(CostUsd, IsGeneration = 1) AS costUsd
@@ -96,9 +126,9 @@ export async function listTraces(store: Store, q: TraceListQuery): Promise<Trace
      GROUP BY TraceId
      ${having.length > 0 ? `HAVING ${having.join(' AND ')}` : ''}
      ORDER BY startTime DESC, traceId DESC
-     LIMIT {limit:UInt32}`,
-    params,
-  );
+     LIMIT {limit:UInt32}
+     ${limitSettings(limits)}`;
+  const rows = await withinLimits(limits, () => store.query<Row>(sql, params));
   const page = rows.slice(0, q.limit).map(toSummary);
   const last = page[page.length - 1];
   return {

@@ -8,12 +8,13 @@ import { parseTraceListQuery } from './trace-list-query.js';
 
 const TRACE_ID = /^[0-9a-fA-F]{32}$/;
 
-/** `GET /traces` (a time window of traces, paginated) and `GET /traces/:traceId` (every span of one trace). */
-export function createTracesRouter(ctx: Pick<ApiContext, 'store'>): Router {
+/** `GET /traces` (a time window of traces, searched and paginated) and `GET /traces/:traceId` (every span of one trace). */
+export function createTracesRouter(ctx: Pick<ApiContext, 'store' | 'config'>): Router {
   const router = Router();
+  const limits = { maxSeconds: ctx.config.TRACE_SEARCH_MAX_SECONDS, maxRows: ctx.config.TRACE_SEARCH_MAX_ROWS };
   router.get('/traces', async (req, res) => {
     const query = parseTraceListQuery(req.query);
-    const page = await listTraces(ctx.store, query);
+    const page = await listTraces(ctx.store, query, limits);
     res.json({ ...page, window: { from: new Date(query.from).toISOString(), to: new Date(query.to).toISOString() } });
   });
   router.get('/traces/:traceId', async (req, res) => {

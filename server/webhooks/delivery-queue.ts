@@ -1,30 +1,47 @@
 import type { ProductEvent } from '../events/event-bus.js';
 
-/** One event on its way to one webhook, waiting for its first attempt or for a retry. */
-export interface PendingDelivery {
+/** What the queue needs of every delivery it holds, whatever it carries. */
+export interface QueuedDelivery {
   id: string;
-  webhookId: string;
-  event: ProductEvent;
   /** Attempts made so far. */
   attempts: number;
   /** Epoch milliseconds of the next attempt. */
   dueAt: number;
-  /** An attempt is in flight (at most one per webhook). */
+  /** An attempt is in flight (at most one per target). */
   sending: boolean;
 }
 
+/** One event on its way to one webhook, waiting for its first attempt or for a retry. */
+export interface PendingDelivery extends QueuedDelivery {
+  webhookId: string;
+  event: ProductEvent;
+}
+
+/** How a queue groups its deliveries (one target sends one at a time) and tells the oldest (ISO time). */
+export interface QueueKeys<T> {
+  targetOf(delivery: T): string;
+  ageOf(delivery: T): string;
+}
+
+export const WEBHOOK_QUEUE_KEYS: QueueKeys<PendingDelivery> = {
+  targetOf: (d) => d.webhookId,
+  ageOf: (d) => d.event.time,
+};
+
 /**
- * The deliveries held in memory, bounded per webhook and in total so that a dead endpoint cannot exhaust memory:
- * when a bound is reached the oldest waiting delivery is dropped (never one in flight) and handed back to the
- * caller, who records the drop. Each webhook sends one delivery at a time, the one due first.
+ * The deliveries held in memory, bounded per target (a webhook, an alert channel) and in total so that a dead
+ * endpoint cannot exhaust memory: when a bound is reached the oldest waiting delivery is dropped (never one in
+ * flight) and handed back to the caller, who records the drop. Each target sends one delivery at a time, the one
+ * due first, so a slow target never delays another.
  */
-export class DeliveryQueue {
-  private readonly byWebhook = new Map<string, PendingDelivery[]>();
+export class DeliveryQueue<T extends QueuedDelivery> {
+  private readonly byTarget = new Map<string, T[]>();
   private count = 0;
 
   constructor(
-    private readonly perWebhook: number,
+    private readonly perTarget: number,
     private readonly total: number,
+    private readonly keys: QueueKeys<T>,
   ) {}
 
   get size(): number {
@@ -32,30 +49,32 @@ export class DeliveryQueue {
   }
 
   /** Queues a delivery; returns the deliveries dropped to make room (the new one itself when all others are in flight). */
-  add(delivery: PendingDelivery): PendingDelivery[] {
-    const list = this.byWebhook.get(delivery.webhookId) ?? [];
-    this.byWebhook.set(delivery.webhookId, list);
+  add(delivery: T): T[] {
+    const target = this.keys.targetOf(delivery);
+    const list = this.byTarget.get(target) ?? [];
+    this.byTarget.set(target, list);
     list.push(delivery);
     this.count++;
-    const dropped: PendingDelivery[] = [];
-    if (list.length > this.perWebhook) dropped.push(this.dropOldest([list]));
-    if (this.count > this.total) dropped.push(this.dropOldest([...this.byWebhook.values()]));
+    const dropped: T[] = [];
+    if (list.length > this.perTarget) dropped.push(this.dropOldest([list]));
+    if (this.count > this.total) dropped.push(this.dropOldest([...this.byTarget.values()]));
     return dropped;
   }
 
-  remove(delivery: PendingDelivery): void {
-    const list = this.byWebhook.get(delivery.webhookId);
+  remove(delivery: T): void {
+    const target = this.keys.targetOf(delivery);
+    const list = this.byTarget.get(target);
     const index = list?.indexOf(delivery) ?? -1;
     if (!list || index === -1) return;
     list.splice(index, 1);
     this.count--;
-    if (list.length === 0) this.byWebhook.delete(delivery.webhookId);
+    if (list.length === 0) this.byTarget.delete(target);
   }
 
-  /** Marks as sending and returns, per webhook with nothing in flight, the delivery due first if it is due. */
-  takeDue(now: number): PendingDelivery[] {
-    const due: PendingDelivery[] = [];
-    for (const list of this.byWebhook.values()) {
+  /** Marks as sending and returns, per target with nothing in flight, the delivery due first if it is due. */
+  takeDue(now: number): T[] {
+    const due: T[] = [];
+    for (const list of this.byTarget.values()) {
       const next = firstDue(list);
       if (next && next.dueAt <= now) {
         next.sending = true;
@@ -65,10 +84,10 @@ export class DeliveryQueue {
     return due;
   }
 
-  /** When the next attempt falls due, over webhooks with nothing in flight; undefined when nothing waits. */
+  /** When the next attempt falls due, over targets with nothing in flight; undefined when nothing waits. */
   nextDueAt(): number | undefined {
     let earliest: number | undefined;
-    for (const list of this.byWebhook.values()) {
+    for (const list of this.byTarget.values()) {
       const next = firstDue(list);
       if (next && (earliest === undefined || next.dueAt < earliest)) earliest = next.dueAt;
     }
@@ -76,9 +95,9 @@ export class DeliveryQueue {
   }
 
   /** Empties the queue (shutdown) and returns what was waiting. */
-  drain(): PendingDelivery[] {
-    const all = [...this.byWebhook.values()].flat();
-    this.byWebhook.clear();
+  drain(): T[] {
+    const all = [...this.byTarget.values()].flat();
+    this.byTarget.clear();
     this.count = 0;
     return all;
   }
@@ -87,11 +106,11 @@ export class DeliveryQueue {
    * Removes the oldest waiting delivery across `lists` (each in arrival order). There always is one: the delivery
    * just added waits, and only it can have pushed a list or the total over its bound.
    */
-  private dropOldest(lists: PendingDelivery[][]): PendingDelivery {
-    let oldest: PendingDelivery | undefined;
+  private dropOldest(lists: T[][]): T {
+    let oldest: T | undefined;
     for (const list of lists) {
       const candidate = list.find((d) => !d.sending);
-      if (candidate && (!oldest || candidate.event.time < oldest.event.time)) oldest = candidate;
+      if (candidate && (!oldest || this.keys.ageOf(candidate) < this.keys.ageOf(oldest))) oldest = candidate;
     }
     if (!oldest) throw new Error('delivery queue: nothing to drop');
     this.remove(oldest);
@@ -99,10 +118,10 @@ export class DeliveryQueue {
   }
 }
 
-/** The delivery of a webhook to attempt next, or undefined when one is in flight or none waits. */
-function firstDue(list: readonly PendingDelivery[]): PendingDelivery | undefined {
+/** The delivery of a target to attempt next, or undefined when one is in flight or none waits. */
+function firstDue<T extends QueuedDelivery>(list: readonly T[]): T | undefined {
   if (list.some((d) => d.sending)) return undefined;
-  let first: PendingDelivery | undefined;
+  let first: T | undefined;
   for (const d of list) if (!first || d.dueAt < first.dueAt) first = d;
   return first;
 }

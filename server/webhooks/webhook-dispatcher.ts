@@ -6,7 +6,7 @@ import type { Store } from '../store/store.js';
 import { AddressPolicy } from '../outbound/address-policy.js';
 import { retryDelayMs } from './backoff.js';
 import { recordAttempt, type DeliveryAttempt, type DeliveryResult } from './delivery-log.js';
-import { DeliveryQueue, type PendingDelivery } from './delivery-queue.js';
+import { DeliveryQueue, WEBHOOK_QUEUE_KEYS, type PendingDelivery } from './delivery-queue.js';
 import { sendWebhook, type AttemptOutcome } from './send-webhook.js';
 import { findWebhook, subscribersOf, type Webhook } from './webhook-table.js';
 
@@ -58,7 +58,7 @@ export interface WebhookDispatcher {
  * restart loses them, the log keeps what happened.
  */
 export function startWebhookDispatcher({ config, store, log, bus }: DispatcherOptions): WebhookDispatcher {
-  const queue = new DeliveryQueue(config.WEBHOOK_QUEUE_PER_ENDPOINT, config.WEBHOOK_QUEUE_TOTAL);
+  const queue = new DeliveryQueue(config.WEBHOOK_QUEUE_PER_ENDPOINT, config.WEBHOOK_QUEUE_TOTAL, WEBHOOK_QUEUE_KEYS);
   const policy = new AddressPolicy(config.OUTBOUND_ALLOWED_NETWORKS);
   const retryPolicy = { baseMs: config.WEBHOOK_RETRY_BASE_MS, maxMs: config.WEBHOOK_RETRY_MAX_MS };
   const totals = { delivered: 0, failed: 0, dropped: 0 };

@@ -6,7 +6,7 @@ import { requireRole } from '../http/auth.js';
 import { conflict, notFound } from '../http/errors.js';
 import { intParam, parseBody, parseQuery } from '../http/validation.js';
 import { AddressPolicy } from '../outbound/address-policy.js';
-import { checkConfiguredUrl } from '../outbound/configured-url.js';
+import { checkReceiver } from '../outbound/check-receiver.js';
 import { KeyedMutex } from '../registry/keyed-mutex.js';
 import { listDeliveries } from './delivery-log.js';
 import { webhookInput } from './webhook-input.js';
@@ -27,7 +27,7 @@ export function createWebhooksRouter({ store, config, webhooks }: ApiContext): R
 
   router.post('/webhooks', async (req, res) => {
     const input = parseBody(webhookInput, req.body);
-    await checkConfiguredUrl(input.url, policy, 'url');
+    await checkReceiver(input.url, policy, 'url');
     const webhook = await creating.run('webhooks', async () => {
       const live = (await listWebhooks(store)).length;
       if (live >= config.WEBHOOK_MAX_COUNT) {

@@ -4,7 +4,7 @@ import { badRequest, notFound } from '../http/errors.js';
 import { parseField } from '../http/validation.js';
 import { laneEvents } from '../registry/deployment-queries.js';
 import { requireEnvironment } from '../registry/environment-service.js';
-import { deriveLaneState } from '../registry/environment-state.js';
+import { deriveLaneState, type LaneState } from '../registry/environment-state.js';
 import { environmentName, versionText } from '../registry/names.js';
 import { requireVersion } from '../registry/prompt-service.js';
 import { snapshotFields, type DraftSnapshot } from '../registry/version-snapshot.js';
@@ -57,10 +57,9 @@ export async function resolveRef(store: Store, prompt: string, ref: SnapshotRef,
     case 'environment': {
       await requireEnvironment(store, ref.environment, field);
       const state = deriveLaneState(await laneEvents(store, prompt, ref.environment));
-      if (state.stableVersion === null) {
-        throw notFound(`${field}: prompt "${prompt}" has no version deployed in "${ref.environment}"`, field);
-      }
-      return fromVersion(state.stableVersion, ref.environment, `${ref.environment} (v${state.stableVersion})`);
+      const live = await resolveLive(store, prompt, ref.environment, state, field);
+      if (!live) throw notFound(`${field}: prompt "${prompt}" has no version deployed in "${ref.environment}"`, field);
+      return live;
     }
     case 'last-pass': {
       await requireEnvironment(store, ref.environment, field);
@@ -81,4 +80,19 @@ export async function resolveRef(store: Store, prompt: string, ref: SnapshotRef,
       };
     }
   }
+}
+
+/** The stable version of a lane state as the environment side (`production (v2)`), or null when nothing is live. */
+export async function resolveLive(
+  store: Store,
+  prompt: string,
+  environment: string,
+  state: LaneState,
+  field: string,
+): Promise<ResolvedRef | null> {
+  const version = state.stableVersion;
+  if (version === null) return null;
+  const snapshot = snapshotFields(await requireVersion(store, prompt, version, field));
+  const ref: SnapshotRef = { kind: 'environment', environment };
+  return { ref, label: `${environment} (v${version})`, version, environment, draftAuthor: null, snapshot };
 }

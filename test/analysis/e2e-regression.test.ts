@@ -33,7 +33,7 @@ async function sendTraffic(version: string, from: number, to: number, profile: T
   const provider = new tracing.BasicTracerProvider({
     resource: resources.resourceFromAttributes({ 'service.name': 'support-app', 'deployment.environment.name': env }),
     spanProcessors: [
-      new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: `${tl.otlpUrl}/v1/traces` }), {
+      new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: `${tl.otlpUrl}/v1/traces`, timeoutMillis: 60_000 }), {
         maxQueueSize: 20_000,
         maxExportBatchSize: 512,
       }),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProductEvent } from '../../server/events/event-bus.js';
-import { queryArms } from '../../server/analysis/arm-aggregates-query.js';
+import { queryArmsBatch } from '../../server/analysis/arms-query.js';
 import type { Evaluator } from '../../server/analysis/evaluator.js';
 import { METRIC_NAMES } from '../../server/stats/index.js';
 import type { AnalysisResponse } from '../../server/analysis/analysis-router.js';
@@ -126,6 +126,7 @@ describe('the evaluation loop', () => {
         previousVerdict: null,
         evaluatedAt: new Date(clock).toISOString(),
         final: false,
+        lateData: false,
       },
     ]);
   });
@@ -194,13 +195,15 @@ describe('the evaluation loop', () => {
   });
 
   it('counts requests above the pooled p95 / p99 in SQL once an arm outgrows its latency sample', async () => {
-    const arms = await queryArms(tl.store, {
-      environment: env,
-      prompt,
-      candidate: { version: 2, from: T1 + 2 * MIN, to: T1 + 20 * MIN },
-      baseline: { version: 1, from: T1 - 18 * MIN, to: T1 },
-      sampleLimit: 500,
-    });
+    const candidate = { version: 2, from: T1 + 2 * MIN, to: T1 + 20 * MIN };
+    const baseline = { version: 1, from: T1 - 18 * MIN, to: T1 };
+    const early = { candidate: { ...candidate, from: T1 }, baseline: { ...baseline, from: T1 - 20 * MIN } };
+    const [arms] = await queryArmsBatch(
+      tl.store,
+      [{ environment: env, prompt, plan: { candidate, baseline, early } }],
+      500,
+    );
+    if (!arms) throw new Error('no arms');
     for (const arm of [arms.baseline, arms.candidate]) {
       expect(arm.n).toBe(2700);
       expect(arm.latency.samples).toHaveLength(500);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   MissingVariablesError,
+  matchTemplate,
   checkVariables,
   placeholderSpans,
   placeholdersIn,
@@ -64,5 +65,27 @@ describe('placeholderSpans', () => {
       { start: 29, end: 37, name: 'name' },
     ]);
     expect([...new Set(placeholderSpans(text).map((s) => s.name))]).toEqual(placeholdersIn(text));
+  });
+});
+
+/** `matches`: is a text the template rendered with some values? `expected` is the values read back, null: no match. */
+const matchCases = (
+  cases as unknown as { matches: { name: string; template: string; text: string; expected: unknown }[] }
+).matches;
+
+describe('matchTemplate (clients/render-cases.json)', () => {
+  for (const c of matchCases) {
+    it(c.name, () => expect(matchTemplate(c.template, c.text)).toEqual(c.expected));
+  }
+
+  it('agrees with renderPrompt: every rendered text matches its template', () => {
+    for (const c of cases.cases.filter((k) => k.expected)) {
+      c.template.messages.forEach((message, i) => {
+        const rendered = c.expected?.messages[i]?.content;
+        if (typeof message.content === 'string' && typeof rendered === 'string') {
+          expect(matchTemplate(message.content, rendered), c.name).not.toBeNull();
+        }
+      });
+    }
   });
 });

@@ -26,7 +26,7 @@ const clients: Tracelane[] = [];
 const errors: TracelaneError[] = [];
 
 beforeAll(async () => {
-  tl = await startTestTracelane({ API_KEYS: 'admin:admin:a,app:deployer:d,reader:viewer:v' });
+  tl = await startTestTracelane({ API_KEYS: 'admin:admin:a,app:deployer:d,feedback:scorer:s,reader:viewer:v' });
   admin = client(tl.apiUrl, 'a');
 });
 afterAll(async () => {
@@ -285,7 +285,7 @@ describe('TypeScript client', () => {
 
   it('sends scores in the background and retries until their trace has arrived', async () => {
     const prompt = await deployed(1, [{ version: 1 }]);
-    const { tracelane, requests } = connect();
+    const { tracelane, requests } = connect({ apiKey: 's' }); // a scorer key: resolves and scores, cannot deploy
     const served = await tracelane.getPrompt(prompt, { environment: 'production' });
     const provider = new TracerProvider({
       spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${tl.otlpUrl}/v1/traces` }) })],

@@ -21,7 +21,7 @@ const log: Logger = {
 
 let tl: TestTracelane;
 beforeAll(async () => {
-  tl = await startTestTracelane({ OTLP_MAX_INFLIGHT_BYTES: String(INFLIGHT_LIMIT) }, log);
+  tl = await startTestTracelane({ OTLP_MAX_INFLIGHT_BYTES: String(INFLIGHT_LIMIT) }, { log });
 });
 afterAll(() => tl.close());
 

@@ -19,9 +19,16 @@ import { newSpanId, newTraceId, nowNs } from './otlp-request.js';
  * the status codes of the OTLP specification seen by a plain grpc-js client.
  */
 const KEY = 'grpc-ingest-key';
+/** The time a new connection gets to send its HTTP/2 preface (HTTP_HEADERS_TIMEOUT_MS). */
+const PREFACE_TIMEOUT_MS = 2000;
 let tl: TestTracelane;
 beforeAll(async () => {
-  tl = await startTestTracelane({ INGEST_KEYS: KEY, HOST: '127.0.0.1', OTLP_GRPC_MAX_CONNECTIONS: '20' });
+  tl = await startTestTracelane({
+    INGEST_KEYS: KEY,
+    HOST: '127.0.0.1',
+    OTLP_GRPC_MAX_CONNECTIONS: '20',
+    HTTP_HEADERS_TIMEOUT_MS: String(PREFACE_TIMEOUT_MS),
+  });
 });
 afterAll(() => tl.close());
 
@@ -94,6 +101,7 @@ describe('the official OpenTelemetry gRPC exporter', () => {
       url: `http://${tl.otlpGrpcAddress}`,
       metadata,
       compression: CompressionAlgorithm.GZIP,
+      timeoutMillis: 60_000, // the first export starts the ingest workers: over 10 s (the default) on a loaded machine
     });
     const provider = new tracing.BasicTracerProvider({
       resource: resources.resourceFromAttributes({ 'service.name': 'grpc-app', 'deployment.environment.name': 'qa' }),
@@ -211,5 +219,30 @@ describe('connection limits', () => {
         return undefined;
       }
     });
+  });
+
+  it('closes a connection that sends nothing, or only part of the HTTP/2 preface, within HTTP_HEADERS_TIMEOUT_MS', async () => {
+    const [host, port] = tl.otlpGrpcAddress.split(':') as [string, string];
+    /** Milliseconds the connection stayed open; fails instead of waiting for grpc-js's keep-alive (minutes). */
+    const openFor = (send: string) => {
+      const started = Date.now();
+      const socket = connect(Number(port), host, () => socket.write(send));
+      socket.on('error', () => {});
+      return new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          socket.destroy();
+          reject(new Error(`still open after ${PREFACE_TIMEOUT_MS + 8000} ms`));
+        }, PREFACE_TIMEOUT_MS + 8000);
+        socket.once('close', () => {
+          clearTimeout(timer);
+          resolve(Date.now() - started);
+        });
+      });
+    };
+    const [silent, partial] = await Promise.all([openFor(''), openFor('PRI * HTTP/2.0\r\n')]);
+    expect(silent).toBeGreaterThanOrEqual(PREFACE_TIMEOUT_MS - 100);
+    expect(partial).toBeGreaterThanOrEqual(PREFACE_TIMEOUT_MS - 100);
+    // A real client still gets through.
+    await expect(exportCall(request([span(newTraceId())]))).resolves.toBeInstanceOf(Buffer);
   });
 });

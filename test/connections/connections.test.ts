@@ -48,6 +48,7 @@ beforeAll(async () => {
   const config = loadConfig({
     PORT: '0',
     OTLP_PORT: '0',
+    OTLP_GRPC_PORT: '0',
     DATA_DIR: dataDir,
     API_KEYS: `ops:admin:${KEYS.admin},ci:deployer:${KEYS.deployer}`,
     CONNECTION_SECRET_KEY: randomBytes(32).toString('hex'),

@@ -17,23 +17,23 @@ export interface TestTracelane extends Tracelane {
 
 /**
  * Starts server and collector on free ports over a fresh embedded store. `env` overrides configuration
- * variables by name, exactly as the environment would; `log` receives what it logs (nothing by default). Call
- * `close()` in afterAll.
+ * variables by name, exactly as the environment would (DATA_DIR included: a restart on the same folder). Call
+ * `close()` in afterAll; it deletes the data folder unless `keepData`.
  */
 export async function startTestTracelane(
   env: Record<string, string> = {},
-  log: Logger = silentLogger,
+  options: { log?: Logger; keepData?: boolean } = {},
 ): Promise<TestTracelane> {
-  const dataDir = tempDataDir();
+  const dataDir = env.DATA_DIR ?? tempDataDir();
   const config = loadConfig({ PORT: '0', OTLP_PORT: '0', OTLP_GRPC_PORT: '0', DATA_DIR: dataDir, ...env });
-  const tracelane = await startTracelane(config, log);
+  const tracelane = await startTracelane(config, options.log ?? silentLogger);
   return {
     ...tracelane,
     config,
     dataDir,
     close: async () => {
       await tracelane.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

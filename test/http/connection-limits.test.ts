@@ -16,6 +16,8 @@ const FLOOD = 600; // more connections than the process has file descriptors, he
 const HEADERS_TIMEOUT_MS = 1000;
 const BODY_TIMEOUT_MS = 1000;
 const MIN_BODY_RATE = 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
+const AUTH_FAILURE_LIMIT = 3;
 
 const dataDir = tempDataDir('tracelane-connections-');
 let server: ServerProcess;
@@ -34,6 +36,8 @@ beforeAll(async () => {
       HTTP_MIN_BODY_RATE: String(MIN_BODY_RATE),
       HTTP_REQUEST_TIMEOUT_MS: '20000',
       HTTP_MAX_REQUESTS_PER_CONNECTION: '3',
+      OTLP_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+      AUTH_FAILURE_LIMIT: String(AUTH_FAILURE_LIMIT),
     },
     { fileLimit: FILE_LIMIT },
   );
@@ -153,6 +157,19 @@ describe('connection limits', () => {
     expect(ms).toBeLessThan(3000);
   });
 
+  const upload = (key: string, length: number) =>
+    `POST /v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+
+  it('answers a body over OTLP_MAX_BODY_BYTES 413 at once and closes instead of reading the rest', async () => {
+    const { socket, closed } = open(otlp, upload('right-key', 10 * MAX_BODY_BYTES));
+    trickle(socket, 'x'.repeat(1024), 50); // above the minimum rate, and 8 minutes to finish
+    const { ms, received } = await within(10_000, 'body after 413', closed);
+    expect(received).toMatch(/^HTTP\/1\.1 413/);
+    expect(received.toLowerCase()).toContain('connection: close');
+    expect(ms).toBeLessThan(3000);
+  });
+
   it('closes a keep-alive connection after its last allowed request', async () => {
     const request = 'GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n';
     const { socket, closed } = open(api, request);
@@ -169,5 +186,22 @@ describe('connection limits', () => {
     await within(10_000, 'keep-alive connection after 3 requests', closed);
     expect((received.match(/HTTP\/1\.1 200/g) ?? []).length).toBe(3);
     expect(received.toLowerCase().split('connection: close').length - 1).toBe(1);
+  });
+
+  // Last: from here on this address is throttled (the 401 test above made its first failure).
+  it('answers 429 at once once an address made too many wrong-key attempts, and closes instead of reading the rest', async () => {
+    let status = '';
+    for (let i = 0; i <= AUTH_FAILURE_LIMIT && status !== '429'; i++) {
+      const { received } = await within(10_000, 'wrong key', open(otlp, upload('wrong-key', 0)).closed);
+      status = received.slice(9, 12);
+    }
+    expect(status).toBe('429'); // the bucket is empty: the next key is not looked at
+    const { socket, closed } = open(otlp, upload('right-key', 10 * 1024 * 1024));
+    trickle(socket, 'x'.repeat(1024), 50); // above the minimum rate, and 8 minutes to finish
+    const { ms, received } = await within(10_000, 'body after 429', closed);
+    expect(received).toMatch(/^HTTP\/1\.1 429/);
+    expect(received.toLowerCase()).toContain('retry-after:');
+    expect(received.toLowerCase()).toContain('connection: close');
+    expect(ms).toBeLessThan(3000);
   });
 });

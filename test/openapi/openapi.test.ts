@@ -8,7 +8,7 @@ import { parseApiKeys, staticKeyRing } from '../../server/http/auth.js';
 import { silentLogger } from '../../server/log.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 
-const KEYS = { viewer: 'viewer-secret-oa', deployer: 'deployer-secret-oa' };
+const KEYS = { viewer: 'viewer-secret-oa', scorer: 'scorer-secret-oa', deployer: 'deployer-secret-oa' };
 
 interface Operation {
   operationId: string;
@@ -16,7 +16,7 @@ interface Operation {
   parameters?: { name: string; in: string }[];
   responses: Record<string, unknown>;
   security?: unknown[];
-  'x-required-role'?: 'deployer' | 'admin';
+  'x-required-role'?: 'scorer' | 'deployer' | 'admin';
 }
 interface Document {
   openapi: string;
@@ -32,7 +32,9 @@ let doc: Document;
 let close: () => Promise<void>;
 let registered: string[];
 beforeAll(async () => {
-  t = await startTestTracelane({ API_KEYS: `v:viewer:${KEYS.viewer},d:deployer:${KEYS.deployer}` });
+  t = await startTestTracelane({
+    API_KEYS: `v:viewer:${KEYS.viewer},s:scorer:${KEYS.scorer},d:deployer:${KEYS.deployer}`,
+  });
   const res = await fetch(`${t.apiUrl}/api/v1/openapi.json`); // no key: the document is public
   expect(res.status).toBe(200);
   doc = (await res.json()) as Document;
@@ -163,13 +165,20 @@ describe('the documented security matches what the server enforces', () => {
     }
   });
 
-  it('refuses a viewer exactly the operations documented with a required role, and a deployer the admin ones', async () => {
+  it('refuses a viewer exactly the operations documented with a required role, a scorer all but the scorer ones, and a deployer the admin ones', async () => {
+    const scorerOperations: string[] = [];
     for (const { key, method, path, op } of apiOperations()) {
       const role = op['x-required-role'];
       const viewer = await call(method, path, KEYS.viewer);
       if (role) expect(viewer, key).toBe(403);
       else expect(viewer, key).not.toBe(403);
+      const scorer = await call(method, path, KEYS.scorer);
+      if (role && role !== 'scorer') expect(scorer, key).toBe(403);
+      else expect(scorer, key).not.toBe(403);
+      if (role === 'scorer') scorerOperations.push(key);
       if (role === 'admin') expect(await call(method, path, KEYS.deployer), key).toBe(403);
     }
+    // A scorer key (an application sending feedback) may change nothing but scores.
+    expect(scorerOperations).toEqual(['POST /api/v1/scores']);
   });
 });

@@ -4,7 +4,7 @@ import { clusterDdlRenderer, ddlRendererFor, localName } from '../../server/stor
 import { applyRetention, loadMigrations, migrate } from '../../server/store/migrate.js';
 import type { Store } from '../../server/store/store.js';
 import { silentLogger } from '../../server/log.js';
-import { repairMinuteRollups } from '../../server/store/rollup-repair.js';
+import { repairRollups } from '../../server/store/rollup-repair.js';
 import { tempDataDir } from '../helpers/tracelane.js';
 import { damageRollups, rollupTotals } from '../store/crash-scenario.js';
 import { openChdbClusterStore, TEST_CLUSTER } from './chdb-cluster-store.js';
@@ -117,6 +117,8 @@ describe('cluster DDL rendering (replicated, ON CLUSTER)', () => {
       "ALTER TABLE span_log_events_local ON CLUSTER 'prod' MODIFY TTL toDateTime(Timestamp) + toIntervalDay(7)",
       "ALTER TABLE llm_metrics_1m_local ON CLUSTER 'prod' MODIFY TTL toDateTime(Minute) + toIntervalDay(90)",
       "ALTER TABLE llm_embeddings_1m_local ON CLUSTER 'prod' MODIFY TTL toDateTime(Minute) + toIntervalDay(90)",
+      "ALTER TABLE llm_metrics_10m_local ON CLUSTER 'prod' MODIFY TTL toDateTime(Bucket) + toIntervalDay(90)",
+      "ALTER TABLE llm_metrics_1h_local ON CLUSTER 'prod' MODIFY TTL toDateTime(Bucket) + toIntervalDay(90)",
     ]);
   });
 
@@ -208,11 +210,32 @@ describe('rollup repair on the cluster layout', () => {
   it('recomputes damaged minutes: the delete goes to the local tables, the rebuild through the Distributed ones', async () => {
     const minute = Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000; // inside the 7-day retention
     await damageRollups(store, 'cluster-repair', minute);
-    expect(await rollupTotals(store, 'cluster-repair')).toEqual({ spans: 20, requests: 10, scores: 5, scored: 2 });
+    expect(await rollupTotals(store, 'cluster-repair')).toEqual({
+      spans: 20,
+      requests: 10,
+      scores: 5,
+      scored: 2,
+      tier10m: 10,
+      tier1h: 10,
+    });
     const local = clusterDdlRenderer({ cluster: TEST_CLUSTER, replicated: false });
-    const repaired = await repairMinuteRollups(store, silentLogger, { hours: 24, settleMs: 0, render: local });
-    expect(repaired).toEqual({ llm_metrics_1m: 2, llm_scores_1m: 1 });
-    expect(await rollupTotals(store, 'cluster-repair')).toEqual({ spans: 20, requests: 20, scores: 5, scored: 5 });
+    const repaired = await repairRollups(store, silentLogger, { hours: 24, settleMs: 0, render: local });
+    expect(repaired).toMatchObject({ llm_metrics_1m: 2, llm_scores_1m: 1, otel_traces_trace_id_ts: 10 });
+    expect(Object.keys(repaired).sort()).toEqual([
+      'llm_metrics_10m',
+      'llm_metrics_1h',
+      'llm_metrics_1m',
+      'llm_scores_1m',
+      'otel_traces_trace_id_ts',
+    ]);
+    expect(await rollupTotals(store, 'cluster-repair')).toEqual({
+      spans: 20,
+      requests: 20,
+      scores: 5,
+      scored: 5,
+      tier10m: 20,
+      tier1h: 20,
+    });
   });
 });
 

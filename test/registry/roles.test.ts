@@ -6,10 +6,16 @@ import { staticKeyRing } from '../../server/http/auth.js';
 import { silentLogger } from '../../server/log.js';
 import { keysRouter } from '../../server/registry/keys-router.js';
 import { registryRouter } from '../../server/registry/registry-router.js';
+import { generationSpan, hex } from '../analysis/span-factory.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 import { client, enc, promptWithVersions, uniqueName, versionBody, type Client } from './registry-client.js';
 
-const SECRETS = { admin: 'admin-secret', deployer: 'deployer-secret', viewer: 'viewer-secret' } as const;
+const SECRETS = {
+  admin: 'admin-secret',
+  deployer: 'deployer-secret',
+  scorer: 'scorer-secret',
+  viewer: 'viewer-secret',
+} as const;
 type KeyName = keyof typeof SECRETS;
 
 let tl: TestTracelane;
@@ -73,6 +79,14 @@ const ROUTES: Record<string, Route> = {
     method: 'post',
     role: 'deployer',
     setup: () => ({ path: '/api/v1/prompts', body: { name: uniqueName() } }),
+  },
+  'PATCH /prompts/{name}': {
+    method: 'patch',
+    role: 'deployer',
+    setup: async () => ({
+      path: `/api/v1/prompts/${enc(await promptWithVersions(as.admin, 0))}`,
+      body: { tags: ['team:billing'] },
+    }),
   },
   'POST /prompts/{name}/versions': {
     method: 'post',
@@ -192,7 +206,8 @@ describe('role enforcement', () => {
     it(`${name}: 401 without a key, 403 below ${route.role}, success with ${route.role}`, async () => {
       const { path, body } = await route.setup();
       expect((await call(as.anonymous, route, path, body)).status).toBe(401);
-      const below: KeyName[] = route.role === 'admin' ? ['viewer', 'deployer'] : ['viewer'];
+      // scorer (reads, and posts scores) is below deployer: refused every route here.
+      const below: KeyName[] = route.role === 'admin' ? ['viewer', 'scorer', 'deployer'] : ['viewer', 'scorer'];
       for (const who of below) {
         const res = await call(as[who], route, path, body);
         expect(res.status, who).toBe(403);
@@ -204,7 +219,7 @@ describe('role enforcement', () => {
     });
   }
 
-  it('lets a viewer read everything', async () => {
+  it('lets a viewer and a scorer read everything', async () => {
     const prompt = await livePrompt();
     for (const path of [
       '/api/v1/prompts',
@@ -218,6 +233,25 @@ describe('role enforcement', () => {
       '/api/v1/deployments/requests',
     ]) {
       expect((await as.viewer.get(path)).status, path).toBe(200);
+      expect((await as.scorer.get(path)).status, path).toBe(200);
+    }
+  });
+
+  it('POST /scores: 401 without a key, 403 for a viewer, success with a scorer (and every role above)', async () => {
+    const traceId = hex(16);
+    await tl.store.insert('otel_traces', [
+      generationSpan({ time: Date.now() - 60_000, environment: 'production', prompt: 'scored', traceId }),
+    ]);
+    const body = { traceId, name: 'thumbs', value: true, source: 'user' };
+    expect((await as.anonymous.post('/api/v1/scores', body)).status).toBe(401);
+    const viewer = await as.viewer.post('/api/v1/scores', body);
+    expect([viewer.status, viewer.error?.message]).toEqual([
+      403,
+      'this action needs the scorer role; key "viewer" has viewer',
+    ]);
+    for (const who of ['scorer', 'deployer', 'admin'] as const) {
+      const res = await as[who].post<{ traceId: string }>('/api/v1/scores', body);
+      expect([res.status, res.body.traceId], who).toEqual([201, traceId]);
     }
   });
 
@@ -257,6 +291,26 @@ describe('stored API keys', () => {
     expect([revoked.status, revoked.body.revokedBy]).toEqual([200, 'admin']);
     expect((await ci.get('/api/v1/prompts')).status).toBe(401);
     expect((await as.admin.delete(`/api/v1/keys/no-such-key`)).status).toBe(404);
+  });
+
+  it('stores a scorer key: it reads and posts scores, and may not write a prompt or deploy', async () => {
+    const name = `feedback-${Math.random().toString(36).slice(2, 8)}`;
+    const created = await as.admin.post<StoredKey & { secret: string }>('/api/v1/keys', { name, role: 'scorer' });
+    expect([created.status, created.body.role]).toEqual([201, 'scorer']);
+    const app = client(tl.apiUrl, created.body.secret);
+    expect((await app.get<{ role: string }>('/api/v1/me')).body.role).toBe('scorer');
+    const prompt = await livePrompt();
+    expect((await app.get(`/api/v1/prompts/${enc(prompt)}/resolve?environment=production`)).status).toBe(200);
+    const unknownTrace = await app.post('/api/v1/scores', {
+      traceId: hex(16),
+      name: 'thumbs',
+      value: false,
+      source: 'user',
+    });
+    expect(unknownTrace.status).toBe(404); // past the role check: the trace has not arrived
+    expect((await app.post('/api/v1/prompts', { name: uniqueName() })).status).toBe(403);
+    const deploy = await app.post('/api/v1/deployments', { prompt, environment: 'production', version: 2 });
+    expect(deploy.status).toBe(403);
   });
 
   it('keeps key names unique among configured and stored keys, and validates name and role', async () => {

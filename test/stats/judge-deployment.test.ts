@@ -68,13 +68,18 @@ describe('judgeDeployment', () => {
     ).toBe('warn');
   });
 
-  it('is inconclusive when a critical metric lacks samples at the end of the bake window', () => {
+  it('is collecting (never pass) while a critical metric lacks samples, inconclusive once the bake window ended', () => {
     const ended = judgeDeployment(metrics({ error_rate: 'inconclusive' }), config, { bakeEnded: true });
     expect(ended).toMatchObject({ verdict: 'inconclusive', pending: ['error_rate'], complete: false });
     expect(ended.reason).toBe('bake window of 30 min ended without enough data: error_rate is inconclusive');
     const baking = judgeDeployment(metrics({ error_rate: 'inconclusive' }), config, { bakeEnded: false });
-    expect(baking).toMatchObject({ verdict: 'pass', complete: false });
-    expect(baking.reason).toBe('no regression detected; waiting for samples: error_rate is inconclusive');
+    expect(baking).toMatchObject({ verdict: 'collecting', complete: false, pending: ['error_rate'] });
+    expect(baking.reason).toBe('collecting samples: error_rate is inconclusive');
+    // A regression among the judged metrics is reported at once, collecting or not.
+    const warned = judgeDeployment(metrics({ error_rate: 'inconclusive', cost_per_request: 'fail' }), config, {
+      bakeEnded: false,
+    });
+    expect(warned.verdict).toBe('warn');
   });
 
   it('passes otherwise; non-critical metrics without samples do not block', () => {
@@ -154,6 +159,22 @@ describe('shouldAutoRollback', () => {
       shouldAutoRollback([...early, record(5, 'fail')], config, new Date(deployedAt + 5 * minute), new Date(deployedAt))
         .rollback,
     ).toBe(true);
+  });
+
+  it('waits only earlyStop.minSecondsBeforeAutoRollback when the latest failure is decisive', () => {
+    const decisive = (at: number): EvaluationRecord => ({
+      at: deployedAt + at * 1000,
+      result: { verdict: 'fail', reason: 'quality 0.80 → 0.60', decisive: true },
+    });
+    expect(shouldAutoRollback([decisive(20), decisive(30)], config, deployedAt + 30_000, deployedAt)).toMatchObject({
+      rollback: false,
+      reason: expect.stringMatching(/^failing, but only 0.5 min since the deployment \(1 min needed\)/) as string,
+    });
+    const d = shouldAutoRollback([decisive(50), decisive(60)], config, deployedAt + 60_000, deployedAt);
+    expect(d).toEqual({
+      rollback: true,
+      reason: '2 consecutive failing evaluations, 1 min after the deployment: quality 0.80 → 0.60',
+    });
   });
 
   it('ignores evaluations from before the deployment or after now, in any order', () => {

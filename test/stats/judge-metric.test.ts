@@ -113,7 +113,17 @@ describe('judgeMetric', () => {
   it('is inconclusive, not failing, when the data for the test is missing', () => {
     const v = judgeMetric('latency_p50', tailArm(812, 150), tailArm(1240, 350), config);
     expect(v.verdict).toBe('inconclusive');
-    expect(v.reason).toBe('p50 latency: no latency samples for the Mann-Whitney test');
+    expect(v.reason).toBe('p50 latency: no counts above the pooled p50 and no latency samples');
+  });
+
+  it('judges p50 by the counts above the pooled median when there are no raw samples', () => {
+    const arm = (p50: number, above: number): ArmSummary => ({
+      ...emptyArm(2000),
+      latency: { p50, p95: 2 * p50, p99: 3 * p50, aboveP50Pooled: above },
+    });
+    const slower = judgeMetric('latency_p50', arm(400, 1000), arm(640, 1500), config);
+    expect(slower).toMatchObject({ verdict: 'fail', test: 'pooled-p50 exceedance test', effect: 1.6 });
+    expect(judgeMetric('latency_p50', arm(400, 1000), arm(410, 1010), config).verdict).toBe('pass');
   });
 
   it('judgeMetrics judges every enabled metric in order', () => {

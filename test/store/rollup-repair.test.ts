@@ -12,7 +12,8 @@ import { tempDataDir } from '../helpers/tracelane.js';
  * A crash between the span insert and the rollup insert, simulated: the rollups' materialized views are detached
  * while spans and scores are written (the raw rows land, their rollup rows do not), then the server dies without a
  * clean stop. At the next start the rollups are compared with the raw rows and the minutes that differ are
- * recomputed, so the charts (read from the rollups) count every request again.
+ * recomputed, so the charts (read from the rollups) count every request again; the trace-id lookup's view is
+ * detached too, and the traces written without their lookup rows can be opened by id again.
  */
 const dataDir = tempDataDir('tracelane-rollup-repair-');
 const warnings: string[] = [];
@@ -20,7 +21,8 @@ const log: Logger = {
   ...silentLogger,
   warn: (message, fields) => warnings.push(`${message} ${JSON.stringify(fields)}`),
 };
-const start = () => startTracelane(loadConfig({ PORT: '0', OTLP_PORT: '0', DATA_DIR: dataDir }), log);
+const start = () =>
+  startTracelane(loadConfig({ PORT: '0', OTLP_PORT: '0', OTLP_GRPC_PORT: '0', DATA_DIR: dataDir }), log);
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const PROMPT = 'repair/triage';
@@ -94,6 +96,18 @@ async function recordCrashedRun(): Promise<void> {
   }
 }
 
+/** Requests of PROMPT in the overview's tiers (filled from llm_metrics_1m). */
+async function tierRequests(tl: Tracelane) {
+  const total = async (table: string) =>
+    (
+      await tl.store.query<{ n: number }>(
+        `SELECT toUInt64(sum(Requests)) AS n FROM ${table} WHERE PromptName = {prompt:String}`,
+        { prompt: PROMPT },
+      )
+    )[0]?.n;
+  return { tier10m: await total('llm_metrics_10m'), tier1h: await total('llm_metrics_1h') };
+}
+
 async function chartedRequests(tl: Tracelane): Promise<number> {
   const query = new URLSearchParams({
     environment: 'production',
@@ -107,27 +121,45 @@ async function chartedRequests(tl: Tracelane): Promise<number> {
   return body.series.flatMap((s) => s.points).reduce((n, p) => n + p.requests, 0);
 }
 
+async function traceStatus(tl: Tracelane, traceId: string): Promise<number> {
+  const res = await fetch(`${tl.apiUrl}/api/v1/traces/${traceId}`);
+  await res.arrayBuffer();
+  return res.status;
+}
+
 describe('rollups after a crash', () => {
-  it('finds the minutes whose rollup missed raw rows at start-up and recomputes them from the raw rows', async () => {
+  it('finds the minutes whose rollup missed raw rows at start-up and recomputes them and the tiers; lost trace ids open again', async () => {
     const first = await start();
+    let rolledUp: string[] = [];
+    let unfindable: string[] = [];
     try {
-      const rolledUp = await sendSpans(first, minuteStart, 20);
+      rolledUp = await sendSpans(first, minuteStart, 20);
       await sendScores(first, rolledUp.slice(0, 5));
       // The crash window: the raw rows are written, the views that roll them up do not run.
       await first.store.exec('DETACH TABLE llm_metrics_1m_mv');
       await first.store.exec('DETACH TABLE llm_scores_1m_mv');
       await first.store.exec('DETACH TABLE llm_embeddings_1m_mv');
-      const lost = [...(await sendSpans(first, minuteStart, 15)), ...(await sendSpans(first, minuteStart + 60_000, 8))];
-      await sendScores(first, lost.slice(0, 4));
-      await sendSpans(first, minuteStart, 6, 'embeddings');
+      const lost = await sendSpans(first, minuteStart, 15);
+      await sendScores(first, lost.slice(0, 4)); // a score finds its span through the trace-id lookup
+      // The lookup's view too, from here on: these traces' spans are stored, but nothing says where to find them.
+      await first.store.exec('DETACH TABLE otel_traces_trace_id_ts_mv');
+      unfindable = [
+        ...(await sendSpans(first, minuteStart + 60_000, 8)),
+        ...(await sendSpans(first, minuteStart, 6, 'embeddings')),
+      ];
       await first.store.exec('ATTACH TABLE llm_metrics_1m_mv');
       await first.store.exec('ATTACH TABLE llm_scores_1m_mv');
       await first.store.exec('ATTACH TABLE llm_embeddings_1m_mv');
+      await first.store.exec('ATTACH TABLE otel_traces_trace_id_ts_mv');
       const damaged = await counts(first);
       expect(damaged.requests).not.toEqual(damaged.spans);
       expect(damaged.scored).not.toEqual(damaged.scores);
       expect(damaged.embeddings).not.toEqual(damaged.embeddingSpans);
       expect(await chartedRequests(first)).toBe(20);
+      expect(await tierRequests(first)).toEqual({ tier10m: 20, tier1h: 20 });
+      expect(await traceStatus(first, rolledUp[0]!)).toBe(200);
+      expect(await traceStatus(first, lost[0]!)).toBe(200);
+      expect(await traceStatus(first, unfindable[0]!)).toBe(404);
     } finally {
       await first.close();
     }
@@ -142,9 +174,16 @@ describe('rollups after a crash', () => {
       expect(Object.values(repaired.embeddingSpans)).toEqual([6]);
       expect(repaired.embeddings).toEqual(repaired.embeddingSpans);
       expect(await chartedRequests(second)).toBe(43);
+      expect(await tierRequests(second)).toEqual({ tier10m: 43, tier1h: 43 });
+      expect(await traceStatus(second, unfindable[0]!)).toBe(200);
+      expect(await traceStatus(second, unfindable.at(-1)!)).toBe(200);
+      expect(await traceStatus(second, rolledUp[0]!)).toBe(200);
       expect(warnings.some((w) => w.startsWith('rollup repaired') && w.includes('"rollup":"llm_metrics_1m"'))).toBe(
         true,
       );
+      expect(warnings.filter((w) => w.startsWith('trace-id lookup repaired'))).toEqual([
+        expect.stringContaining('"traces":14'),
+      ]);
     } finally {
       await second.close();
     }
@@ -157,5 +196,5 @@ describe('rollups after a crash', () => {
     } finally {
       await third.close();
     }
-  }, 120_000);
+  }, 240_000);
 });

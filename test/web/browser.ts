@@ -42,7 +42,8 @@ export function watchErrors(page: Page): string[] {
   return errors;
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** Saves a screenshot of the whole page (or of the viewport only: what a user sees without scrolling). */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage });
 }

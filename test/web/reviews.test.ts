@@ -75,6 +75,12 @@ describe('the Reviews inbox', () => {
     await form.getByLabel('Reason').fill('shorter refund window');
     await form.getByRole('button', { name: 'Deploy v2' }).click();
     await form.getByText('v2 to production: review requested').waitFor();
+    // Someone else starting (and dropping) a draft shows here live, without a reload.
+    const draftPath = `/api/v1/prompts/${PROMPT}/drafts/alice`;
+    await as(KEYS.alice, 'PUT', draftPath, { messages: [{ role: 'system', content: 'Refund within 7 days.' }] });
+    await page.getByText('Being edited by alice.').waitFor();
+    await fetch(tl.apiUrl + draftPath, { method: 'DELETE', headers: { authorization: `Bearer ${KEYS.alice}` } });
+    await page.getByText('Being edited by alice.').waitFor({ state: 'detached' });
     const [request] = (
       await as<{ requests: DeploymentRequest[] }>(KEYS.view, 'GET', '/api/v1/deployments/requests?status=pending')
     ).requests;
@@ -163,6 +169,15 @@ describe('the Reviews inbox', () => {
     expect(await page.getByRole('button', { name: /Approve|Reject/ }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Settings' }).count()).toBe(0);
     await screenshot(page, 'reviews-viewer');
+
+    // A decided request keeps its evidence as of the decision: v2 is live now, the diff is still against v1.
+    await page.getByRole('link', { name: 'Approved' }).click();
+    const decided = page.getByRole('region', { name: 'Evidence' });
+    await decided.getByRole('heading', { name: `${PROMPT} v2 → production` }).waitFor();
+    await decided.getByText(/Evidence as of the decision, .*: what was live in production\s+then/).waitFor();
+    await decided.getByRole('region', { name: 'Live figures' }).getByText('production (v1)').waitFor();
+    await decided.locator('.line.remove').getByText('Refund within 30 days.').waitFor();
+    await screenshot(page, 'reviews-decided');
     expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
   });
 });

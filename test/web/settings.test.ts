@@ -104,6 +104,13 @@ describe('Settings', () => {
       'production',
     ]);
     expect(body.environments.find((e) => e.name === 'eu-production')?.protected).toBe(true);
+
+    const row = page.getByRole('row').filter({ has: page.getByText('eu-production', { exact: true }) });
+    await row.getByRole('button', { name: 'Make primary' }).click();
+    await page.getByText('eu-production is now primary.').waitFor();
+    await row.getByText('primary', { exact: true }).waitFor();
+    const after = (await as<{ environments: Environment[] }>(KEYS.ops, '/api/v1/environments')).body.environments;
+    expect(after.filter((e) => e.primary).map((e) => e.name)).toEqual(['eu-production']);
   });
 
   it('creates a webhook, shows its secret once, and logs a test delivery', async () => {
@@ -125,12 +132,25 @@ describe('Settings', () => {
     expect(await log.innerText()).toMatch(/webhook\.test\s+1\s+delivered\s+200\s+\d+(\.\d)? ms\s+reply 200/);
     expect(receiver.requests.at(-1)?.headers['x-tracelane-event']).toBe('webhook.test');
     await screenshot(page, 'settings-webhooks');
+
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: `Delete the webhook to ${receiver.url}?` })
+      .getByRole('button', { name: 'Delete webhook' })
+      .click();
+    await page.getByText(`Deleted the webhook to ${receiver.url}.`).waitFor();
+    expect((await as<{ webhooks: unknown[] }>(KEYS.ops, '/api/v1/webhooks')).body.webhooks).toEqual([]);
   });
 
   it('creates an API key with a role, shows its secret once, and revokes it', async () => {
     await page.getByRole('link', { name: 'API keys' }).click();
     const create = page.getByRole('form', { name: 'New API key' });
     await create.getByLabel('Name').fill('ci-bot');
+    const roles = await create
+      .getByLabel('Role')
+      .locator('option')
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(roles).toEqual(['viewer', 'scorer', 'deployer', 'admin']); // the server's ROLES
     await create.getByLabel('Role').selectOption('deployer');
     await create.getByRole('button', { name: 'Create key' }).click();
     const secret = await page.getByLabel('API key ci-bot').innerText();

@@ -124,6 +124,7 @@ describe('the prompt workbench', () => {
     await saved();
     await page.getByRole('button', { name: 'Save as version' }).click();
     await page.getByText('v2 saved.').waitFor();
+    await page.locator('table tbody tr').filter({ hasText: 'no chatter' }).waitFor(); // the list loads after the notice
     const rows = await page.locator('table tbody tr').allInnerTexts();
     expect(rows[0]).toMatch(/v2[\s\S]*no chatter[\s\S]*local/);
     expect(rows[1]).toMatch(/v1[\s\S]*first routing prompt[\s\S]*local[\s\S]*production/);
@@ -186,6 +187,21 @@ describe('the prompt workbench', () => {
     await page.getByRole('searchbox', { name: 'Search prompts by name' }).fill('');
     await page.getByText('71 prompts, showing 1–50').waitFor();
     await screenshot(page, 'workbench-prompts');
+  });
+
+  it('saves the draft as v3 and deploys it to the primary environment (production) in one action', async () => {
+    await page.goto(url(`/prompts/${PROMPT}/draft`));
+    await page.getByLabel('Commit message').fill('billing usage to api-platform');
+    await saved();
+    await screenshot(page, 'workbench-draft');
+    await page.getByRole('button', { name: 'Save and deploy to production' }).click();
+    await page.getByText('v3 saved and live in production.').waitFor();
+    const trail = await apiCall<{ deployments: { version: number; kind: string }[] }>(
+      tl.apiUrl,
+      'GET',
+      `/api/v1/deployments?prompt=${PROMPT}&environment=production`,
+    );
+    expect(trail.deployments[0]).toMatchObject({ version: 3, kind: 'deploy' });
     // 400s and 404s the test provoked (a preview with a missing value, a draft not yet saved) are expected answers.
     expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeliveryQueue, type PendingDelivery } from '../../server/webhooks/delivery-queue.js';
+import { DeliveryQueue, WEBHOOK_QUEUE_KEYS, type PendingDelivery } from '../../server/webhooks/delivery-queue.js';
 
 let seq = 0;
 const delivery = (webhookId: string, dueAt = 0): PendingDelivery => {
@@ -17,7 +17,7 @@ const delivery = (webhookId: string, dueAt = 0): PendingDelivery => {
 
 describe('DeliveryQueue', () => {
   it('drops the oldest waiting delivery of a webhook past its bound', () => {
-    const q = new DeliveryQueue(2, 100);
+    const q = new DeliveryQueue(2, 100, WEBHOOK_QUEUE_KEYS);
     const [a, b, c] = [delivery('w1'), delivery('w1'), delivery('w1')];
     expect(q.add(a)).toEqual([]);
     expect(q.add(b)).toEqual([]);
@@ -26,7 +26,7 @@ describe('DeliveryQueue', () => {
   });
 
   it('never drops the delivery in flight; drops the next oldest instead', () => {
-    const q = new DeliveryQueue(2, 100);
+    const q = new DeliveryQueue(2, 100, WEBHOOK_QUEUE_KEYS);
     const [a, b, c] = [delivery('w1'), delivery('w1'), delivery('w1')];
     q.add(a);
     q.add(b);
@@ -35,7 +35,7 @@ describe('DeliveryQueue', () => {
   });
 
   it('drops the new delivery when everything else is in flight', () => {
-    const q = new DeliveryQueue(1, 100);
+    const q = new DeliveryQueue(1, 100, WEBHOOK_QUEUE_KEYS);
     const [a, b] = [delivery('w1'), delivery('w1')];
     q.add(a);
     q.takeDue(Date.now());
@@ -44,7 +44,7 @@ describe('DeliveryQueue', () => {
   });
 
   it('bounds the total across webhooks by dropping the oldest anywhere', () => {
-    const q = new DeliveryQueue(10, 3);
+    const q = new DeliveryQueue(10, 3, WEBHOOK_QUEUE_KEYS);
     const [a, b, c, d] = [delivery('w1'), delivery('w2'), delivery('w1'), delivery('w3')];
     for (const x of [a, b, c]) expect(q.add(x)).toEqual([]);
     expect(q.add(d)).toEqual([a]);
@@ -52,7 +52,7 @@ describe('DeliveryQueue', () => {
   });
 
   it('sends one delivery per webhook at a time, the one due first, and only when due', () => {
-    const q = new DeliveryQueue(10, 10);
+    const q = new DeliveryQueue(10, 10, WEBHOOK_QUEUE_KEYS);
     const later = delivery('w1', 2000);
     const sooner = delivery('w1', 1000);
     const other = delivery('w2', 5000);
@@ -67,7 +67,7 @@ describe('DeliveryQueue', () => {
   });
 
   it('drains everything at shutdown', () => {
-    const q = new DeliveryQueue(10, 10);
+    const q = new DeliveryQueue(10, 10, WEBHOOK_QUEUE_KEYS);
     q.add(delivery('w1'));
     q.add(delivery('w2'));
     expect(q.drain()).toHaveLength(2);

@@ -4,6 +4,7 @@ import type { PromptVersion } from '../../server/registry/version-queries.js';
 import type { PromptComparison } from '../../server/workbench/compare-sides.js';
 import type { ReviewEvidence } from '../../server/workbench/review-evidence.js';
 import { deploymentEvent, generationSpan, hex, nanoTime } from '../analysis/span-factory.js';
+import { SseClient } from '../events/sse-client.js';
 import { startTestTracelane, type TestTracelane } from '../helpers/tracelane.js';
 import { client, enc, uniqueName, type Client } from '../registry/registry-client.js';
 
@@ -153,6 +154,39 @@ describe('drafts', () => {
     expect(list.body.drafts).toEqual([]);
     expect((await viewer.get(`/api/v1/prompts/nope-${hex(3)}/drafts/alice`)).status).toBe(404);
     expect((await viewer.get(`/api/v1/prompts/nope-${hex(3)}/drafts`)).status).toBe(404);
+  });
+});
+
+describe('draft events', () => {
+  it('announces a save, a discard and a publish: prompt, author, revision and time, never the content', async () => {
+    const prompt = await newPrompt();
+    const types = 'draft.saved,draft.discarded,draft.published';
+    const stream = await SseClient.open(`${t.apiUrl}/api/v1/events?types=${types}`, {
+      authorization: `Bearer ${KEYS.view}`,
+    });
+    try {
+      const next = async () => {
+        const m = await stream.next((x) => x.data !== undefined, 20_000);
+        const body = JSON.parse(m.data!) as { type: string; data: Record<string, unknown> };
+        expect(body.type).toBe(m.event);
+        return body;
+      };
+      await alice.put(draftPath(prompt, 'alice'), content('secret words'));
+      const saved = await next();
+      expect(saved).toMatchObject({ type: 'draft.saved', data: { prompt, author: 'alice', revision: 1 } });
+      expect(Object.keys(saved.data).sort()).toEqual(['author', 'prompt', 'revision', 'time']);
+      expect(JSON.stringify(saved)).not.toContain('secret words');
+
+      expect((await alice.post(`${draftPath(prompt, 'alice')}/publish`, {})).status).toBe(201);
+      expect(await next()).toMatchObject({ type: 'draft.published', data: { prompt, author: 'alice', version: 1 } });
+
+      await bob.put(draftPath(prompt, 'bob'), content('bob'));
+      expect((await next()).type).toBe('draft.saved');
+      expect((await ops.delete(draftPath(prompt, 'bob'))).status).toBe(204);
+      expect(await next()).toMatchObject({ type: 'draft.discarded', data: { prompt, author: 'bob', revision: 2 } });
+    } finally {
+      stream.close();
+    }
   });
 });
 
@@ -368,6 +402,54 @@ describe('compare and review evidence', () => {
       reason: 'fail: test verdict',
     });
     expect((await viewer.get('/api/v1/deployments/requests/nope/evidence')).status).toBe(404);
+    await ops.patch('/api/v1/environments/production', { protected: false });
+  });
+
+  // Changes what production serves: keep it last in this block.
+  it('keeps a decided request’s evidence as of its decision, whatever is deployed afterwards', async () => {
+    await ops.patch('/api/v1/environments/production', { protected: true });
+    await alice.post(`/api/v1/prompts/${enc(prompt)}/versions`, content('v3'));
+    const ask = async (version: number) => {
+      const res = await bob.post<{ id: string }>('/api/v1/deployments', { prompt, environment: 'production', version });
+      expect(res.status).toBe(202);
+      return res.body.id;
+    };
+    const evidenceOf = async (id: string) =>
+      (await viewer.get<ReviewEvidence>(`/api/v1/deployments/requests/${id}/evidence`)).body;
+
+    const approved = await ask(2);
+    expect((await alice.post(`/api/v1/deployments/requests/${approved}/approve`, { comment: 'ok' })).status).toBe(200);
+    const rejected = await ask(3);
+    expect((await alice.post(`/api/v1/deployments/requests/${rejected}/reject`, { comment: 'not yet' })).status).toBe(
+      200,
+    );
+    // Afterwards: v3 goes live anyway (an admin deploys it), and v2's staging verdict turns to pass.
+    expect((await ops.post('/api/v1/deployments', { prompt, environment: 'production', version: 3 })).status).toBe(201);
+    await t.store.insert('deployment_analyses', [
+      {
+        deployment_id: stagingV2,
+        evaluated_at: nanoTime(Date.now() + 1000),
+        environment: 'staging',
+        prompt,
+        version: 2,
+        verdict: 'pass',
+        final: 1,
+        report: JSON.stringify({ verdict: 'pass', reason: 'pass: later', final: true }),
+      },
+    ]);
+    expect((await compare('production', '1')).body.from.label).toBe('production (v3)');
+
+    const atApproval = await evidenceOf(approved);
+    expect(atApproval.request).toMatchObject({ status: 'approved', reviewedBy: 'alice' });
+    expect(atApproval.asOf).toBe(atApproval.request.reviewedAt);
+    expect(atApproval.comparison?.from).toMatchObject({ label: 'production (v1)', version: 1, live: { requests: 20 } });
+    expect(atApproval.comparison?.to.version).toBe(2);
+    expect(atApproval.previous).toMatchObject({ deploymentId: stagingV2, verdict: 'fail' });
+
+    const atRejection = await evidenceOf(rejected);
+    expect(atRejection.request.status).toBe('rejected');
+    expect(atRejection.comparison?.from).toMatchObject({ label: 'production (v2)', version: 2 });
+    expect(atRejection.comparison?.identical).toBe(false);
     await ops.patch('/api/v1/environments/production', { protected: false });
   });
 });

@@ -17,7 +17,7 @@ from typing import Deque, Dict, Optional
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[3]
-API_KEYS = "admin:admin:a,app:deployer:d,reader:viewer:v"
+API_KEYS = "admin:admin:a,app:deployer:d,feedback:scorer:s,reader:viewer:v"
 
 
 class TracelaneProcess:

@@ -10,7 +10,7 @@ import tempfile
 import time
 import unittest
 from typing import Any, Callable, List, Optional, Tuple
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import tracelane.otel
 from tracelane import MissingVariablesError, Prompt, PromptSpanProcessor, Tracelane, TracelaneError, tag
@@ -18,6 +18,7 @@ from tracelane.transport import Answer
 
 from . import fake_opentelemetry
 from .api import Api, otlp_json, post_otlp, version_body
+from .fakes import Proxy
 from .server import TracelaneProcess, wait_for
 
 server = TracelaneProcess()
@@ -112,6 +113,36 @@ class PromptsTest(ClientTestCase):
         )
         self.assertLess(time.monotonic() - rolled_back, 1.0)
         self.assertEqual(changes, [2, 1])
+
+    def test_replays_a_rollback_missed_while_the_stream_was_down_through_last_event_id(self) -> None:
+        proxy = Proxy((urlsplit(server.api_url).hostname or "127.0.0.1", urlsplit(server.api_url).port or 80))
+        self.addCleanup(proxy.close)
+        prompt = self.deployed(2, {"version": 1}, {"version": 2})
+        client = self.connect(proxy.url, refresh_interval=600)
+        self.assertEqual(client.get_prompt(prompt, environment="production").version, 2)
+        events: List[dict] = []
+        client.subscribe(["deployment.created"], events.append)  # no catch-up of its own: only a replay brings it
+        wait_for("both streams", lambda: True if client.stats().streaming and client._streams[1].connected else None)
+        staging = api.deploy(prompt, 1, environment="staging")  # an event both streams see: their Last-Event-ID
+        seen = wait_for("its event", lambda: next((e for e in events if e["data"]["id"] == staging["id"]), None))
+
+        with self.assertLogs("tracelane", "WARNING"):
+            proxy.cut()  # the streams drop, and reconnecting fails until resume()
+            wait_for("the streams to drop", lambda: True if not any(s.connected for s in client._streams) else None)
+            rollback = api.ok("POST", "/api/v1/deployments/rollback", {"prompt": prompt, "environment": "production"})
+            refused = lambda: [h for h in proxy.refused if h.startswith("GET /api/v1/events")]  # noqa: E731
+            wait_for("both streams refused", lambda: True if len(refused()) >= 2 else None)
+            proxy.resume()
+            replayed = wait_for(
+                "the rollback replayed", lambda: next((e for e in events if e["data"]["id"] == rollback["id"]), None)
+            )
+        self.assertEqual(
+            (replayed["data"]["prompt"], replayed["data"]["kind"], replayed["data"]["version"]), (prompt, "rollback", 1)
+        )
+        self.wait_prompt(client, prompt, lambda p: p.version == 1 and p.status == "fresh")
+        reconnections = [h for h in proxy.heads if h.startswith("GET /api/v1/events")][2:]
+        self.assertTrue(reconnections)
+        self.assertTrue(all(f"Last-Event-ID: {seen['id']}" in h for h in reconnections), reconnections)
 
     def test_subscribe_delivers_product_events_until_stopped(self) -> None:
         prompt = api.prompt_with_versions(1)
@@ -300,7 +331,7 @@ class TaggingTest(ClientTestCase):
 
     def test_sends_scores_in_the_background_and_retries_until_their_trace_has_arrived(self) -> None:
         prompt = self.deployed(1, {"version": 1})
-        client = self.connect()
+        client = self.connect(api_key="s")  # a scorer key: resolves and scores, cannot deploy
         calls = self.record(client)
         served = client.get_prompt(prompt, environment="production")
         with tag(served):

@@ -8,7 +8,7 @@ import type { ProductEvent } from './wire.js';
 export interface TracelaneOptions {
   /** Where Tracelane's API is, e.g. `http://localhost:8080`. */
   url: string;
-  /** An API key (a viewer key resolves prompts; sending scores needs a deployer key). */
+  /** An API key (a viewer key resolves prompts; sending scores needs a scorer key, which cannot deploy). */
   apiKey?: string;
   /** Time allowed for one request, in milliseconds (default 5000). */
   timeoutMs?: number;

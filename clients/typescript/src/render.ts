@@ -150,3 +150,43 @@ function textsOf(message: RenderMessage): string[] {
   if (typeof message.content === 'string') return [message.content];
   return message.content.flatMap((part) => (typeof part.text === 'string' ? [part.text] : []));
 }
+
+/**
+ * Does `text` read as `template` rendered with some values? Each placeholder is a wildcard matching any text (the
+ * empty text included); everything else must be equal, apart from line endings (`\r\n` as `\n`) and whitespace at
+ * the very start and end. Returns the text each placeholder stood for (its first use), or null when it does not
+ * match. Used to tell whether a captured prompt is the one its claimed version renders to, variables aside.
+ */
+export function matchTemplate(template: string, text: string): Record<string, string> | null {
+  const normalize = (s: string) => s.replace(/\r\n/g, '\n').trim();
+  const literals: string[] = [];
+  const names: string[] = [];
+  let last = 0;
+  const source = normalize(template);
+  for (const match of source.matchAll(PLACEHOLDER)) {
+    literals.push(source.slice(last, match.index));
+    names.push(match[1] as string);
+    last = match.index + match[0].length;
+  }
+  literals.push(source.slice(last));
+  const subject = normalize(text);
+  const first = literals[0] as string;
+  const end = literals[literals.length - 1] as string;
+  if (names.length === 0) return subject === first ? {} : null;
+  if (!subject.startsWith(first) || subject.length < first.length + end.length || !subject.endsWith(end)) return null;
+  // With wildcards only, taking each middle literal at its leftmost place after the previous one finds a match
+  // whenever there is one (no backtracking needed).
+  const values: Record<string, string> = {};
+  const limit = subject.length - end.length;
+  let at = first.length;
+  for (let i = 0; i < names.length; i++) {
+    const isLast = i === names.length - 1;
+    const literal = literals[i + 1] as string;
+    const found = isLast ? limit : subject.indexOf(literal, at);
+    if (found < at || (!isLast && found + literal.length > limit)) return null;
+    const name = names[i] as string;
+    if (!Object.hasOwn(values, name)) values[name] = subject.slice(at, found);
+    at = found + literal.length;
+  }
+  return values;
+}

@@ -95,6 +95,9 @@ describe('AnalysisTable', () => {
     failing: ['latency_p95'],
     warning: [],
     pending: [],
+    decisive: true,
+    collecting: null,
+    lateData: false,
     baseline: {
       version: 1,
       from: '2026-01-01T11:30:00.000Z',

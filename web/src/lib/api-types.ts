@@ -3,6 +3,8 @@
  * re-exported from there (types only: the UI never imports server code); the rest is declared or derived here.
  */
 import type { AnalysisResponse } from '../../../server/analysis/analysis-router.js';
+import type { ChangeEvent } from '../../../server/changes/change-log.js';
+import type { ChangeAnalysis as ChangeAnalysisResponse } from '../../../server/changes/judge-change.js';
 import type { RegressionEntry } from '../../../server/analysis/regressions-router.js';
 import type { SnapshotDiff } from '../../../server/registry/diff.js';
 import type { MetricVerdict } from '../../../server/stats/judge-metric.js';
@@ -10,6 +12,9 @@ import type { TracePage as TraceListPage } from '../../../server/traces/list-tra
 
 export type { Role } from '../../../server/http/auth.js';
 export type { Verdict } from '../../../server/stats/judge-metric.js';
+export type { OverallVerdict } from '../../../server/stats/judge-deployment.js';
+export type { AnalysisSummary } from '../../../server/analysis/analyses-store.js';
+export type { Overview, OverviewLane } from '../../../server/overview/overview.js';
 export type { MetricName } from '../../../server/stats/thresholds.js';
 export type { DeploymentEvent, DeploymentKind } from '../../../server/registry/deployment-event.js';
 export type { MetricValues } from '../../../server/analysis/metric-values.js';
@@ -40,6 +45,14 @@ export type { DetectorConfig, MetricThresholds } from '../../../server/stats/thr
 export type { Webhook } from '../../../server/webhooks/webhook-table.js';
 export type { DeliveryAttempt } from '../../../server/webhooks/delivery-log.js';
 export type { StoredKey } from '../../../server/http/stored-keys.js';
+export type { Alert, AlertFacts, AlertLevel, AlertScope, AlertStep } from '../../../server/alerts/alert-types.js';
+export type { Channel } from '../../../server/alerts/channels/channel-table.js';
+export type { ChannelType } from '../../../server/alerts/channels/channel-settings.js';
+export type { AlertDeliveryRow } from '../../../server/alerts/delivery/delivery-log.js';
+export type { MonitorInput } from '../../../server/alerts/monitors/monitor-input.js';
+export type { MonitorView } from '../../../server/alerts/monitors/monitors-router.js';
+export type { MonitorOutcome } from '../../../server/alerts/alert-transitions.js';
+export type { ChangeEvent } from '../../../server/changes/change-log.js';
 
 /** `GET /api/v1/prompts/{name}/diff`: which versions were compared (and through which environment), and how. */
 export interface VersionDiff extends SnapshotDiff {
@@ -78,6 +91,11 @@ export type DeploymentAnalysis = WithJudgements<AnalysisResponse>;
 /** A deployment whose latest verdict is warn or fail; its failing and warning metrics come worst first. */
 export type Regression = WithJudgements<RegressionEntry>;
 
+/** `GET /api/v1/changes/{id}/analysis`: a change judged before / after like a deployment. */
+export type ChangeAnalysis = Omit<ChangeAnalysisResponse, 'metrics'> & { metrics: MetricJudgement[] };
+
+/** `GET /api/v1/changes`: a change with its one-line description. */
+export type ChangeItem = ChangeEvent & { description: string };
 export type { Dataset, DatasetVersion } from '../../../server/datasets/dataset-queries.js';
 export type { DatasetItem } from '../../../server/datasets/dataset-item.js';
 export type { ImportLineError } from '../../../server/datasets/import-parse.js';

@@ -1,6 +1,7 @@
 import { ApiError, errorFromResponse, networkError } from './api-error.js';
 import { loadKey, type KeyStorage } from './api-key.js';
 import type {
+  AnalysisSummary,
   Comparison,
   DeliveryAttempt,
   Draft,
@@ -18,6 +19,7 @@ import type {
   DeploymentRequest,
   Environment,
   Me,
+  Overview,
   PromptOverview,
   PromptVersion,
   Regression,
@@ -130,6 +132,12 @@ export interface TraceFilter extends WindowQuery {
   status?: 'ok' | 'error';
   minDurationMs?: number;
   maxDurationMs?: number;
+  minCostUsd?: number;
+  maxCostUsd?: number;
+  /** Attribute conditions (`key=value`, `key`, `key>n` …), all of which one span must meet. */
+  attr?: readonly string[];
+  /** Text inside captured prompts and completions. */
+  q?: string;
   limit?: number;
   cursor?: string;
 }
@@ -205,6 +213,20 @@ export const api = {
       throw error;
     }
   },
+
+  /** Every lane (or only `lanes`, as `environment:prompt`) with version, canary, verdict and trends. */
+  overview: (q: WindowQuery & { lanes?: readonly string[] }, signal?: AbortSignal) =>
+    request<Overview>('GET', '/overview', {
+      query: { from: iso(q.from), to: iso(q.to), lane: q.lanes },
+      signal,
+    }),
+
+  /** The latest verdict summaries of several deployments (those judged). */
+  analyses: async (ids: readonly string[], signal?: AbortSignal) =>
+    ids.length === 0
+      ? []
+      : (await request<{ analyses: AnalysisSummary[] }>('GET', '/analyses', { query: { deployment: ids }, signal }))
+          .analyses,
 
   regressions: async (q: { environment?: string; status?: 'open' | 'resolved' }, signal?: AbortSignal) =>
     (await request<{ regressions: Regression[] }>('GET', '/regressions', { query: q, signal })).regressions,

@@ -1,4 +1,5 @@
 import { api, eventsUrl } from './api.js';
+import { Coalescer } from './coalescer.js';
 
 /**
  * The live event stream (`GET /api/v1/events`, server-sent events). One EventSource for the whole app; pages
@@ -15,9 +16,16 @@ export const LIVE_TYPES = [
   'deployment_request.rejected',
   'regression.detected',
   'analysis.updated',
+  'alert.firing',
+  'alert.acknowledged',
+  'alert.resolved',
+  'change.detected',
   'experiment.started',
   'experiment.progress',
   'experiment.finished',
+  'draft.saved',
+  'draft.discarded',
+  'draft.published',
   'stream.reset',
 ] as const;
 
@@ -108,6 +116,22 @@ class Live {
     };
     this.listeners.add(filtered);
     return () => this.listeners.delete(filtered);
+  }
+
+  /**
+   * Calls `reload` when events of the given types arrive (those `about` accepts, and `stream.reset`), coalesced to
+   * at most one call per few seconds however many arrive: a page's requests never grow with the number of events.
+   * Returns the unsubscribe function (use in $effect).
+   */
+  reloadOn(types: readonly LiveType[], reload: () => void, about: (event: LiveEvent) => boolean = () => true) {
+    const coalescer = new Coalescer(() => reload());
+    const off = this.on(types, (event) => {
+      if (event.type === 'stream.reset' || about(event)) coalescer.touch('reload');
+    });
+    return () => {
+      off();
+      coalescer.cancel();
+    };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { DeploymentEvent, Verdict } from './api-types.js';
+import type { DeploymentEvent, OverallVerdict } from './api-types.js';
 
 /**
  * How a deployment event looks on a chart. Deploys are solid lines, rollbacks dashed, automatic rollbacks dashed
@@ -60,7 +60,7 @@ export interface ShadedWindow {
   deploymentId: string;
   from: number;
   to: number;
-  verdict: Verdict;
+  verdict: 'fail' | 'warn';
 }
 
 /**
@@ -69,7 +69,7 @@ export interface ShadedWindow {
  */
 export function failingWindows(
   events: readonly DeploymentEvent[],
-  verdicts: ReadonlyMap<string, Verdict>,
+  verdicts: ReadonlyMap<string, OverallVerdict>,
   viewEnd: number,
 ): ShadedWindow[] {
   const sorted = [...events].sort((a, b) => Date.parse(a.time) - Date.parse(b.time));

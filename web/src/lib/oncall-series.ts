@@ -61,7 +61,7 @@ const LINE_DEFS: ChartDef[] = [
   },
   {
     id: 'quality',
-    title: 'Quality (mean score, 0–1, with 95% interval)',
+    title: 'Quality (mean score, with 95% interval; axis fitted to the data)',
     unit: 'score',
     lines: [
       { label: 'quality', color: SERIES.quality, pick: (p) => p.quality },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { href, parseRoute, queryString, routePath, type Route } from './route.js';
+import { href, parseRoute, queryString, routePath, withParams, type Route } from './route.js';
 
 describe('routes', () => {
   it('round-trips every page, including prompt names with slashes and spaces', () => {
@@ -36,5 +36,14 @@ describe('routes', () => {
   it('drops empty query parameters', () => {
     expect(queryString({ a: '1', b: '', c: null, d: undefined, e: 0 })).toBe('?a=1&e=0');
     expect(href({ page: 'traces' }, { prompt: 'x&y' })).toBe('/traces?prompt=x%26y');
+  });
+});
+
+describe('repeated parameters', () => {
+  it('repeats array values and keeps repeated keys when other parameters change', () => {
+    expect(queryString({ attr: ['a=1', 'b>2'], q: 'x' })).toBe('?attr=a%3D1&attr=b%3E2&q=x');
+    const params = new URLSearchParams('attr=a%3D1&attr=b&range=1h');
+    expect(withParams(params, { q: 'refund' })).toEqual({ attr: ['a=1', 'b'], range: '1h', q: 'refund' });
+    expect(withParams(params, { attr: null })).toMatchObject({ attr: null });
   });
 });

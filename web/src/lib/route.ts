@@ -2,21 +2,22 @@
  * The URL scheme of the UI. Paths name the page and its subject; filters and the time range are query
  * parameters, so every view is a shareable link and back/forward move between views.
  *
- *   /                                             overview
+ *   /?view=table|lanes&q=&env=&verdict=&tag=&sort=&range=   overview
  *   /prompts                                      prompt list
  *   /prompts/{prompt}/versions?from=&to=          versions and a diff of two
  *   /prompts/{prompt}/draft                       the signed-in author's draft (the editor)
  *   /prompts/{prompt}/compare?from=&to=&window=   compare two sides (versions, environments, a draft, last pass)
- *   /prompts/{prompt}/environments/{environment}  the on-call view (?range= | ?from=&to=, &deployment=, &split=version, &latency=log)
+ *   /prompts/{prompt}/environments/{environment}  the on-call view (?range= | ?since= | ?from=&to=, &deployment=, &split=version, &latency=log)
  *   /compare?prompt=&environment=&model=&range=   version comparison
  *   /deployments?prompt=&environment=&kind=       audit trail
- *   /traces?environment=&prompt=&version=&model=&status=&minMs=&range=   trace list
+ *   /traces?environment=&prompt=&version=&model=&status=&minMs=&maxMs=&minCost=&maxCost=&q=&attr=…&range=   trace list
  *   /traces/{traceId}                             one trace
  *   /datasets, /datasets/{name}                   labelled datasets, one dataset's items
  *   /experiments, /experiments/{runId}            experiment runs, one run with its per-category table
  *   /settings/connections                         model connections (admin)
  *   /reviews?status=&request=                     review requests and their evidence
  *   /settings?tab=environments|webhooks|keys      settings (admins)
+ *   /alerts?tab=alerts|monitors|channels|changes&status=&alert=&change=   alerts, monitors, channels, changes
  */
 export type Route =
   | { page: 'overview' }
@@ -36,9 +37,11 @@ export type Route =
   | { page: 'connections' }
   | { page: 'reviews' }
   | { page: 'settings' }
+  | { page: 'alerts' }
   | { page: 'not-found'; path: string };
 
-export type Query = Record<string, string | number | null | undefined>;
+/** Query parameters; an array repeats the parameter (`attr=a&attr=b`). */
+export type Query = Record<string, string | number | readonly string[] | null | undefined>;
 
 function segments(pathname: string): string[] | undefined {
   try {
@@ -73,6 +76,7 @@ export function parseRoute(pathname: string): Route {
   if (first === 'reviews' && parts.length === 1) return { page: 'reviews' };
   if (first === 'settings' && parts.length === 1) return { page: 'settings' };
   if (first === 'traces' && second && parts.length === 2) return { page: 'trace', traceId: second };
+  if (first === 'alerts' && parts.length === 1) return { page: 'alerts' };
   if (first === 'datasets' && parts.length === 1) return { page: 'datasets' };
   if (first === 'datasets' && second && parts.length === 2) return { page: 'dataset', name: second };
   if (first === 'experiments' && parts.length === 1) return { page: 'experiments' };
@@ -102,6 +106,7 @@ export function routePath(route: Route): string {
     case 'traces':
     case 'reviews':
     case 'settings':
+    case 'alerts':
       return `/${route.page}`;
     case 'trace':
       return `/traces/${enc(route.traceId)}`;
@@ -119,11 +124,12 @@ export function routePath(route: Route): string {
   }
 }
 
-/** Query parameters without the empty ones, in a stable order. */
+/** Query parameters without the empty ones, in a stable order; arrays repeat their parameter. */
 export function queryString(query: Query = {}): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value !== null && value !== undefined && value !== '') params.set(key, String(value));
+    if (Array.isArray(value)) for (const item of value as readonly string[]) params.append(key, item);
+    else if (value !== null && value !== undefined && value !== '') params.set(key, String(value));
   }
   const text = params.toString();
   return text ? `?${text}` : '';
@@ -133,9 +139,13 @@ export function href(route: Route, query?: Query): string {
   return routePath(route) + queryString(query);
 }
 
-/** A copy of `params` with some keys set (or removed when the value is empty). */
+/** A copy of `params` with some keys set (or removed when the value is empty); repeated keys stay arrays. */
 export function withParams(params: URLSearchParams, changes: Query): Query {
-  const out: Query = Object.fromEntries(params.entries());
+  const out: Query = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    out[key] = values.length > 1 ? values : values[0];
+  }
   for (const [key, value] of Object.entries(changes)) out[key] = value;
   return out;
 }

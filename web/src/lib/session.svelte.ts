@@ -39,7 +39,7 @@ class Session {
 
   /** True when the signed-in key's role is at least `role` (and so the action can be offered). */
   can(role: Role): boolean {
-    const order: Role[] = ['viewer', 'deployer', 'admin'];
+    const order: Role[] = ['viewer', 'scorer', 'deployer', 'admin'];
     return this.me !== undefined && order.indexOf(this.me.role) >= order.indexOf(role);
   }
 }

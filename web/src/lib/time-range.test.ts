@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deploymentHref } from './deployment-link.js';
 import {
+  followsNow,
   parseRange,
   rangeKey,
   rangeParams,
@@ -11,9 +12,10 @@ import {
 } from './time-range.js';
 
 describe('time range URL state', () => {
-  it('round-trips presets and absolute windows through URL parameters', () => {
+  it('round-trips presets, since-now and absolute windows through URL parameters', () => {
     const ranges: TimeRange[] = [
       { kind: 'preset', preset: '24h' },
+      { kind: 'since', from: Date.UTC(2026, 0, 1, 9) },
       { kind: 'absolute', from: Date.UTC(2026, 0, 1, 10), to: Date.UTC(2026, 0, 1, 12) },
     ];
     for (const range of ranges) {
@@ -29,11 +31,16 @@ describe('time range URL state', () => {
     expect(parseRange(new URLSearchParams('from=yesterday&to=now'), fallback)).toEqual(fallback);
   });
 
-  it('resolves a preset against the clock', () => {
+  it('resolves a preset and a since-now window against the clock: their end moves with it', () => {
     expect(resolveRange({ kind: 'preset', preset: '15m' }, 1_000_000_000)).toEqual({
       from: 1_000_000_000 - 900_000,
       to: 1_000_000_000,
     });
+    const since: TimeRange = { kind: 'since', from: 1_000_000 };
+    expect(resolveRange(since, 5_000_000)).toEqual({ from: 1_000_000, to: 5_000_000 });
+    expect(resolveRange(since, 9_000_000)).toEqual({ from: 1_000_000, to: 9_000_000 });
+    expect(followsNow(since)).toBe(true);
+    expect(followsNow({ kind: 'absolute', from: 1, to: 2 })).toBe(false);
   });
 });
 
@@ -58,18 +65,28 @@ describe('windowAround', () => {
     expect(windowAround(at, at + 3 * 86_400_000)).toEqual({ from: at - 360 * MIN, to: at + 360 * MIN });
   });
 
-  it('links the on-call view with that absolute window and the deployment panel open', () => {
-    const link = new URL(
+  const linkFor = (now: number) =>
+    new URL(
       deploymentHref(
         { prompt: 'support triage', environment: 'production', deploymentId: 'd1', time: new Date(at).toISOString() },
-        at + 12 * MIN,
+        now,
       ),
       'http://x',
     );
+
+  it('links a recent deployment with a window that follows now, the deployment panel open', () => {
+    const link = linkFor(at + 12 * MIN);
     expect(link.pathname).toBe('/prompts/support%20triage/environments/production');
     expect(Object.fromEntries(link.searchParams)).toEqual({
-      from: new Date(at - 60 * MIN).toISOString(),
-      to: new Date(at + 12 * MIN).toISOString(),
+      since: new Date(at - 60 * MIN).toISOString(),
+      deployment: 'd1',
+    });
+  });
+
+  it('links an old deployment with a fixed window around it', () => {
+    expect(Object.fromEntries(linkFor(at + 3 * 86_400_000).searchParams)).toEqual({
+      from: new Date(at - 360 * MIN).toISOString(),
+      to: new Date(at + 360 * MIN).toISOString(),
       deployment: 'd1',
     });
   });

@@ -1,6 +1,8 @@
 /**
- * The time window every view shows: a relative preset ("last hour", moving with the clock) or an absolute
- * window. It lives in the URL (`?range=1h` or `?from=<ISO>&to=<ISO>`) so a view is a shareable link.
+ * The time window every view shows: a relative preset ("last hour", moving with the clock), a window from a fixed
+ * start to now (`since`, moving with the clock too: what Investigate links and alerts open, so that what happens
+ * next — a rollback, the recovery — comes into view), or an absolute window. It lives in the URL (`?range=1h`,
+ * `?since=<ISO>` or `?from=<ISO>&to=<ISO>`) so a view is a shareable link.
  */
 export const PRESETS = [
   { id: '15m', label: 'Last 15 minutes', ms: 15 * 60_000 },
@@ -13,7 +15,13 @@ export const PRESETS = [
 
 export type PresetId = (typeof PRESETS)[number]['id'];
 
-export type TimeRange = { kind: 'preset'; preset: PresetId } | { kind: 'absolute'; from: number; to: number };
+export type TimeRange =
+  | { kind: 'preset'; preset: PresetId }
+  | { kind: 'since'; from: number }
+  | { kind: 'absolute'; from: number; to: number };
+
+/** The range moves with the clock (pages refresh it). */
+export const followsNow = (range: TimeRange): boolean => range.kind !== 'absolute';
 
 export interface Window {
   from: number;
@@ -35,25 +43,29 @@ export function parseRange(params: URLSearchParams, fallback: TimeRange = DEFAUL
   const from = parseInstant(params.get('from'));
   const to = parseInstant(params.get('to'));
   if (from !== undefined && to !== undefined && from < to) return { kind: 'absolute', from, to };
+  const since = parseInstant(params.get('since'));
+  if (since !== undefined) return { kind: 'since', from: since };
   const preset = params.get('range');
   return isPreset(preset) ? { kind: 'preset', preset } : fallback;
 }
 
 /** The URL parameters of a range (the inverse of parseRange). */
 export function rangeParams(range: TimeRange): Record<string, string> {
-  return range.kind === 'preset'
-    ? { range: range.preset }
-    : { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() };
+  if (range.kind === 'preset') return { range: range.preset };
+  if (range.kind === 'since') return { since: new Date(range.from).toISOString() };
+  return { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() };
 }
 
 export function resolveRange(range: TimeRange, now: number): Window {
   if (range.kind === 'absolute') return { from: range.from, to: range.to };
+  if (range.kind === 'since') return { from: range.from, to: Math.max(now, range.from + 60_000) };
   const preset = PRESETS.find((p) => p.id === range.preset) ?? PRESETS[1];
   return { from: now - preset.ms, to: now };
 }
 
 export function rangeLabel(range: TimeRange, format: (ms: number) => string): string {
   if (range.kind === 'preset') return PRESETS.find((p) => p.id === range.preset)?.label ?? range.preset;
+  if (range.kind === 'since') return `${format(range.from)} → now`;
   return `${format(range.from)} → ${format(range.to)}`;
 }
 

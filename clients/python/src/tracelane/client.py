@@ -37,7 +37,8 @@ class Tracelane:
     cache, fallback snapshot). Background work runs in daemon threads; ``close()`` stops it.
 
     :param url: where Tracelane's API is, e.g. ``http://localhost:8080``.
-    :param api_key: an API key (a viewer key resolves prompts; sending scores needs a deployer key).
+    :param api_key: an API key (a viewer key resolves prompts; sending scores needs a scorer key,
+        which reads and posts scores but cannot deploy).
     :param timeout: seconds allowed for one request.
     :param max_retries: retries of a failed request, with exponential backoff.
     :param refresh_interval: every resolved prompt is revalidated this often (a cheap 304 when nothing changed).

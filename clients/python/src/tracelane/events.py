@@ -6,7 +6,7 @@ import json
 import logging
 import socket
 import threading
-from http.client import HTTPConnection, HTTPException
+from http.client import HTTPConnection, HTTPException, HTTPResponse
 from typing import Any, Callable, Dict, List, Optional, Sequence
 from urllib.parse import quote
 
@@ -40,6 +40,10 @@ class EventStream:
         self._on_disconnect = on_disconnect
         self._stopped = threading.Event()
         self._connection: Optional[HTTPConnection] = None
+        #: The stream's socket, kept apart: a response that closes its connection at its end (HTTP/1.0, a proxy's
+        #: ``Connection: close``) takes the socket from ``HTTPConnection``, whose ``sock`` is then None.
+        self._sock: Optional[socket.socket] = None
+        self._response: Optional[HTTPResponse] = None
         self._last_event_id: Optional[str] = None
         self.connected = False
         self._thread = threading.Thread(target=self._run, name="tracelane-events", daemon=True)
@@ -47,10 +51,10 @@ class EventStream:
 
     def stop(self) -> None:
         self._stopped.set()
-        connection = self._connection
-        if connection is not None and connection.sock is not None:
+        sock = self._sock
+        if sock is not None:
             try:
-                connection.sock.shutdown(socket.SHUT_RDWR)  # unblocks the read in the stream's thread
+                sock.shutdown(socket.SHUT_RDWR)  # unblocks the read in the stream's thread
             except OSError:
                 pass
         self._thread.join(timeout=5)
@@ -69,6 +73,10 @@ class EventStream:
                 if self._connection is not None:
                     self._connection.close()
                     self._connection = None
+                if self._response is not None:
+                    self._response.close()  # holds the socket when the response closes the connection
+                    self._response = None
+                self._sock = None
             if self._stopped.is_set():
                 break
             if self.connected:
@@ -84,14 +92,17 @@ class EventStream:
         if self._last_event_id:
             headers["Last-Event-ID"] = self._last_event_id
         self._connection = connection = self._http.connection(self._http.timeout)
+        connection.connect()
+        self._sock = sock = connection.sock
+        if self._stopped.is_set():
+            return  # stop() ran before the socket was known
         connection.request("GET", self._http.target(f"/api/v1/events{query}"), headers=self._http.headers(headers))
-        response = connection.getresponse()
+        self._response = response = connection.getresponse()
         if response.status != 200:
             text = response.read().decode("utf-8", "replace")
             headers = {k.lower(): v for k, v in response.getheaders()}
             raise error_of("GET /api/v1/events", response.status, text, headers)
-        if connection.sock is not None:
-            connection.sock.settimeout(SILENCE_SECONDS)
+        sock.settimeout(SILENCE_SECONDS)
         self.connected = True
         self._call(self._on_sync)
         event = ""

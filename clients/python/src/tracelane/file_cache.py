@@ -6,7 +6,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Union
 from urllib.parse import quote
 
 # encodeURIComponent's unreserved characters: the file names are the TypeScript client's, and so is the content.
@@ -16,7 +16,7 @@ _SAFE = "!*'()"
 class FileCache:
     """One JSON file per prompt and environment, replaced atomically whenever the served versions change."""
 
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
+    def __init__(self, directory: Union[str, "os.PathLike[str]"]) -> None:
         self.directory = Path(directory)
 
     def file_of(self, prompt: str, environment: str) -> Path:

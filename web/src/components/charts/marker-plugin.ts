@@ -1,5 +1,6 @@
 import type { Chart, Plugin } from 'chart.js';
-import type { DeploymentEvent } from '../../lib/api-types.js';
+import type { ChangeItem, DeploymentEvent } from '../../lib/api-types.js';
+import { CHANGE_COLOR, CHANGE_DASH } from '../../lib/change-markers.js';
 import { VERDICT_COLORS, versionColor } from '../../lib/colors.js';
 import { MARKER_DASH, markerStyle, type ShadedWindow } from '../../lib/markers.js';
 
@@ -8,13 +9,15 @@ export interface MarkerState {
   shaded: readonly ShadedWindow[];
   /** A drag selection in progress, in data x values. */
   selection?: { from: number; to: number } | undefined;
+  /** Changes nobody announced: violet dashed lines. */
+  changes?: readonly Pick<ChangeItem, 'time'>[];
 }
 
 const SHADE = { fail: 'rgba(198, 40, 40, 0.10)', warn: 'rgba(178, 106, 0, 0.10)' } as const;
 
 /**
- * Draws deployment markers (vertical lines in the version's colour, dashed by kind), the shaded windows of
- * failing deployments, and a drag selection, behind the data. `state()` is read at every draw.
+ * Draws deployment markers (vertical lines in the version's colour, dashed by kind), the changes nobody announced
+ * (violet dashed lines), the shaded windows of failing deployments, and a drag selection, behind the data. `state()` is read at every draw.
  */
 export function markerPlugin(state: () => MarkerState): Plugin<'line'> {
   return {
@@ -23,7 +26,7 @@ export function markerPlugin(state: () => MarkerState): Plugin<'line'> {
       const { ctx, chartArea, scales } = chart;
       const x = scales.x;
       if (!x) return;
-      const { markers, shaded, selection } = state();
+      const { markers, shaded, selection, changes = [] } = state();
       const clampX = (v: number) => Math.min(chartArea.right, Math.max(chartArea.left, x.getPixelForValue(v)));
       ctx.save();
       for (const window of shaded) {
@@ -48,6 +51,17 @@ export function markerPlugin(state: () => MarkerState): Plugin<'line'> {
         ctx.strokeStyle = style === 'auto-rollback' ? VERDICT_COLORS.fail : versionColor(marker.version);
         ctx.lineWidth = style === 'deploy' || style === 'auto-rollback' ? 2 : 1.5;
         ctx.setLineDash(MARKER_DASH[style]);
+        ctx.beginPath();
+        ctx.moveTo(px, chartArea.top);
+        ctx.lineTo(px, chartArea.bottom);
+        ctx.stroke();
+      }
+      for (const change of changes) {
+        const px = x.getPixelForValue(Date.parse(change.time));
+        if (px < chartArea.left || px > chartArea.right) continue;
+        ctx.strokeStyle = CHANGE_COLOR;
+        ctx.lineWidth = 1.5;
+        ctx.setLineDash(CHANGE_DASH);
         ctx.beginPath();
         ctx.moveTo(px, chartArea.top);
         ctx.lineTo(px, chartArea.bottom);
