@@ -71,6 +71,8 @@ try {
     rampId: null,
     rampStep: null,
     strategy: null,
+    gateRunId: null,
+    gateOverride: null,
     recordedAt: new Date(time).toISOString(),
   });
   const v1 = deployment(traffic.start - 3_600_000, 1, null, 'bench-v1');

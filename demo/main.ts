@@ -59,8 +59,9 @@ if (args['api-url'] && !args['otlp-url']) fail('--api-url needs --otlp-url (the 
 let tracelane: Tracelane | undefined;
 if (!args['api-url']) {
   if (args.reset) rmSync(args['data-dir'], { recursive: true, force: true });
-  // Judged every 10 s rather than every minute, so the regression is flagged as soon as the story reaches it.
-  const defaults = { ANALYSIS_INTERVAL_MS: '10000' };
+  // Judged every 10 s rather than every minute, so the regression is flagged as soon as the story reaches it; the
+  // simulated model's endpoint listens on loopback, which the outbound guard refuses unless allowed.
+  const defaults = { ANALYSIS_INTERVAL_MS: '10000', OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1' };
   const config = loadConfig({ ...defaults, ...process.env, DATA_DIR: args['data-dir'], CLICKHOUSE_URL: '' });
   tracelane = await startTracelane(config, createLogger(config.LOG_FORMAT));
 }
@@ -86,7 +87,7 @@ banner([
   `Open the UI:  ${apiUrl}`,
   '',
   demo.firstRun && !args['no-regression']
-    ? 'Watch version 2 of support-triage reach production, get flagged, and roll it back from the chart.'
+    ? 'Version 2 of support-triage fails its test set (Reviews), ships over the gate, gets flagged: roll it back.'
     : 'The support-triage service is sending live traffic.',
   `OTLP collector: ${otlpUrls.join(', ')}   Stop: Ctrl+C`,
 ]);

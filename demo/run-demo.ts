@@ -1,6 +1,8 @@
 import { apiClient } from './api-client.js';
 import { backfill } from './backfill.js';
 import { DemoClock, leadFor } from './clock.js';
+import { setUpEvaluation } from './evaluation.js';
+import { startModelEndpoint } from './model-endpoint.js';
 import { Tracelane, type ProductEvent, type PromptVersion } from '../clients/typescript/src/index.js';
 import {
   ENVIRONMENTS,
@@ -52,9 +54,13 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   const api = apiClient(options.apiUrl, options.apiKey);
   const random = seededRandom(options.seed);
   const lead = leadFor(STORY_MS, options.speed);
+  const firstRun = await setUpRegistry(api, options.regression, Date.now() - lead - options.historyHours * HOUR, say);
+  // the simulated model's OpenAI-compatible endpoint: experiments (and the release gate) call it through a connection
+  const model = await startModelEndpoint();
+  if (firstRun) await setUpEvaluation(api, model.url, say);
+  // after the set-up (the experiment takes a few seconds), so that the history ends where the story starts
   const historyEnd = Date.now() - lead;
   const history = { from: historyEnd - options.historyHours * HOUR, to: historyEnd };
-  const firstRun = await setUpRegistry(api, options.regression, history.from, say);
   if (!firstRun) say(`[demo] existing demo data found: live traffic only (remove the data folder for the full story)`);
 
   const services = {} as Record<DemoEnvironment, TriageService>;
@@ -104,8 +110,8 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   });
   let wasLive = clock.live();
   const timer = setInterval(() => {
-    const now = clock.now();
-    story.advance(now);
+    story.advance(clock.now());
+    const now = Math.min(clock.now(), story.holdAt() ?? Infinity);
     for (const stream of streams) {
       for (; stream.next <= now; stream.next = stream.arrival.next(stream.next)) {
         stream.service.triage(nextTicket(random), stream.next).catch((err: unknown) => say(`[app] ${String(err)}`));
@@ -131,6 +137,7 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
       await older;
       await story.settled();
       await Promise.all(ENVIRONMENTS.map((environment) => services[environment].close()));
+      await model.close();
     },
   };
 }

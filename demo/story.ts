@@ -24,6 +24,10 @@ export interface StoryStep {
   environment: DemoEnvironment;
   version: number;
   reason: string;
+  /** `request`: ask for a review instead of deploying (the Reviews page shows it with the gate's run). */
+  request?: boolean;
+  /** When the release gate refuses the deploy: the release owner's reason to override it (recorded). */
+  gateOverride?: string;
 }
 
 export function storySteps(regression: boolean): StoryStep[] {
@@ -32,7 +36,20 @@ export function storySteps(regression: boolean): StoryStep[] {
     : 'clearer priority wording';
   return [
     { offsetMs: 2 * MINUTE, environment: 'staging', version: 2, reason: `release 2.0: ${what}` },
-    { offsetMs: 6 * MINUTE, environment: 'production', version: 2, reason: `release 2.0 after staging: ${what}` },
+    {
+      offsetMs: 4 * MINUTE,
+      environment: 'production',
+      version: 2,
+      reason: `release 2.0 for production: ${what}`,
+      request: true,
+    },
+    {
+      offsetMs: 6 * MINUTE,
+      environment: 'production',
+      version: 2,
+      reason: `release 2.0 after staging: ${what}`,
+      gateOverride: 'api-platform needs the routing rule today; billing accuracy is watched in production',
+    },
   ];
 }
 
@@ -134,6 +151,8 @@ export async function setUpRegistry(
 export class StoryRunner {
   private next = 0;
   private running: Promise<void> = Promise.resolve();
+  /** Virtual times of the steps started and not yet recorded. */
+  private readonly inFlight = new Set<number>();
 
   constructor(
     private readonly api: ApiClient,
@@ -146,10 +165,21 @@ export class StoryRunner {
   advance(now: number): void {
     while (this.next < this.steps.length && this.storyStart + (this.steps[this.next] as StoryStep).offsetMs <= now) {
       const step = this.steps[this.next++] as StoryStep;
+      const at = this.storyStart + step.offsetMs;
+      this.inFlight.add(at);
       this.running = this.running
-        .then(() => this.play(step, this.storyStart + step.offsetMs))
-        .catch((err: unknown) => this.say(`[story] deploying to ${step.environment} failed: ${String(err)}`));
+        .then(() => this.play(step, at))
+        .catch((err: unknown) => this.say(`[story] deploying to ${step.environment} failed: ${String(err)}`))
+        .finally(() => this.inFlight.delete(at));
     }
+  }
+
+  /**
+   * The virtual time traffic must wait at while a step is being recorded (a gated deploy takes a few requests), so
+   * that tickets after a deployment are answered with the version it deployed; undefined when none is in flight.
+   */
+  holdAt(): number | undefined {
+    return this.inFlight.size === 0 ? undefined : Math.min(...this.inFlight);
   }
 
   done(): boolean {
@@ -163,10 +193,22 @@ export class StoryRunner {
 
   private async play(step: StoryStep, at: number): Promise<void> {
     const body = { prompt: PROMPT, environment: step.environment, version: step.version, reason: step.reason };
-    if (Date.now() - at > 5000) {
-      await this.api.post('/api/v1/deployments/external', { ...body, timestamp: at, actor: 'ci-pipeline' });
-    } else {
-      await this.api.post('/api/v1/deployments', body);
+    if (step.request) {
+      await this.api.post('/api/v1/deployments/requests', body);
+      this.say(`[story] version ${step.version} asks for ${step.environment}: a review request (see Reviews)`);
+      return;
+    }
+    const send = (extra: Record<string, string> = {}) =>
+      Date.now() - at > 5000
+        ? this.api.post('/api/v1/deployments/external', { ...body, ...extra, timestamp: at, actor: 'ci-pipeline' })
+        : this.api.post('/api/v1/deployments', { ...body, ...extra });
+    try {
+      await send();
+    } catch (err) {
+      if (!(step.gateOverride && err instanceof ApiError && err.status === 409)) throw err;
+      this.say(`[story] the release gate refuses: ${err.message}`);
+      this.say(`[story] the release owner overrides it (recorded on the deployment): "${step.gateOverride}"`);
+      await send({ gateOverride: step.gateOverride });
     }
     this.say(`[story] version ${step.version} deployed to ${step.environment} (${new Date(at).toISOString()})`);
   }

@@ -156,7 +156,7 @@ export const configSchema = z.object({
   /** Webhooks: live webhook subscriptions at most (creating more is refused with 409). */
   WEBHOOK_MAX_COUNT: z.coerce.number().int().min(1).default(100),
   /**
-   * Outbound requests (webhooks): addresses or CIDR ranges that may be reached although they are loopback, private,
+   * Outbound requests (webhooks, model connections): addresses or CIDR ranges that may be reached although they are loopback, private,
    * link-local, metadata or otherwise reserved (refused by default), comma-separated.
    */
   OUTBOUND_ALLOWED_NETWORKS: list.default([]),

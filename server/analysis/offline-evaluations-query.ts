@@ -1,3 +1,4 @@
+import { latestExperimentRuns } from '../experiments/experiment-offline-runs.js';
 import type { Store } from '../store/store.js';
 
 /** Per-category results of the latest offline evaluation run of each version of a prompt. */
@@ -30,7 +31,10 @@ interface Row extends CategoryResult {
   createdAt: string;
 }
 
-/** The latest run of each version (all versions when `versions` is empty), categories in name order. */
+/**
+ * The latest run of each version (all versions when `versions` is empty), categories in name order: offline runs
+ * sent by applications and experiment runs Tracelane ran itself (experiment-offline-runs.ts), the newer one winning.
+ */
 export async function latestOfflineRuns(
   store: Store,
   prompt: string,
@@ -66,5 +70,10 @@ export async function latestOfflineRuns(
     run.categories.push(category);
     runs.set(runId, run);
   }
-  return [...runs.values()];
+  const newest = new Map<number, OfflineRun>();
+  for (const run of [...runs.values(), ...(await latestExperimentRuns(store, prompt, versions))]) {
+    const other = newest.get(run.version);
+    if (!other || Date.parse(run.createdAt) > Date.parse(other.createdAt)) newest.set(run.version, run);
+  }
+  return [...newest.values()].sort((a, b) => a.version - b.version);
 }

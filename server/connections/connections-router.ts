@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import { AddressPolicy } from '../outbound/address-policy.js';
+import { checkReceiver } from '../outbound/check-receiver.js';
 import { z } from 'zod';
 import type { ApiContext } from '../app.js';
 import { requireRole } from '../http/auth.js';
@@ -22,6 +24,7 @@ const lock = new KeyedMutex();
 export function connectionsRouter(ctx: Pick<ApiContext, 'store' | 'config'>, models: ModelClient): Router {
   const { store, config } = ctx;
   const router = Router();
+  const policy = new AddressPolicy(config.OUTBOUND_ALLOWED_NETWORKS);
   const require = async (name: string) => {
     const c = await findConnection(store, name);
     if (!c) throw notFound(`connection "${name}" does not exist`, 'name');
@@ -38,6 +41,7 @@ export function connectionsRouter(ctx: Pick<ApiContext, 'store' | 'config'>, mod
 
   router.post('/connections', requireRole('admin'), async (req, res) => {
     const { secret, secretEnv, ...body } = parseBody(createConnectionBody, req.body);
+    if (body.baseUrl !== undefined) await checkReceiver(body.baseUrl, policy, 'baseUrl');
     const created = await lock.run(body.name, async () => {
       if (await findConnection(store, body.name)) throw conflict(`connection "${body.name}" already exists`, 'name');
       const now = nowIso();
@@ -58,6 +62,7 @@ export function connectionsRouter(ctx: Pick<ApiContext, 'store' | 'config'>, mod
   router.patch('/connections/:name', requireRole('admin'), async (req, res) => {
     const name = pathParam(req.params, 'name');
     const { secret, secretEnv, removeSecret, ...changes } = parseBody(updateConnectionBody, req.body);
+    if (changes.baseUrl !== undefined) await checkReceiver(changes.baseUrl, policy, 'baseUrl');
     const updated = await lock.run(name, async () => {
       const current = await require(name);
       const newSecret = removeSecret

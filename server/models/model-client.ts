@@ -3,6 +3,9 @@ import type { Config } from '../config.js';
 import { connectionSecret } from '../connections/connection-secret.js';
 import type { Connection } from '../connections/connection-table.js';
 import type { Logger } from '../log.js';
+import { AddressPolicy } from '../outbound/address-policy.js';
+import { postGuarded, type OutboundResponse } from '../outbound/outbound-post.js';
+import { OutboundRefusedError } from '../outbound/outbound-target.js';
 import { newSpanId, newTraceId, spanExport, type SpanSink } from '../telemetry/otlp-json.js';
 import { callSpan, type CallContext } from './call-span.js';
 import { errorFromStatus, ModelCallError, redact } from './model-errors.js';
@@ -29,7 +32,8 @@ export interface ModelResult {
 }
 
 /**
- * The one place Tracelane calls a model. Per call: the connection's secret, its concurrency slot and request rate,
+ * The one place Tracelane calls a model, through the outbound guard (server/outbound: the base URL's addresses are
+ * checked on every request, OUTBOUND_ALLOWED_NETWORKS opens internal ones such as a local vLLM). Per call: the connection's secret, its concurrency slot and request rate,
  * a timeout per attempt, retries with backoff on retryable failures (honouring Retry-After), tokens and cost, and a
  * GenAI span into otel_traces (environment `evaluation`). Failures are ModelCallError.
  */
@@ -45,7 +49,11 @@ const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 export interface ModelClientDeps {
   config: Pick<
     Config,
-    'CONNECTION_SECRET_KEY' | 'MODEL_RETRY_BASE_MS' | 'MODEL_RETRY_MAX_MS' | 'MODEL_RETRY_AFTER_MAX_MS'
+    | 'CONNECTION_SECRET_KEY'
+    | 'MODEL_RETRY_BASE_MS'
+    | 'MODEL_RETRY_MAX_MS'
+    | 'MODEL_RETRY_AFTER_MAX_MS'
+    | 'OUTBOUND_ALLOWED_NETWORKS'
   >;
   prices: PriceTable;
   spans: SpanSink;
@@ -54,6 +62,7 @@ export interface ModelClientDeps {
 
 export function createModelClient({ config, prices, spans, log }: ModelClientDeps): ModelClient {
   const limiters = new Map<string, ConnectionLimiter>();
+  const outbound = new AddressPolicy(config.OUTBOUND_ALLOWED_NETWORKS);
   const policy: RetryPolicy = {
     baseMs: config.MODEL_RETRY_BASE_MS,
     maxMs: config.MODEL_RETRY_MAX_MS,
@@ -114,7 +123,7 @@ export function createModelClient({ config, prices, spans, log }: ModelClientDep
         attempts++;
         try {
           await limiter.request(connection, context.signal);
-          const answer = await attempt(provider, connection, secret, request, context.signal);
+          const answer = await attempt(provider, connection, secret, request, context.signal, outbound);
           const costUsd = cost(answer, request.model);
           record(answer, costUsd);
           return {
@@ -165,31 +174,34 @@ async function attempt(
   secret: string,
   request: ModelRequest,
   signal: AbortSignal | undefined,
+  policy: AddressPolicy,
 ): Promise<ProviderAnswer> {
   const call = provider.httpCall(connection.baseUrl, secret, request);
-  const timeout = AbortSignal.timeout(connection.timeoutMs);
-  const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
-  let response: Response;
-  let text: string;
+  let response: OutboundResponse;
   try {
-    response = await fetch(call.url, {
-      method: 'POST',
-      headers: call.headers,
-      body: JSON.stringify(call.body),
-      signal: both,
-      redirect: 'error',
-    });
-    text = await response.text();
+    response = await postGuarded(
+      {
+        url: call.url,
+        headers: { 'Content-Type': 'application/json', ...call.headers },
+        body: JSON.stringify(call.body),
+        timeoutMs: connection.timeoutMs,
+        signal: signal ?? new AbortController().signal,
+      },
+      policy,
+      { excerptBytes: MAX_ANSWER_BYTES + 1 },
+    );
   } catch (err) {
     if (signal?.aborted) throw new ModelCallError('cancelled', 'the call was cancelled', false);
-    if (timeout.aborted) throw new ModelCallError('timeout', `no answer within ${connection.timeoutMs} ms`, true);
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new ModelCallError(
-      'network',
-      `cannot reach the provider: ${cause?.code ?? cause?.message ?? String(err)}`,
-      true,
-    );
+    if (err instanceof OutboundRefusedError) {
+      throw new ModelCallError('configuration', `baseUrl refused: ${err.message}`, false);
+    }
+    if (err instanceof DOMException && err.name === 'TimeoutError') {
+      throw new ModelCallError('timeout', `no answer within ${connection.timeoutMs} ms`, true);
+    }
+    const e = err as { code?: string; message?: string };
+    throw new ModelCallError('network', `cannot reach the provider: ${e.code ?? e.message ?? String(err)}`, true);
   }
+  const text = response.excerpt;
   if (text.length > MAX_ANSWER_BYTES) throw new ModelCallError('malformed_response', 'the answer is too large', false);
   let json: unknown;
   try {
@@ -197,7 +209,7 @@ async function attempt(
   } catch {
     json = undefined;
   }
-  if (!response.ok) {
+  if (response.status < 200 || response.status > 299) {
     const { message, code } = provider.errorDetails(json);
     throw errorFromStatus(
       response.status,

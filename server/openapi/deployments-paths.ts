@@ -2,6 +2,7 @@ import { DEPLOYMENT_KINDS } from '../registry/deployment-event.js';
 import { REQUEST_STATUSES } from '../registry/request-queries.js';
 import {
   arrayOf,
+  freeObject,
   input,
   integer,
   json,
@@ -15,6 +16,7 @@ import {
   taggedOperation,
   windowParams,
   type Feature,
+  type Schema,
 } from './openapi-helpers.js';
 import {
   canaryPercentSchema,
@@ -35,7 +37,17 @@ const expectedDeploymentId = string(
   { maxLength: 100 },
 );
 const stale = { 409: json('The lane moved since `expectedDeploymentId`.', ref('StaleDeployment')) };
-const deployInput = input(
+const gateOverride = string(
+  'Admin only: the reason to deploy although the environment’s release gate refuses (recorded on the event as `gateOverride`). Without it a refusing gate answers 409 for every key.',
+  { maxLength: 1000 },
+);
+const gated = {
+  409: json(
+    'The lane moved since `expectedDeploymentId` (`current`), or the release gate refused (`gate_refused`: the message names the dataset and the categories that regressed, or says no finished run exists; `gate` has the run and its findings).',
+    freeObject('`{ error, current }` or `{ error, gate }`.'),
+  ),
+};
+const requestInput = input(
   {
     prompt: promptNameSchema,
     environment: environmentNameSchema,
@@ -51,7 +63,14 @@ const deployInput = input(
   },
   ['prompt', 'environment', 'version'],
 );
-const reviewInput = jsonBody(input({ comment: string('At most 2000 characters.', { maxLength: 2000 }) }, []), false);
+const deployInput = input({ ...(requestInput.properties as Record<string, Schema>), gateOverride }, [
+  'prompt',
+  'environment',
+  'version',
+]);
+const comment = string('At most 2000 characters.', { maxLength: 2000 });
+const reviewInput = jsonBody(input({ comment }, []), false);
+const approveInput = jsonBody(input({ comment, gateOverride }, []), false);
 
 export const deploymentsFeature: Feature = {
   tag: {
@@ -73,7 +92,7 @@ export const deploymentsFeature: Feature = {
           201: deployment('The recorded deployment event.'),
           200: deployment('Nothing had to change: the current deployment.'),
           202: json('A review request (protected environment).', ref('DeploymentRequest')),
-          ...stale,
+          ...gated,
         },
         errors: [400, 404],
       }),
@@ -138,6 +157,7 @@ export const deploymentsFeature: Feature = {
               },
               actor: string('Who deployed (CI job, other registry), at most 200 characters.'),
               reason: reasonSchema,
+              gateOverride,
             },
             ['prompt', 'environment', 'version'],
           ),
@@ -147,6 +167,7 @@ export const deploymentsFeature: Feature = {
         responses: {
           201: deployment('The `external` event.'),
           202: json('A review request (protected environment).', ref('DeploymentRequest')),
+          ...gated,
         },
         errors: [400, 404],
       }),
@@ -193,7 +214,7 @@ export const deploymentsFeature: Feature = {
         id: 'createDeploymentRequest',
         role: 'deployer',
         summary: 'Ask for a deployment to be reviewed',
-        body: jsonBody(deployInput),
+        body: jsonBody(requestInput),
         responses: { 201: json('The pending request.', ref('DeploymentRequest')) },
         errors: [400, 404],
       }),
@@ -213,7 +234,9 @@ export const deploymentsFeature: Feature = {
         role: 'deployer',
         summary: 'Approve a pending request (by another key than the requester): performs the deployment',
         params: [requestId],
-        body: reviewInput,
+        body: approveInput,
+        description:
+          'The approval performs the deployment, so the environment’s release gate applies (409 `gate_refused`; the request stays pending).',
         responses: { 200: json('The approved request, with `deploymentId`.', ref('DeploymentRequest')) },
         errors: [400, 404, 409],
       }),

@@ -204,6 +204,19 @@ export const registrySchemas: Record<string, Schema> = {
     canary: object({ percent: canaryPercentSchema, bakeMinutes: integer('', { minimum: 1, maximum: 10080 }) }),
     detector: freeObject('Regression-detector overrides (see the analysis documentation).'),
     defaultStrategy: nullable(ref('Strategy')),
+    releaseGate: nullable(
+      object(
+        {
+          dataset: string('The dataset a version must pass before it serves here.'),
+          maxDrop: number('How much a category may lose (pass rate or mean score, 0–1) before the gate refuses.', {
+            minimum: 0,
+            maximum: 1,
+          }),
+        },
+        [],
+        'Requires a passing experiment: a version newly served here (deploy, canary, external deployment, approval) needs a finished run on `dataset` whose categories, against the version live here, neither regressed significantly nor dropped by more than `maxDrop`; else 409. Rollbacks are never gated. Null: no gate.',
+      ),
+    ),
   }),
   Environment: object({
     id: string(),
@@ -242,6 +255,12 @@ export const registrySchemas: Record<string, Schema> = {
     rampStep: nullable(integer('The ramp step (0-based) the event starts or belongs to.')),
     strategy: nullable(ref('Strategy')),
     recordedAt: time('When Tracelane recorded the event.'),
+    gateRunId: nullable(
+      string('The experiment run the release gate read (release-gate policy); null when no gate applied.'),
+    ),
+    gateOverride: nullable(
+      string('The reason an admin gave to deploy although the release gate refused (`gateOverride`); null otherwise.'),
+    ),
   }),
   DeploymentRequest: object({
     id: string(),

@@ -91,6 +91,11 @@ export const workbenchFeature: Feature = {
           evaluatedAt: nullable(time()),
         }),
       ),
+      gate: nullable(
+        freeObject(
+          'The target’s release gate on the candidate (null without one): `dataset`, `maxDrop`, `liveVersion`, `runId` (the run read, null when none), `message` (why it refuses; null when it passes), `findings` and `comparison` (the run against its baseline, per category).',
+        ),
+      ),
     }),
   },
   paths: {

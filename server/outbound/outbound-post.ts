@@ -15,6 +15,7 @@ export interface OutboundPost {
 
 export interface OutboundResponse {
   status: number;
+  headers: Headers;
   /** The start of the response body (at most `excerptBytes`); the rest is never read. */
   excerpt: string;
   /** The receiver's `Retry-After` header (429, 503), as sent. */
@@ -62,8 +63,13 @@ export async function postGuarded(
       req.once('error', reject);
       req.end(post.body);
     });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(response.headers)) {
+      for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v);
+    }
     const retryAfter = response.headers['retry-after'];
-    return { status: response.statusCode ?? 0, excerpt: await readExcerpt(response, excerptBytes), retryAfter };
+    const excerpt = await readExcerpt(response, excerptBytes);
+    return { status: response.statusCode ?? 0, headers, excerpt, retryAfter };
   } catch (err) {
     throw signal.aborted ? signal.reason : err;
   } finally {

@@ -24,6 +24,8 @@ export interface DeployInput {
   actor: Actor;
   /** The approved review request this deployment performs (request approval only). */
   requestId?: string;
+  /** An admin's reason to deploy although the release gate refuses (release-gate.ts). */
+  gateOverride?: string;
 }
 
 /** Checks that the prompt, environment and version exist (404 naming the field) — before anything is recorded. */
@@ -85,6 +87,7 @@ export interface ExternalInput {
   actor: Actor;
   /** The approved review request this records (request approval only). */
   requestId?: string;
+  gateOverride?: string;
 }
 
 /** The time an external deployment is recorded at (epoch ms): at most now; 400 when far in the future or too old. */

@@ -48,6 +48,10 @@ export interface DeploymentEvent {
   strategy: Strategy | null;
   /** When Tracelane recorded the event. */
   recordedAt: string;
+  /** The experiment run the release gate read (release-gate.ts); null when no gate applied. */
+  gateRunId: string | null;
+  /** Why an admin deployed although the release gate refused; null when it did not. */
+  gateOverride: string | null;
 }
 
 export interface DeploymentEventRow {
@@ -68,10 +72,12 @@ export interface DeploymentEventRow {
   ramp_step: number | null;
   strategy: string;
   recorded_at: string;
+  gate_run_id: string;
+  gate_override: string;
 }
 
 export const DEPLOYMENT_EVENT_COLUMNS =
-  'id, time, prompt, environment, kind, version, previous_version, canary_percent, actor, reason, request_id, external_actor, authorization, ramp_id, ramp_step, strategy, recorded_at';
+  'id, time, prompt, environment, kind, version, previous_version, canary_percent, actor, reason, request_id, external_actor, authorization, ramp_id, ramp_step, strategy, recorded_at, gate_run_id, gate_override';
 
 export function eventFromRow(row: DeploymentEventRow): DeploymentEvent {
   return {
@@ -92,6 +98,8 @@ export function eventFromRow(row: DeploymentEventRow): DeploymentEvent {
     rampStep: row.ramp_step,
     strategy: strategyFromJson(row.strategy),
     recordedAt: row.recorded_at,
+    gateRunId: row.gate_run_id === '' ? null : row.gate_run_id,
+    gateOverride: row.gate_override === '' ? null : row.gate_override,
   };
 }
 
@@ -114,5 +122,7 @@ export function rowFromEvent(event: DeploymentEvent): DeploymentEventRow {
     ramp_step: event.rampStep,
     strategy: event.strategy ? JSON.stringify(event.strategy) : '',
     recorded_at: event.recordedAt,
+    gate_run_id: event.gateRunId ?? '',
+    gate_override: event.gateOverride ?? '',
   };
 }

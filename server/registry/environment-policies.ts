@@ -1,7 +1,20 @@
 import { z } from 'zod';
 import { strategySchema } from '../ramps/strategy.js';
 import { detectorOverridesSchema } from './detector-overrides.js';
-import { canaryPercent } from './names.js';
+import { canaryPercent, nameSchema } from './names.js';
+
+/**
+ * "Requires a passing experiment" (release-gate.ts): a version newly served in the environment needs a finished
+ * experiment run on `dataset` in which no category dropped by more than `maxDrop` (pass rate, or mean score) or
+ * regressed significantly against the version live there.
+ */
+export const releaseGateSchema = z.strictObject({
+  dataset: nameSchema(200),
+  maxDrop: z.number().min(0, 'must be from 0 to 1').max(1, 'must be from 0 to 1'),
+});
+export type ReleaseGate = z.infer<typeof releaseGateSchema>;
+/** A category may lose up to this share (10 points of pass rate) before the gate refuses, unless set. */
+export const DEFAULT_MAX_DROP = 0.1;
 
 /**
  * Per-environment policies. `autoRollback` / `autoPromote` let the analysis loop roll back a failing deployment or
@@ -17,6 +30,7 @@ export const policiesSchema = z.strictObject({
   }),
   detector: z.record(z.string(), z.json()),
   defaultStrategy: strategySchema.nullable(),
+  releaseGate: releaseGateSchema.nullable(),
 });
 
 export type Policies = z.infer<typeof policiesSchema>;
@@ -34,6 +48,11 @@ export const policiesPatchSchema = z.strictObject({
   detector: detectorOverridesSchema.optional(),
   /** Replaced whole; null removes it. */
   defaultStrategy: strategySchema.nullable().optional(),
+  /** null turns the gate off. */
+  releaseGate: releaseGateSchema
+    .extend({ maxDrop: releaseGateSchema.shape.maxDrop.default(DEFAULT_MAX_DROP) })
+    .nullable()
+    .optional(),
 });
 
 export type PoliciesPatch = z.infer<typeof policiesPatchSchema>;
@@ -44,6 +63,7 @@ export const DEFAULT_POLICIES: Policies = {
   canary: { percent: 10, bakeMinutes: 30 },
   detector: {},
   defaultStrategy: null,
+  releaseGate: null,
 };
 
 export function mergePolicies(base: Policies, patch: PoliciesPatch = {}): Policies {
@@ -53,6 +73,7 @@ export function mergePolicies(base: Policies, patch: PoliciesPatch = {}): Polici
     canary: { ...base.canary, ...stripUndefined(patch.canary ?? {}) },
     detector: patch.detector ?? base.detector,
     defaultStrategy: patch.defaultStrategy === undefined ? base.defaultStrategy : patch.defaultStrategy,
+    releaseGate: patch.releaseGate === undefined ? base.releaseGate : patch.releaseGate,
   };
 }
 

@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { findDataset } from '../datasets/dataset-queries.js';
 import { requireRole } from '../http/auth.js';
+import { badRequest } from '../http/errors.js';
 import type { Store } from '../store/store.js';
 import { defaultDetectorConfig, type DetectorConfig } from '../stats/index.js';
 import { listEnvironmentChanges } from './environment-audit.js';
-import { DEFAULT_POLICIES, policiesPatchSchema, type Policies } from './environment-policies.js';
+import { DEFAULT_POLICIES, policiesPatchSchema, type Policies, type PoliciesPatch } from './environment-policies.js';
 import { listEnvironments } from './environment-queries.js';
 import { createEnvironment, requireEnvironment, updateEnvironment } from './environment-service.js';
 import { environmentName } from './names.js';
@@ -23,6 +25,17 @@ const patchBody = z.strictObject(changes);
 export interface PolicyDefaults {
   policies: Policies;
   detector: DetectorConfig;
+}
+
+/** A release gate must name a dataset that exists (400 naming the field). */
+async function checkGateDataset(store: Store, policies: PoliciesPatch | undefined): Promise<void> {
+  const dataset = policies?.releaseGate?.dataset;
+  if (dataset !== undefined && !(await findDataset(store, dataset))) {
+    throw badRequest(
+      `policies.releaseGate.dataset: dataset "${dataset}" does not exist`,
+      'policies.releaseGate.dataset',
+    );
+  }
 }
 
 /** Environments (release lanes) and their policies; creating and changing them needs the admin role. */
@@ -51,11 +64,13 @@ export function environmentsRouter(store: Store): Router {
 
   router.post('/environments', requireRole('admin'), async (req, res) => {
     const { name, ...rest } = parseBody(createBody, req.body);
+    await checkGateDataset(store, rest.policies);
     res.status(201).json(await createEnvironment(store, name, rest, res.locals.actor.name));
   });
 
   router.patch('/environments/:name', requireRole('admin'), async (req, res) => {
     const changes = parseBody(patchBody, req.body);
+    await checkGateDataset(store, changes.policies);
     res.json(await updateEnvironment(store, pathParam(req.params, 'name'), changes, res.locals.actor.name));
   });
 

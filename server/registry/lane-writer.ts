@@ -10,6 +10,7 @@ import { deriveLaneState, type LaneState } from './environment-state.js';
 import { laneKey, locks } from './keyed-mutex.js';
 import { authorizeLaneChange } from './lane-authorization.js';
 import { publish, type RegistryDeps } from './registry-deps.js';
+import { checkOverrideRole, checkReleaseGate } from './release-gate.js';
 
 /**
  * Throws a 409 when the caller expected another latest event (`null`: expected nothing deployed yet); the body
@@ -42,6 +43,8 @@ export interface LaneTarget {
   actor: Actor;
   /** The approved review request this write performs (set by request approval only). */
   requestId?: string | null;
+  /** An admin's reason to deploy although the environment's release gate refuses (recorded on the event). */
+  gateOverride?: string | null | undefined;
 }
 
 export interface LaneWrite {
@@ -53,8 +56,9 @@ export interface LaneWrite {
 /**
  * The one way deployment events are written: under the lane's lock, read the lane's events, let `decide` choose
  * the event from the current state (or `null`: nothing to do), check that the change is authorized in the
- * environment (lane-authorization.ts: a protected environment reviews what never served there), append it and
- * publish `deployment.created`.
+ * environment (lane-authorization.ts: a protected environment reviews what never served there) and passes its
+ * release gate (release-gate.ts: a version newly served needs a passing experiment), append it and publish
+ * `deployment.created`.
  */
 export async function writeLane(
   deps: RegistryDeps,
@@ -62,6 +66,7 @@ export async function writeLane(
   decide: (state: LaneState, events: readonly DeploymentEvent[]) => LaneDecision | null,
 ): Promise<LaneWrite> {
   const { prompt, environment } = target;
+  checkOverrideRole(target.actor, target.gateOverride);
   return locks.lane.run(laneKey(prompt, environment), async () => {
     const env = await requireEnvironment(deps.store, environment);
     const events = await laneEvents(deps.store, prompt, environment);
@@ -78,6 +83,14 @@ export async function writeLane(
       actor: target.actor,
       requestId: target.requestId,
       draft,
+    });
+    const gate = await checkReleaseGate(deps.store, {
+      prompt,
+      environment: env,
+      state,
+      draft,
+      actor: target.actor,
+      gateOverride: target.gateOverride,
     });
     const event: DeploymentEvent = {
       id: id ?? randomUUID(),
@@ -97,6 +110,8 @@ export async function writeLane(
       rampStep: draft.ramp?.step ?? null,
       strategy: draft.ramp?.strategy ?? null,
       recordedAt: nowIso(),
+      gateRunId: gate?.runId ?? null,
+      gateOverride: gate?.override ?? null,
     };
     await insertDeploymentEvent(deps.store, event);
     publish(deps, 'deployment.created', event);

@@ -61,18 +61,31 @@ export interface ReviewInput {
   id: string;
   comment: string;
   actor: Actor;
+  /** Approval only: an admin's reason to deploy although the release gate refuses. */
+  gateOverride?: string;
 }
 
 export async function approveRequest(deps: RegistryDeps, input: ReviewInput): Promise<DeploymentRequest> {
   return review(deps, input, async (request) => {
-    const { event } = await perform(deps, request, input.actor);
+    const { event } = await perform(deps, request, input.actor, input.gateOverride);
     return { status: 'approved', deploymentId: event.id };
   });
 }
 
 /** What an approval does: the requested change, recorded with the approver as actor and the request's id. */
-function perform(deps: RegistryDeps, request: DeploymentRequest, actor: Actor): Promise<LaneWrite> {
-  const target = { prompt: request.prompt, environment: request.environment, version: request.version, actor };
+function perform(
+  deps: RegistryDeps,
+  request: DeploymentRequest,
+  actor: Actor,
+  gateOverride: string | undefined,
+): Promise<LaneWrite> {
+  const target = {
+    prompt: request.prompt,
+    environment: request.environment,
+    version: request.version,
+    actor,
+    ...(gateOverride ? { gateOverride } : {}),
+  };
   if (request.kind === 'external') {
     return recordExternal(deps, {
       ...target,

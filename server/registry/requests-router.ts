@@ -3,8 +3,8 @@ import { chooseStrategy } from '../ramps/choose-strategy.js';
 import { z } from 'zod';
 import { requireRole } from '../http/auth.js';
 import { notFound } from '../http/errors.js';
-import { deployBody } from './deployment-bodies.js';
-import { comment, environmentName, promptName } from './names.js';
+import { requestBody, reviewBody } from './deployment-bodies.js';
+import { environmentName, promptName } from './names.js';
 import { pageParams } from './query-params.js';
 import type { RegistryDeps } from './registry-deps.js';
 import { findRequest, listRequests, REQUEST_STATUSES } from './request-queries.js';
@@ -17,7 +17,6 @@ const listQuery = z.object({
   environment: environmentName.optional(),
   ...pageParams,
 });
-const reviewBody = z.strictObject({ comment });
 
 /** Review requests: `/api/v1/deployments/requests…`. Mount before the `/deployments/:id` routes. */
 export function requestsRouter(deps: RegistryDeps): Router {
@@ -28,7 +27,7 @@ export function requestsRouter(deps: RegistryDeps): Router {
   });
 
   router.post('/deployments/requests', requireRole('deployer'), async (req, res) => {
-    const { strategy: asked, ...body } = parseBody(deployBody, req.body);
+    const { strategy: asked, ...body } = parseBody(requestBody, req.body);
     const strategy = await chooseStrategy(deps.store, { ...body, strategy: asked });
     const input = { ...body, ...(strategy ? { strategy } : {}), actor: res.locals.actor };
     res.status(201).json(await createRequest(deps, input));
@@ -42,12 +41,15 @@ export function requestsRouter(deps: RegistryDeps): Router {
   });
 
   router.post('/deployments/requests/:id/approve', requireRole('deployer'), async (req, res) => {
-    const { comment } = parseBody(reviewBody, req.body ?? {});
-    res.json(await approveRequest(deps, { id: pathParam(req.params, 'id'), comment, actor: res.locals.actor }));
+    const { comment, gateOverride } = parseBody(reviewBody, req.body ?? {});
+    const id = pathParam(req.params, 'id');
+    res.json(
+      await approveRequest(deps, { id, comment, actor: res.locals.actor, ...(gateOverride ? { gateOverride } : {}) }),
+    );
   });
 
   router.post('/deployments/requests/:id/reject', requireRole('deployer'), async (req, res) => {
-    const { comment } = parseBody(reviewBody, req.body ?? {});
+    const { comment } = parseBody(reviewBody.omit({ gateOverride: true }), req.body ?? {});
     res.json(await rejectRequest(deps, { id: pathParam(req.params, 'id'), comment, actor: res.locals.actor }));
   });
 

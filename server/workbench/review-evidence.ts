@@ -3,7 +3,9 @@ import type { OverallVerdict } from '../stats/index.js';
 import type { DeploymentEvent } from '../registry/deployment-event.js';
 import { laneEvents } from '../registry/deployment-queries.js';
 import { deriveLaneState } from '../registry/environment-state.js';
-import { listEnvironments } from '../registry/environment-queries.js';
+import { findEnvironment, listEnvironments } from '../registry/environment-queries.js';
+import type { ReleaseGate } from '../registry/environment-policies.js';
+import { evaluateGate, type GateEvaluation } from '../registry/release-gate.js';
 import type { DeploymentRequest } from '../registry/request-queries.js';
 import type { Store } from '../store/store.js';
 import { comparePair, describeSides, type CompareSide, type PromptComparison } from './compare-sides.js';
@@ -39,6 +41,8 @@ export interface ReviewEvidence {
   candidate: CompareSide;
   /** Null when the target is the first environment in display order. */
   previous: PreviousVerdict | null;
+  /** The target's release gate on the candidate (release-gate.ts); null when the environment has none. */
+  gate: (GateEvaluation & ReleaseGate & { liveVersion: number | null; alreadyLive: boolean }) | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -64,7 +68,26 @@ export async function reviewEvidence(store: Store, request: DeploymentRequest): 
     comparison,
     candidate: candidateSide,
     previous: await previousVerdict(store, request, asOf),
+    gate: await gateEvidence(store, request, lane),
   };
+}
+
+/**
+ * The gate on the requested version against what is live in the target. When the version already serves there
+ * (deployed since the request was made), approving changes nothing and the gate would not apply: the run shown is
+ * then the one against the version it replaced.
+ */
+async function gateEvidence(store: Store, request: DeploymentRequest, lane: readonly DeploymentEvent[]) {
+  const gate = (await findEnvironment(store, request.environment))?.policies.releaseGate;
+  if (!gate) return null;
+  const liveVersion = deriveLaneState(lane).stableVersion;
+  const alreadyLive = liveVersion === request.version;
+  const against = alreadyLive
+    ? (lane.findLast((e) => e.version === request.version && e.previousVersion !== null)?.previousVersion ?? null)
+    : liveVersion;
+  const note = alreadyLive ? `live here before version ${request.version}` : 'live here';
+  const evaluation = await evaluateGate(store, gate, request.prompt, request.version, against, note);
+  return { ...gate, liveVersion: against, alreadyLive, ...evaluation };
 }
 
 /**

@@ -45,6 +45,8 @@ function event(
     rampStep: null,
     strategy: null,
     recordedAt: time,
+    gateRunId: null,
+    gateOverride: null,
   };
 }
 

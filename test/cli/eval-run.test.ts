@@ -11,7 +11,7 @@ let fake: FakeProvider;
 beforeAll(async () => {
   fake = await startFakeOpenAI();
   fake.answer = triageModel;
-  t = await startTestTracelane();
+  t = await startTestTracelane({ OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1' }); // the fake provider listens on loopback;
 });
 afterAll(async () => {
   await t?.close();

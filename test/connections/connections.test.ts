@@ -53,6 +53,7 @@ beforeAll(async () => {
     API_KEYS: `ops:admin:${KEYS.admin},ci:deployer:${KEYS.deployer}`,
     CONNECTION_SECRET_KEY: randomBytes(32).toString('hex'),
     MODEL_RETRY_BASE_MS: '5',
+    OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1', // the fakes listen on loopback; other internal addresses stay refused
   });
   tl = await startTracelane(
     config,
@@ -118,6 +119,21 @@ describe('model connections', () => {
     expect((await bad({ secret: 'a', secretEnv: 'B' })).error.field).toBe('secret');
     expect((await bad({ maxConcurrency: 0 })).error.field).toBe('maxConcurrency');
     expect((await admin.post('/api/v1/connections', { name: 'stored', kind: 'openai' })).status).toBe(409);
+  });
+
+  it('refuse a base URL the outbound guard forbids, when created and when changed (400 naming baseUrl)', async () => {
+    const internal = await admin.post('/api/v1/connections', {
+      name: 'internal',
+      kind: 'openai',
+      baseUrl: 'http://169.254.169.254/v1',
+    });
+    expect(internal.status).toBe(400);
+    expect(internal.error).toMatchObject({ field: 'baseUrl' });
+    expect(internal.error?.message).toContain('169.254.169.254 is a metadata address');
+    const changed = await admin.patch('/api/v1/connections/stored', { baseUrl: 'http://10.1.2.3:8000/v1' });
+    expect(changed.status).toBe(400);
+    expect(changed.error?.message).toContain('baseUrl: 10.1.2.3 is a private address');
+    expect((await admin.get('/api/v1/connections/internal')).status).toBe(404);
   });
 
   it('store the secret encrypted, never in clear', async () => {

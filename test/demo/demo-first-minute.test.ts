@@ -44,7 +44,8 @@ describe('npm run demo: the first minute', () => {
       .deployments;
 
   beforeAll(async () => {
-    tracelane = await startTestTracelane({ ANALYSIS_INTERVAL_MS: '1000' });
+    // the demo's simulated model listens on loopback, as `npm run demo` allows it
+    tracelane = await startTestTracelane({ ANALYSIS_INTERVAL_MS: '1000', OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1' });
     demo = await runDemo({
       apiUrl: tracelane.apiUrl,
       otlpUrls: [tracelane.otlpUrl],
@@ -79,11 +80,44 @@ describe('npm run demo: the first minute', () => {
     );
     expect(staging.deployments[0]).toMatchObject({ version: 2, kind: 'external' });
     const [v2] = await production();
-    expect(v2).toMatchObject({ version: 2, kind: 'external' });
+    expect(v2).toMatchObject({
+      version: 2,
+      kind: 'external',
+      gateOverride: expect.stringContaining('api-platform') as string,
+    });
+    expect(lines.some((l) => l.includes('[story] the release gate refuses') && l.includes('billing'))).toBe(true);
     expect(Date.parse(staging.deployments[0]!.time)).toBeLessThan(Date.parse(v2!.time));
     await waitFor('production to serve version 2', async () =>
       (await demo.services.production.prompt()).version === 2 ? true : undefined,
     );
+  });
+
+  it('ran the experiment before version 2 shipped: the review request shows the gate refusing billing 4/5 → 2/5', async () => {
+    const runs = await get<{ runs: { id: string; version: number; state: string }[] }>(
+      `/api/v1/experiments?prompt=${PROMPT}`,
+    );
+    expect(runs.runs.map((r) => [r.version, r.state]).sort()).toEqual([
+      [1, 'completed'],
+      [2, 'completed'],
+    ]);
+    const { requests } = await get<{ requests: { id: string; version: number; environment: string }[] }>(
+      `/api/v1/deployments/requests?prompt=${PROMPT}&status=pending`,
+    );
+    expect(requests).toMatchObject([{ version: 2, environment: 'production' }]);
+    const evidence = await get<{
+      gate: {
+        dataset: string;
+        alreadyLive: boolean;
+        liveVersion: number;
+        message: string;
+        comparison: { comparison: { scores: { categories: { category: string; summary: string }[] }[] } };
+      };
+    }>(`/api/v1/deployments/requests/${requests[0]!.id}/evidence`);
+    // v2 serves in production by now (deployed over the gate): the run shown is the one against v1, which it replaced
+    expect(evidence.gate).toMatchObject({ dataset: 'support-tickets', alreadyLive: true, liveVersion: 1 });
+    expect(evidence.gate.message).toContain('billing: routing_correct 4/5 → 2/5');
+    const rows = evidence.gate.comparison.comparison.scores[0]!.categories.map((c) => c.summary.split(':')[0]);
+    expect(rows).toEqual(['api-platform 5/5 → 5/5', 'auth 5/5 → 5/5', 'billing 4/5 → 2/5', 'dashboard 5/5 → 5/5']);
   });
 
   it('judges version 2 in production a failure on quality (and flags its cost)', async () => {
@@ -96,7 +130,7 @@ describe('npm run demo: the first minute', () => {
         const body = res.ok ? ((await res.json()) as Analysis) : undefined;
         return body?.verdict === 'fail' ? body : undefined;
       },
-      30_000,
+      90_000, // generous: the analysis loop and the replayed traffic slow down on a busy machine
     );
     const verdictOf = (name: string) => analysis.metrics.find((m) => m.name === name)?.verdict;
     expect(verdictOf('quality')).toBe('fail');

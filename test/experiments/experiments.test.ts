@@ -16,7 +16,11 @@ let s: Scenario & { connection: string };
 beforeAll(async () => {
   fake = await startFakeOpenAI();
   fake.answer = triageModel;
-  t = await startTestTracelane({ MODEL_RETRY_BASE_MS: '10', MODEL_RETRY_MAX_MS: '20' });
+  t = await startTestTracelane({
+    MODEL_RETRY_BASE_MS: '10',
+    MODEL_RETRY_MAX_MS: '20',
+    OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1', // the fake provider listens on loopback
+  });
   s = await setUpScenario(t.apiUrl, fake);
 });
 afterAll(async () => {

@@ -15,7 +15,13 @@ import { setUpScenario, triageModel } from './triage-scenario.js';
  * stopped (every item recorded exactly once) and never shows as completed before it is.
  */
 const dataDir = tempDataDir();
-const config = loadConfig({ PORT: '0', OTLP_PORT: '0', OTLP_GRPC_PORT: '0', DATA_DIR: dataDir });
+const config = loadConfig({
+  PORT: '0',
+  OTLP_PORT: '0',
+  OTLP_GRPC_PORT: '0',
+  DATA_DIR: dataDir,
+  OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1', // the fake provider listens on loopback
+});
 let fake: FakeProvider;
 let tl: Tracelane | undefined;
 

@@ -20,6 +20,7 @@ const client = createModelClient({
     MODEL_RETRY_BASE_MS: 20,
     MODEL_RETRY_MAX_MS: 100,
     MODEL_RETRY_AFTER_MAX_MS: 2000,
+    OUTBOUND_ALLOWED_NETWORKS: ['127.0.0.1'], // the fakes listen on loopback; 127.0.0.2 stays forbidden
   },
   prices: loadPriceTable(),
   spans: (req) => {
@@ -178,6 +179,17 @@ describe('OpenAI-compatible chat completions', () => {
     expect(logLines.join('\n')).not.toContain(SECRET);
     expect(JSON.stringify(spans)).not.toContain(SECRET);
     expect(logLines.some((l) => l.includes('"kind":"auth"'))).toBe(true);
+  });
+
+  it('goes through the outbound guard on every call: a forbidden address is refused before anything is sent', async () => {
+    const url = new URL(openai.url);
+    const err = await failure(client.complete(connection({ baseUrl: `http://127.0.0.2:${url.port}/v1` }), request));
+    expect(err.kind).toBe('configuration');
+    expect(err.retryable).toBe(false);
+    expect(err.message).toContain('127.0.0.2 is a loopback address');
+    expect(openai.received).toHaveLength(0);
+    const metadata = await failure(client.complete(connection({ baseUrl: 'http://169.254.169.254/v1' }), request));
+    expect(metadata.message).toContain('metadata address');
   });
 
   it('fails with a configuration error when the named environment variable is not set', async () => {

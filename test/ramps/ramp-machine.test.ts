@@ -35,6 +35,8 @@ function event(kind: DeploymentEvent['kind'], minute: number, fields: Partial<De
     rampStep: null,
     strategy: null,
     recordedAt: time,
+    gateRunId: null,
+    gateOverride: null,
     ...fields,
   };
 }

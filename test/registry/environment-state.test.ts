@@ -21,6 +21,8 @@ function record(state: LaneState, draft: EventDraft | null, n: number): LaneStat
     rampId: draft.ramp?.id ?? null,
     rampStep: draft.ramp?.step ?? null,
     strategy: draft.ramp?.strategy ?? null,
+    gateRunId: null,
+    gateOverride: null,
     recordedAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
   };
   return applyEvent(state, event);

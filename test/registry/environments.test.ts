@@ -33,6 +33,7 @@ describe('environments', () => {
       canary: { percent: 10, bakeMinutes: 30 },
       detector: {},
       defaultStrategy: null,
+      releaseGate: null,
     });
   });
 
@@ -117,6 +118,7 @@ describe('environments', () => {
       canary: { percent: 10, bakeMinutes: 30 },
       detector: {},
       defaultStrategy: null,
+      releaseGate: null,
     });
     expect(body.detector).toMatchObject({ bakeMinutes: 30, metrics: { quality: { warn: -0.03, fail: -0.08 } } });
   });

@@ -20,7 +20,7 @@ beforeAll(async () => {
   await ensureWebBuilt();
   fake = await startFakeOpenAI();
   fake.answer = triageModel;
-  tl = await startTestTracelane();
+  tl = await startTestTracelane({ OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1' }); // the fake provider listens on loopback;
   s = await setUpScenario(tl.apiUrl, fake, undefined, undefined, { name: 'fake-openai', maxConcurrency: 2 });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -16,6 +16,7 @@ const env: Environment = {
     canary: { percent: 10, bakeMinutes: 30 },
     detector: { driftCorrection: false, bakeMinutes: 45, metrics: { quality: { warn: -0.05, sequentialTau: 0.02 } } },
     defaultStrategy: null,
+    releaseGate: null,
   },
 };
 
@@ -53,6 +54,7 @@ describe('the policy form', () => {
           { percent: 50, minutes: 30 },
         ],
       },
+      releaseGate: null,
     });
   });
 
@@ -77,5 +79,16 @@ describe('the policy form', () => {
     expect(policiesPatch(form, ramped).defaultStrategy).toBeNull();
     form.defaultStrategy = '10% soon';
     expect(() => policiesPatch(form, ramped)).toThrow('Default ramp strategy: step 1 ("10% soon")');
+  });
+
+  it('turns the release-gate fields into the policy, empty tolerance left to the default', () => {
+    const form = policyForm(env, defaultDetectorConfig());
+    expect([form.gateDataset, form.gateMaxDrop]).toEqual(['', '']);
+    form.gateDataset = ' support-tickets ';
+    expect(policiesPatch(form, env).releaseGate).toEqual({ dataset: 'support-tickets', maxDrop: undefined });
+    form.gateMaxDrop = '0.2';
+    expect(policiesPatch(form, env).releaseGate).toEqual({ dataset: 'support-tickets', maxDrop: 0.2 });
+    const gated = { ...env, policies: { ...env.policies, releaseGate: { dataset: 'tickets', maxDrop: 0.1 } } };
+    expect(policyForm(gated, defaultDetectorConfig())).toMatchObject({ gateDataset: 'tickets', gateMaxDrop: '0.1' });
   });
 });

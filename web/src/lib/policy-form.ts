@@ -24,6 +24,9 @@ export interface PolicyForm {
   canaryBakeMinutes: string;
   /** The default ramp strategy as text (`5% 15m → 25% 30m → 100%`); empty: none, deploys take effect at once. */
   defaultStrategy: string;
+  /** Release gate: the dataset a version must pass (empty: no gate) and the tolerated drop per category. */
+  gateDataset: string;
+  gateMaxDrop: string;
   globals: Record<GlobalKey, string>;
   /** Critical named scores, comma-separated; empty: none (quality, the mean of every score, is judged). */
   criticalScores: string;
@@ -51,6 +54,8 @@ export function policyForm(env: Environment, defaults: DetectorConfig): PolicyFo
     canaryPercent: String(env.policies.canary.percent),
     canaryBakeMinutes: String(env.policies.canary.bakeMinutes),
     defaultStrategy: env.policies.defaultStrategy ? formatStrategyText(env.policies.defaultStrategy) : '',
+    gateDataset: env.policies.releaseGate?.dataset ?? '',
+    gateMaxDrop: env.policies.releaseGate ? String(env.policies.releaseGate.maxDrop) : '',
     globals: Object.fromEntries(DETECTOR_GLOBALS.map(([key]) => [key, text(detector[key])])) as Record<
       GlobalKey,
       string
@@ -102,6 +107,8 @@ export function policiesPatch(form: PolicyForm, current: Environment): Record<st
     canary: { percent: number(form.canaryPercent), bakeMinutes: number(form.canaryBakeMinutes) },
     detector,
     defaultStrategy: strategyOf(form.defaultStrategy),
+    releaseGate:
+      form.gateDataset.trim() === '' ? null : { dataset: form.gateDataset.trim(), maxDrop: number(form.gateMaxDrop) },
   };
 }
 

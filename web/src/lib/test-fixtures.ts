@@ -20,6 +20,8 @@ export function deploymentEvent(overrides: Partial<DeploymentEvent> = {}): Deplo
     rampStep: null,
     strategy: null,
     recordedAt: '2026-01-01T12:00:00.000Z',
+    gateRunId: null,
+    gateOverride: null,
     ...overrides,
   };
 }
