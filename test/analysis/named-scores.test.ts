@@ -132,7 +132,8 @@ describe('named scores', () => {
     const window = { environment: env, prompt: helpful, from: start - MIN, to: start + 6 * MIN };
     const series = await getJson<Timeseries>(
       tl.apiUrl,
-      '/api/v1/metrics/timeseries?' + query({ ...window, step: '10m', groupBy: 'version' }),
+      // one daily bucket holds the whole lane (a 10-minute one may split it and its exact means)
+      '/api/v1/metrics/timeseries?' + query({ ...window, step: '1d', groupBy: 'version' }),
     );
     expect(series.status).toBe(200);
     expect(series.body.scoreNames).toEqual(['helpfulness', 'routing_correct']);
