@@ -19,7 +19,10 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const dataDir = tempDataDir('tracelane-bench-exp-');
 const fake = await startFakeOpenAI();
 fake.answer = () => '{"team":"billing"}';
-const tl = await startTracelane(loadConfig({ PORT: '0', OTLP_PORT: '0', OTLP_GRPC_PORT: '0', DATA_DIR: dataDir }), silentLogger);
+const tl = await startTracelane(
+  loadConfig({ PORT: '0', OTLP_PORT: '0', OTLP_GRPC_PORT: '0', DATA_DIR: dataDir }),
+  silentLogger,
+);
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 
