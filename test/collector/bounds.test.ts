@@ -99,7 +99,10 @@ describe('bounded span strings', () => {
     const list = JSON.parse(text) as { traces: { traceId: string; rootSpanName: string }[] };
     const mine = list.traces.filter((t) => traceIds.includes(t.traceId));
     expect(mine).toHaveLength(12);
-    for (const t of mine) expect(t.rootSpanName).toBe('n'.repeat(1024));
+    for (const t of mine) expect(t.rootSpanName).toBe('n'.repeat(199) + '…'); // list rows carry summaries
+    const one = await fetch(`${tl.apiUrl}/api/v1/traces/${traceIds[0]}`);
+    const trace = (await one.json()) as { spans: { name: string }[] };
+    expect(trace.spans[0]!.name).toBe('n'.repeat(1024)); // the stored name, cut at NAME_MAX_CHARS
     expect((await health()).collector.stringsTruncated.span_name).toBeGreaterThanOrEqual(12);
   });
 
