@@ -64,6 +64,7 @@ beforeAll(async () => {
     return JSON.stringify({ score: asked++ % 4 === 0 ? 0.5 : billing ? 1 : 0, reason: 'r' });
   };
   tl = await startTestTracelane({
+    OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1', // the fake provider listens on loopback
     ONLINE_EVAL_INTERVAL_MS: '3600000',
     ANALYSIS_INTERVAL_MS: '3600000',
     MODEL_RETRY_BASE_MS: '10',
